@@ -1,0 +1,171 @@
+//! The command line: one `Args` struct per subcommand; the `///` comments are the help text.
+
+use crate::calendar::Fold;
+use crate::kpi::Dimension;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kennzahl",
+    version,
+    about = "KPI engine for IT service desks: ticket exports in, service-hour KPIs and quarterly reports out"
+)]
+pub struct Cli {
+    /// The workspace folder (kennzahl.toml + kennzahl.duckdb).
+    #[arg(
+        short = 'w',
+        long,
+        global = true,
+        env = "KENNZAHL_WORKSPACE",
+        default_value = "."
+    )]
+    pub workspace: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace: a commented kennzahl.toml and the database file.
+    Init(InitArgs),
+    /// Import export files into the workspace (one transaction; idempotent).
+    Import(ImportArgs),
+    /// Run SQL on the workspace and print the result.
+    Sql(SqlArgs),
+    /// Compute the KPIs of a quarter.
+    Kpi(KpiArgs),
+    /// Write the quarterly report (HTML, Markdown, CSV, charts).
+    Report(ReportArgs),
+    /// Generate the demo municipality, import it and write its latest quarterly report.
+    Demo(DemoArgs),
+    /// Service-hour calendar: business time between instants, due times, holidays.
+    Calendar(CalendarArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Folder of the new workspace (default: the --workspace folder).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Import profile (the source format).
+    #[arg(long, default_value = "canonical")]
+    pub profile: String,
+    /// Files to import (.csv or .csv.gz).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SqlArgs {
+    /// The query.
+    pub query: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Build the derived tables (segments, ticket_facts) first.
+    #[arg(long)]
+    pub analysis: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct KpiArgs {
+    /// Quarter, e.g. 2026-Q3.
+    #[arg(long, value_parser = parse_quarter)]
+    pub quarter: crate::quarter::Quarter,
+    /// Breakdown.
+    #[arg(long, value_enum, default_value = "all")]
+    pub by: Dimension,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Quarter, e.g. 2026-Q3.
+    #[arg(long, value_parser = parse_quarter)]
+    pub quarter: crate::quarter::Quarter,
+    /// Output folder (default: report-<quarter> in the workspace).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Report language (default: organisation.language of kennzahl.toml).
+    #[arg(long, value_parser = ["de", "en"])]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Number of tickets (default 14000; up to a million for benchmarks).
+    #[arg(long)]
+    pub tickets: Option<usize>,
+    /// Workspace folder for the demo (default: demo).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Folder for the generated canonical files (default: sample-data/muster-kommune,
+    /// or <out>/data with --tickets).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Only generate the files; no import, no report.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalendarArgs {
+    /// A kennzahl.toml whose [calendar] applies (default: the model municipality: NW,
+    /// Mon–Thu 08:00–16:00, Fri 08:00–13:00, Europe/Berlin).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Use the calendar of this site (a [sites.ID.calendar] override).
+    #[arg(long, global = true)]
+    pub site: Option<String>,
+    #[command(subcommand)]
+    pub command: CalendarCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Business seconds between two instants, and the same as h:mm:ss.
+    Between {
+        /// RFC 3339 (2026-03-02T08:00:00+01:00) or local time (2026-03-02 08:00).
+        start: String,
+        end: String,
+        /// Which occurrence to take for a local time that occurs twice (or the switch instant for one that does not exist).
+        #[arg(long, value_enum)]
+        fold: Option<Fold>,
+    },
+    /// The instant a business duration (4h, 90m, 1h30m, 2d) from START is used up.
+    Due {
+        start: String,
+        duration: String,
+        #[arg(long, value_enum)]
+        fold: Option<Fold>,
+    },
+    /// Public holidays of a state and year (German names as in the laws).
+    Holidays {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// The open hours of each day of a month (YYYY-MM).
+    Show {
+        #[arg(long)]
+        month: String,
+    },
+}
+
+fn parse_quarter(s: &str) -> Result<crate::quarter::Quarter, String> {
+    s.parse()
+}

@@ -1,0 +1,60 @@
+//! `kennzahl demo`: generate the demo municipality, import it, write the latest report.
+
+use crate::cli::DemoArgs;
+use crate::demo;
+use crate::workspace::Workspace;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(a: DemoArgs) -> Result<ExitCode> {
+    let t0 = Instant::now();
+    let out = a.out.unwrap_or_else(|| PathBuf::from("demo"));
+    let data = a.data.unwrap_or_else(|| match a.tickets {
+        Some(_) => out.join("data"),
+        None => PathBuf::from("sample-data").join("muster-kommune"),
+    });
+    let n = a.tickets.unwrap_or(demo::DEFAULT_TICKETS);
+    let d = demo::generate(n)?;
+    d.write(&data)?;
+    let events: usize = d.tickets.iter().map(|t| d.visible(t).count()).sum();
+    eprintln!(
+        "generated {} tickets, {events} events, {} changes, {} schools into {} ({:.1} s)",
+        d.tickets.len(),
+        d.changes.len(),
+        d.schools.len(),
+        data.display(),
+        t0.elapsed().as_secs_f64()
+    );
+    if a.no_report {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A fresh workspace each time: the demo is reproducible.
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    for f in [crate::workspace::DB_FILE, "kennzahl.duckdb.wal"] {
+        let _ = std::fs::remove_file(out.join(f));
+    }
+    std::fs::write(out.join(crate::config::CONFIG_FILE), demo::DEMO_CONFIG)?;
+    let ws = Workspace::open(&out, true)?;
+    crate::cmd::init::init_meta(&ws)?;
+    let files: Vec<PathBuf> = [
+        "schools.csv",
+        "tickets.csv.gz",
+        "events.csv.gz",
+        "changes.csv",
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect();
+    let (reports, _, _) = crate::import::canonical::import(&ws, &files)?;
+    for r in &reports {
+        eprintln!("{r}");
+    }
+    let q = demo::LAST_QUARTER;
+    let report_dir = out.join(format!("report-{q}"));
+    let r = crate::report::write(&ws, q, &report_dir, ws.config.language())?;
+    eprintln!("done in {:.1} s", t0.elapsed().as_secs_f64());
+    println!("{}", r.dir.join("report.html").display());
+    Ok(ExitCode::SUCCESS)
+}

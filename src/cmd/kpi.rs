@@ -1,0 +1,39 @@
+//! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format.
+
+use crate::cli::KpiArgs;
+use crate::output::print_rows;
+use crate::workspace::Workspace;
+use anyhow::Result;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
+    let ws = Workspace::open(workspace, false)?;
+    ws.prepare_analysis()?;
+    let kpis = crate::kpi::catalog(&ws)?;
+    let values = crate::kpi::run(&ws, &kpis, a.quarter, a.by)?;
+    let cols: Vec<String> = ["quarter", "kpi", "dimension", "key", "value", "unit"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<Option<String>>> = values
+        .iter()
+        .map(|v| {
+            vec![
+                Some(v.quarter.clone()),
+                Some(v.full_name()),
+                Some(v.dimension.clone()),
+                Some(v.key.clone()),
+                v.value.map(|x| {
+                    if a.format == crate::cli::Format::Table {
+                        crate::output::num(x)
+                    } else {
+                        x.to_string()
+                    }
+                }),
+                Some(v.unit.clone()),
+            ]
+        })
+        .collect();
+    print_rows(&cols, &rows, a.format)?;
+    Ok(ExitCode::SUCCESS)
+}

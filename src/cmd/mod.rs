@@ -1,0 +1,25 @@
+//! Dispatch of the subcommands; each lives in its own file.
+
+pub mod calendar;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod kpi;
+pub mod report;
+pub mod sql;
+
+use crate::cli::{Cli, Command};
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ws = cli.workspace;
+    match cli.command {
+        Command::Init(a) => init::run(&ws, a),
+        Command::Import(a) => import::run(&ws, a),
+        Command::Sql(a) => sql::run(&ws, a),
+        Command::Kpi(a) => kpi::run(&ws, a),
+        Command::Report(a) => report::run(&ws, a),
+        Command::Demo(a) => demo::run(a),
+        Command::Calendar(a) => calendar::run(a),
+    }
+}

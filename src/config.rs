@@ -1,0 +1,280 @@
+//! `kennzahl.toml`: the workspace configuration (organisation, calendar, priorities
+//! with their targets, groups and vendors, per-site calendar overrides, import
+//! settings), read and validated into [`Config`]. Errors name the file and the key.
+
+use crate::calendar::{Calendar, CalendarConfig, CalendarSpec};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const CONFIG_FILE: &str = "kennzahl.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Calendar {
+        path: PathBuf,
+        source: crate::calendar::spec::CalendarConfigError,
+    },
+    #[error("{path}: {key} = {value:?}: {reason}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        value: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: Option<String>,
+    /// Report language: `de` or `en`.
+    pub language: Option<String>,
+}
+
+/// A priority with its response and resolution targets in service hours.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Priority {
+    pub priority: i32,
+    pub name: String,
+    pub response_hours: f64,
+    pub resolution_hours: f64,
+}
+
+/// A group of the ticket system: its support level and, for external groups, the vendor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    pub level: i32,
+    pub vendor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub calendar: Option<CalendarConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    /// Largest share of rejected rows an import may have before it is refused (0.01 = 1 %).
+    #[serde(default = "default_threshold")]
+    pub reject_threshold: f64,
+}
+
+fn default_threshold() -> f64 {
+    0.01
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        ImportSettings {
+            reject_threshold: default_threshold(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    organisation: Organisation,
+    #[serde(default)]
+    calendar: CalendarConfig,
+    #[serde(default)]
+    priorities: Vec<Priority>,
+    #[serde(default)]
+    groups: Vec<Group>,
+    #[serde(default)]
+    sites: BTreeMap<String, Site>,
+    #[serde(default)]
+    import: ImportSettings,
+}
+
+/// The validated configuration with compiled calendars.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub organisation: Organisation,
+    pub priorities: Vec<Priority>,
+    pub groups: Vec<Group>,
+    pub import: ImportSettings,
+    pub calendars: Arc<CalendarSet>,
+}
+
+/// The municipality's calendar and the sites that override it.
+#[derive(Debug)]
+pub struct CalendarSet {
+    pub default: Arc<Calendar>,
+    pub sites: BTreeMap<String, Arc<Calendar>>,
+}
+
+impl CalendarSet {
+    pub fn for_site(&self, site: Option<&str>) -> &Calendar {
+        site.and_then(|s| self.sites.get(s))
+            .map(|c| c.as_ref())
+            .unwrap_or(&self.default)
+    }
+}
+
+/// Default priorities of the model municipality (targets in service hours).
+pub fn default_priorities() -> Vec<Priority> {
+    vec![
+        Priority {
+            priority: 1,
+            name: "kritisch".into(),
+            response_hours: 1.0,
+            resolution_hours: 8.0,
+        },
+        Priority {
+            priority: 2,
+            name: "hoch".into(),
+            response_hours: 2.0,
+            resolution_hours: 16.0,
+        },
+        Priority {
+            priority: 3,
+            name: "mittel".into(),
+            response_hours: 4.0,
+            resolution_hours: 40.0,
+        },
+        Priority {
+            priority: 4,
+            name: "niedrig".into(),
+            response_hours: 8.0,
+            resolution_hours: 80.0,
+        },
+    ]
+}
+
+impl Config {
+    /// The built-in configuration: the model municipality's calendar and default targets.
+    pub fn builtin() -> Config {
+        Config {
+            path: None,
+            organisation: Organisation {
+                name: Some("Muster-Kommune".into()),
+                language: Some("de".into()),
+            },
+            priorities: default_priorities(),
+            groups: Vec::new(),
+            import: ImportSettings::default(),
+            calendars: Arc::new(CalendarSet {
+                default: Arc::new(Calendar::build(CalendarSpec::default())),
+                sites: BTreeMap::new(),
+            }),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let cal_err = |source| ConfigError::Calendar {
+            path: path.into(),
+            source,
+        };
+        let base = CalendarSpec::default()
+            .apply(&raw.calendar, "calendar", dir)
+            .map_err(cal_err)?;
+        let mut sites = BTreeMap::new();
+        for (id, site) in &raw.sites {
+            if let Some(c) = &site.calendar {
+                let spec = base
+                    .apply(c, &format!("sites.{id}.calendar"), dir)
+                    .map_err(cal_err)?;
+                sites.insert(id.clone(), spec);
+            }
+        }
+        let invalid = |key: String, value: String, reason: &str| ConfigError::Invalid {
+            path: path.into(),
+            key,
+            value,
+            reason: reason.into(),
+        };
+        if let Some(l) = &raw.organisation.language {
+            if l != "de" && l != "en" {
+                return Err(invalid(
+                    "organisation.language".into(),
+                    l.clone(),
+                    "expected \"de\" or \"en\"",
+                ));
+            }
+        }
+        let priorities = if raw.priorities.is_empty() {
+            default_priorities()
+        } else {
+            raw.priorities
+        };
+        for (i, p) in priorities.iter().enumerate() {
+            if !(1..=4).contains(&p.priority) {
+                return Err(invalid(
+                    format!("priorities[{i}].priority"),
+                    p.priority.to_string(),
+                    "priorities are 1 (highest) to 4",
+                ));
+            }
+            if !(p.response_hours > 0.0 && p.resolution_hours > 0.0) {
+                return Err(invalid(
+                    format!("priorities[{i}]"),
+                    p.name.clone(),
+                    "targets must be positive service hours",
+                ));
+            }
+        }
+        for (i, g) in raw.groups.iter().enumerate() {
+            if !(1..=3).contains(&g.level) {
+                return Err(invalid(
+                    format!("groups[{i}].level"),
+                    g.level.to_string(),
+                    "support levels are 1, 2 or 3",
+                ));
+            }
+        }
+        // Compiling a calendar takes a few milliseconds; sites are compiled in parallel.
+        use rayon::prelude::*;
+        let default = Arc::new(Calendar::build(base));
+        let sites: BTreeMap<String, Arc<Calendar>> = sites
+            .into_par_iter()
+            .map(|(k, s)| (k, Arc::new(Calendar::build(s))))
+            .collect();
+        Ok(Config {
+            path: Some(path.into()),
+            organisation: raw.organisation,
+            priorities,
+            groups: raw.groups,
+            import: raw.import,
+            calendars: Arc::new(CalendarSet { default, sites }),
+        })
+    }
+
+    pub fn language(&self) -> &str {
+        self.organisation.language.as_deref().unwrap_or("de")
+    }
+
+    pub fn org_name(&self) -> &str {
+        self.organisation.name.as_deref().unwrap_or("kennzahl")
+    }
+}

@@ -1,0 +1,1036 @@
+//! The demo municipality ("Muster-Kommune"): a deterministic generator of a realistic
+//! school authority over the eight quarters 2024-Q4 … 2026-Q3 — 32 schools, a six-person
+//! team at levels 1 and 2, two vendors at level 2 and a manufacturer at level 3 —
+//! with seasons, queues, waiting states, vendor handoffs and bounce-backs, reopens,
+//! satisfaction, effort and changes.
+//!
+//! Durations are drawn in business seconds and turned into instants with the same
+//! calendar the KPIs use, so the generator knows each ticket's true response and
+//! resolution time. It records quarterly ground truth computed from its own timeline
+//! (not from SQL), which the tests compare with the KPIs.
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::quarter::Quarter;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::Path;
+
+pub const DEMO_CONFIG: &str = include_str!("templates/kennzahl.toml");
+pub const FIRST_QUARTER: Quarter = Quarter { year: 2024, q: 4 };
+pub const LAST_QUARTER: Quarter = Quarter { year: 2026, q: 3 };
+pub const DEFAULT_TICKETS: usize = 14_000;
+const SEED: u64 = 0x6b656e6e7a61686c; // "kennzahl"
+
+const SD: &str = "Service Desk";
+const L2: &str = "2nd Level Schul-IT";
+const V_PRINT: &str = "Druckerservice Rhein GmbH";
+const V_MDM: &str = "MDM Mobil GmbH";
+const V_MFR: &str = "Hersteller-Support";
+
+#[derive(Debug, Clone)]
+pub struct School {
+    pub id: String,
+    pub name: String,
+    pub school_type: &'static str,
+    pub pupils: u32,
+    pub teachers: u32,
+    pub devices: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ev {
+    pub at: i64,
+    pub kind: &'static str,
+    pub status_class: Option<&'static str>,
+    pub group: Option<&'static str>,
+    pub actor: Option<&'static str>,
+    pub agent: Option<String>,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    pub id: String,
+    pub ttype: &'static str,
+    pub priority: u8,
+    pub service: &'static str,
+    pub category: &'static str,
+    pub school: usize,
+    pub channel: &'static str,
+    pub role: &'static str,
+    pub created: i64,
+    pub satisfaction: Option<u8>,
+    pub events: Vec<Ev>,
+    /// Truth drawn by the generator (business seconds), before truncation to the snapshot.
+    pub response_bsecs: i64,
+    pub resolution_bsecs: i64,
+    pub own_bsecs: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub id: String,
+    pub ctype: &'static str,
+    pub created: i64,
+    pub planned_start: i64,
+    pub planned_end: i64,
+    pub actual_start: Option<i64>,
+    pub actual_end: Option<i64>,
+    pub closed: Option<i64>,
+    pub outcome: Option<&'static str>,
+    pub school: usize,
+    pub service: &'static str,
+}
+
+pub struct Demo {
+    pub config: Config,
+    pub schools: Vec<School>,
+    pub tickets: Vec<Ticket>,
+    pub changes: Vec<Change>,
+    /// The snapshot instant: the end of the last quarter. Nothing after it is exported.
+    pub as_of: i64,
+}
+
+fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(stream);
+    r
+}
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
+    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    let mut x = rng.random::<f64>() * total;
+    for (v, w) in items {
+        if x < *w {
+            return *v;
+        }
+        x -= w;
+    }
+    items[items.len() - 1].0
+}
+
+/// Exponential draw with the given mean, as whole seconds, at least `min`.
+fn exp_secs(rng: &mut ChaCha8Rng, mean: f64, min: i64) -> i64 {
+    let u: f64 = rng.random::<f64>().max(1e-12);
+    ((-u.ln() * mean).round() as i64).max(min)
+}
+
+pub fn schools() -> Vec<School> {
+    // 18 Grundschulen, 3 Gesamtschulen, 3 Realschulen, 1 Hauptschule, 3 Gymnasien,
+    // 2 Förderschulen, 2 Berufskollegs: 32 schools, about 15,000 pupils and 1,700 teachers.
+    let mut rng = rng_for(SEED, 1);
+    let plan: [(&str, &str, usize, u32, u32); 7] = [
+        ("grundschule", "Grundschule", 18, 230, 16),
+        ("gesamtschule", "Gesamtschule", 3, 1000, 95),
+        ("realschule", "Realschule", 3, 600, 45),
+        ("hauptschule", "Hauptschule", 1, 300, 28),
+        ("gymnasium", "Gymnasium", 3, 900, 75),
+        ("foerderschule", "Förderschule", 2, 150, 30),
+        ("berufskolleg", "Berufskolleg", 2, 1600, 110),
+    ];
+    let places = [
+        "Am Park",
+        "Lindenstraße",
+        "Im Grünen",
+        "Am Markt",
+        "Kirchweg",
+        "Sonnenhang",
+        "Am Bach",
+        "Bergstraße",
+        "Waldschule",
+        "Rosenhof",
+        "Am Schloss",
+        "Mühlenweg",
+        "Feldmark",
+        "Nordstadt",
+        "Südstadt",
+        "Weststadt",
+        "Oststadt",
+        "Am Hafen",
+        "Rheinufer",
+        "Marienplatz",
+        "Goetheplatz",
+        "Schillerhöhe",
+        "Kastanienallee",
+        "Am Turm",
+        "Brückenstraße",
+        "Eichendorff",
+        "Humboldt",
+        "Lessing",
+        "Kopernikus",
+        "Europa",
+        "Hansa",
+        "Am Ring",
+    ];
+    let mut out = Vec::new();
+    let mut n = 0;
+    for (key, label, count, pupils, teachers) in plan {
+        for _ in 0..count {
+            let f = 0.75 + 0.5 * rng.random::<f64>();
+            let p = (pupils as f64 * f).round() as u32;
+            let t = (teachers as f64 * f).round() as u32;
+            // Devices: one per ~3 pupils plus teacher devices, printers and displays.
+            let d = (p as f64 / 3.2 + t as f64 * 0.9 + 8.0).round() as u32;
+            out.push(School {
+                id: format!("S{:02}", n + 1),
+                name: format!("{label} {}", places[n]),
+                school_type: key,
+                pupils: p,
+                teachers: t,
+                devices: d,
+            });
+            n += 1;
+        }
+    }
+    out
+}
+
+struct Builder<'a> {
+    cal: &'a Calendar,
+    rng: ChaCha8Rng,
+    t: i64,
+    ev: Vec<Ev>,
+    counted: i64,
+    own: i64,
+    agents: [String; 6],
+}
+
+impl Builder<'_> {
+    fn push(
+        &mut self,
+        kind: &'static str,
+        status: Option<&'static str>,
+        group: Option<&'static str>,
+        actor: Option<&'static str>,
+        agent: Option<String>,
+    ) {
+        self.ev.push(Ev {
+            at: self.t,
+            kind,
+            status_class: status,
+            group,
+            actor,
+            agent,
+            value: None,
+        });
+    }
+    /// Work for `b` business seconds (counted; `own` when the own team holds the ticket).
+    fn work(&mut self, b: i64, own: bool) {
+        self.t = self
+            .cal
+            .due_secs(self.t, b)
+            .expect("demo stays inside the calendar table");
+        self.counted += b;
+        if own {
+            self.own += b;
+        }
+    }
+    fn effort(&mut self, actor: &'static str, minutes: f64, agent: Option<String>) {
+        self.ev.push(Ev {
+            at: self.t,
+            kind: "effort",
+            status_class: None,
+            group: None,
+            actor: Some(actor),
+            agent,
+            value: Some(minutes.round().max(1.0)),
+        });
+    }
+    fn agent(&mut self, level: usize) -> String {
+        let i = if level == 1 {
+            self.rng.random_range(0..3)
+        } else {
+            3 + self.rng.random_range(0..3)
+        };
+        self.agents[i].clone()
+    }
+    /// Own-team work, with a chance of waiting for the customer in between (paused).
+    fn own_step(&mut self, group: &'static str, level: usize, mean_h: f64, wait_p: f64) {
+        let w = exp_secs(&mut self.rng, mean_h * 3600.0, 300);
+        let agent = self.agent(level);
+        if self.rng.random_bool(wait_p) {
+            let a = w / 3;
+            self.work(a, true);
+            self.push(
+                "status",
+                Some("waiting_customer"),
+                None,
+                Some(group),
+                Some(agent.clone()),
+            );
+            self.push("reply_public", None, None, Some(group), Some(agent.clone()));
+            // The customer answers after hours or days of wall-clock time (paused).
+            self.t += exp_secs(&mut self.rng, 20.0 * 3600.0, 600);
+            self.push("status", Some("open"), None, None, None);
+            self.work(w - a, true);
+        } else {
+            self.work(w, true);
+        }
+        let minutes = (w as f64 / 60.0) * (0.15 + 0.35 * self.rng.random::<f64>());
+        self.effort(group, minutes.min(480.0), Some(agent));
+    }
+}
+
+/// Simulate one ticket's life from its creation.
+fn simulate(
+    cal: &Calendar,
+    seed: u64,
+    idx: usize,
+    created: i64,
+    school: usize,
+    agents: &[String; 6],
+) -> Ticket {
+    let mut rng = rng_for(seed, 1000 + idx as u64);
+    let service = pick(
+        &mut rng,
+        &[
+            ("end_devices", 35.0),
+            ("peripherals", 20.0),
+            ("software", 20.0),
+            ("network", 10.0),
+            ("school_server", 8.0),
+            ("telephony", 3.0),
+            ("other", 4.0),
+        ],
+    );
+    let category = match service {
+        "end_devices" => pick(
+            &mut rng,
+            &[
+                ("iPad", 45.0),
+                ("Notebook", 30.0),
+                ("Desktop-PC", 15.0),
+                ("Interaktives Display", 10.0),
+            ],
+        ),
+        "peripherals" => pick(
+            &mut rng,
+            &[("Drucker", 80.0), ("Scanner", 10.0), ("Beamer", 10.0)],
+        ),
+        "software" => pick(
+            &mut rng,
+            &[
+                ("Lernplattform", 40.0),
+                ("Office", 35.0),
+                ("Installation", 25.0),
+            ],
+        ),
+        "network" => pick(&mut rng, &[("WLAN", 70.0), ("LAN", 30.0)]),
+        "school_server" => "Pädagogischer Server",
+        "telephony" => "Telefonie",
+        _ => "Sonstiges",
+    };
+    let ttype = pick(
+        &mut rng,
+        &[
+            ("incident", 62.0),
+            ("service_request", 35.0),
+            ("problem", 3.0),
+        ],
+    );
+    let priority: u8 = pick(&mut rng, &[(1, 3.0), (2, 15.0), (3, 57.0), (4, 25.0)]);
+    let channel = pick(
+        &mut rng,
+        &[("portal", 55.0), ("email", 30.0), ("phone", 15.0)],
+    );
+    let role = pick(
+        &mut rng,
+        &[
+            ("media_teacher", 45.0),
+            ("teacher", 30.0),
+            ("secretary", 12.0),
+            ("principal", 8.0),
+            ("other", 5.0),
+        ],
+    );
+    let mut b = Builder {
+        cal,
+        rng,
+        t: created,
+        ev: Vec::new(),
+        counted: 0,
+        own: 0,
+        agents: agents.clone(),
+    };
+    b.push("created", None, None, None, None);
+    b.push("assign_group", None, Some(SD), None, None);
+    // Response: mean 0.4 h for priority 1 up to 3 h for priority 4 (business time).
+    let resp_mean = [0.4, 0.9, 1.8, 3.0][priority as usize - 1] * 3600.0;
+    let r = exp_secs(&mut b.rng, resp_mean, 60);
+    b.work(r, true);
+    let response = r;
+    let a1 = b.agent(1);
+    b.push("assign_agent", None, None, Some(SD), Some(a1.clone()));
+    b.push("status", Some("open"), None, Some(SD), Some(a1.clone()));
+    if b.rng.random_bool(0.6) {
+        b.push("reply_public", None, None, Some(SD), Some(a1));
+    }
+    if b.rng.random_bool(0.01) {
+        b.push("status", Some("cancelled"), None, Some(SD), None);
+        let t = b.t;
+        return finish(
+            b, idx, ttype, priority, service, category, school, channel, role, created, response,
+            None, t,
+        );
+    }
+    let vendor = match (service, category) {
+        ("peripherals", "Drucker") => Some(V_PRINT),
+        ("end_devices", "iPad") => Some(V_MDM),
+        _ => None,
+    };
+    let path = if vendor.is_some() {
+        pick(&mut b.rng, &[("l1", 35.0), ("vendor", 55.0), ("l2", 10.0)])
+    } else {
+        pick(&mut b.rng, &[("l1", 62.0), ("l2", 33.0), ("mfr", 5.0)])
+    };
+    let scale = [0.5, 0.7, 1.0, 1.3][priority as usize - 1];
+    b.own_step(SD, 1, 1.2 * scale, 0.12);
+    let mut resolver = SD;
+    match path {
+        "l2" | "mfr" => {
+            b.push("assign_group", None, Some(L2), Some(SD), None);
+            // Waiting in the level-2 queue is own time.
+            let q = exp_secs(&mut b.rng, 3.0 * 3600.0 * scale, 300);
+            b.work(q, true);
+            b.own_step(L2, 2, 4.0 * scale, 0.18);
+            resolver = L2;
+            if path == "mfr" {
+                b.push("assign_group", None, Some(V_MFR), Some(L2), None);
+                b.push("status", Some("waiting_vendor"), None, Some(L2), None);
+                let v = exp_secs(&mut b.rng, 24.0 * 3600.0, 1800);
+                b.work(v, false);
+                b.push("assign_group", None, Some(L2), Some(V_MFR), None);
+                b.push("status", Some("open"), None, Some(V_MFR), None);
+                b.own_step(L2, 2, 1.5 * scale, 0.0);
+            }
+        }
+        "vendor" => {
+            let v = vendor.unwrap();
+            let mut rounds = if b.rng.random_bool(0.12) { 2 } else { 1 };
+            while rounds > 0 {
+                b.push("assign_group", None, Some(v), Some(SD), None);
+                b.push("status", Some("waiting_vendor"), None, Some(SD), None);
+                let ack = exp_secs(&mut b.rng, 2.5 * 3600.0, 300);
+                b.work(ack, false);
+                b.push("note_internal", None, None, Some(v), None);
+                let fix = exp_secs(&mut b.rng, 10.0 * 3600.0 * scale, 1800);
+                b.work(fix, false);
+                let minutes = 30.0 + 120.0 * b.rng.random::<f64>();
+                b.effort(v, minutes, None);
+                rounds -= 1;
+                if rounds > 0 {
+                    // Bounce-back: the vendor returns the ticket unsolved; level 2 checks, sends it again.
+                    b.push("assign_group", None, Some(L2), Some(v), None);
+                    b.push("status", Some("open"), None, Some(v), None);
+                    b.own_step(L2, 2, 2.0 * scale, 0.1);
+                }
+            }
+            resolver = v;
+        }
+        _ => {
+            b.own_step(SD, 1, 0.8 * scale, 0.05);
+        }
+    }
+    b.push("resolved", Some("resolved"), None, Some(resolver), None);
+    let first_resolved = b.t;
+    let reopened = b.rng.random_bool(0.06);
+    if reopened {
+        b.t += exp_secs(&mut b.rng, 30.0 * 3600.0, 1800);
+        b.push("reopened", Some("open"), None, None, None);
+        b.push("assign_group", None, Some(SD), None, None);
+        let before = (b.counted, b.own);
+        b.own_step(SD, 1, 1.0, 0.0);
+        b.push("resolved", Some("resolved"), None, Some(SD), None);
+        // Work after the first resolution does not count towards the resolution duration.
+        (b.counted, b.own) = before;
+    }
+    b.t += 7 * 86_400; // auto-close after seven days
+    b.push("closed", Some("closed"), None, None, None);
+    let answered = b.rng.random_bool(if reopened { 0.5 } else { 0.33 });
+    let mut t = finish(
+        b,
+        idx,
+        ttype,
+        priority,
+        service,
+        category,
+        school,
+        channel,
+        role,
+        created,
+        response,
+        Some(first_resolved),
+        0,
+    );
+    if answered {
+        let mut rng = rng_for(SEED, 500_000_000 + idx as u64);
+        t.satisfaction = Some(if reopened {
+            pick(
+                &mut rng,
+                &[(1, 20.0), (2, 25.0), (3, 25.0), (4, 20.0), (5, 10.0)],
+            )
+        } else {
+            pick(
+                &mut rng,
+                &[(1, 4.0), (2, 6.0), (3, 12.0), (4, 33.0), (5, 45.0)],
+            )
+        });
+    }
+    t
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    b: Builder,
+    idx: usize,
+    ttype: &'static str,
+    priority: u8,
+    service: &'static str,
+    category: &'static str,
+    school: usize,
+    channel: &'static str,
+    role: &'static str,
+    created: i64,
+    response: i64,
+    resolved: Option<i64>,
+    _cancel_at: i64,
+) -> Ticket {
+    Ticket {
+        id: format!("T{:07}", idx + 1),
+        ttype,
+        priority,
+        service,
+        category,
+        school,
+        channel,
+        role,
+        created,
+        satisfaction: None,
+        response_bsecs: response,
+        resolution_bsecs: if resolved.is_some() { b.counted } else { 0 },
+        own_bsecs: if resolved.is_some() { b.own } else { 0 },
+        events: b.ev,
+    }
+}
+
+/// Expected arrivals per local day: weekday pattern, school holidays, the start of the school year.
+fn day_weight(
+    cal: &Calendar,
+    d: NaiveDate,
+    school_breaks: &[(NaiveDate, NaiveDate, String)],
+) -> f64 {
+    let wd = match d.weekday() {
+        Weekday::Mon => 1.3,
+        Weekday::Tue => 1.1,
+        Weekday::Wed => 1.0,
+        Weekday::Thu => 1.0,
+        Weekday::Fri => 0.8,
+        Weekday::Sat => 0.06,
+        Weekday::Sun => 0.04,
+    };
+    let mut f = wd;
+    if let Some(c) = cal.closure(d) {
+        if c.kind == crate::calendar::ClosureKind::PublicHoliday {
+            f *= 0.1;
+        }
+    }
+    for (s, e, name) in school_breaks {
+        if d >= *s && d <= *e {
+            f *= 0.35;
+        }
+        // A peak in the first three weeks after the summer break.
+        if name == "Sommerferien" && d > *e && d <= *e + Duration::days(21) {
+            f *= 1.7;
+        }
+    }
+    f
+}
+
+pub fn generate(tickets: usize) -> Result<Demo> {
+    let config = Config::parse(DEMO_CONFIG, Path::new("kennzahl.toml"))
+        .context("the demo configuration is invalid")?;
+    let cal = config.calendars.default.clone();
+    let tz = cal.tz();
+    let schools = schools();
+    let (start, _) = FIRST_QUARTER.bounds(tz);
+    let (_, end) = LAST_QUARTER.bounds(tz);
+    let as_of = end.timestamp();
+    let breaks: Vec<(NaiveDate, NaiveDate, String)> = crate::calendar::school::builtin()
+        .iter()
+        .filter(|b| b.state == crate::calendar::State::NW)
+        .map(|b| (b.start, b.end, b.name.clone()))
+        .collect();
+    // Distribute exactly `tickets` arrivals over the days by weight (largest remainders).
+    let first_day = FIRST_QUARTER.first_day();
+    let last_day = LAST_QUARTER.last_day();
+    let mut days = Vec::new();
+    let mut d = first_day;
+    while d <= last_day {
+        days.push((d, day_weight(&cal, d, &breaks)));
+        d = d.succ_opt().unwrap();
+    }
+    let total: f64 = days.iter().map(|(_, w)| w).sum();
+    let mut counts: Vec<(usize, f64)> = days
+        .iter()
+        .map(|(_, w)| {
+            let x = tickets as f64 * w / total;
+            (x.floor() as usize, x - x.floor())
+        })
+        .collect();
+    let assigned: usize = counts.iter().map(|(c, _)| c).sum();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by(|a, b| {
+        counts[*b]
+            .1
+            .partial_cmp(&counts[*a].1)
+            .unwrap()
+            .then(a.cmp(b))
+    });
+    for i in order.into_iter().take(tickets - assigned) {
+        counts[i].0 += 1;
+    }
+    let mut arrivals: Vec<(i64, usize)> = Vec::with_capacity(tickets);
+    let mut rng = rng_for(SEED, 2);
+    let device_weights: Vec<(usize, f64)> = schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, s.devices as f64))
+        .collect();
+    for ((day, _), (n, _)) in days.iter().zip(&counts) {
+        for _ in 0..*n {
+            // Time of day: mostly school hours, some afternoons and evenings, a few at night.
+            let minute = match pick(&mut rng, &[(0u8, 72.0), (1, 23.0), (2, 5.0)]) {
+                0 => rng.random_range(7 * 60 + 30..16 * 60),
+                1 => rng.random_range(16 * 60..21 * 60),
+                _ => rng.random_range(0..24 * 60),
+            };
+            let second = rng.random_range(0..60);
+            let local =
+                day.and_time(NaiveTime::from_hms_opt(minute / 60, minute % 60, second).unwrap());
+            let t = match tz.from_local_datetime(&local).earliest() {
+                Some(t) => t.timestamp(),
+                None => (tz
+                    .from_local_datetime(&(local + Duration::hours(1)))
+                    .earliest()
+                    .unwrap())
+                .timestamp(),
+            };
+            arrivals.push((t.max(start.timestamp()), pick(&mut rng, &device_weights)));
+        }
+    }
+    arrivals.sort();
+    let agents: [String; 6] =
+        std::array::from_fn(|i| format!("agent-{:010x}", 0xa1000 + i as u64 * 7919));
+    let tickets: Vec<Ticket> = arrivals
+        .par_iter()
+        .enumerate()
+        .map(|(i, (t, s))| simulate(&cal, SEED, i, *t, *s, &agents))
+        .collect();
+    let changes = gen_changes(
+        &cal,
+        &schools,
+        start.timestamp(),
+        as_of,
+        (tickets.len() / 35).max(8),
+    );
+    Ok(Demo {
+        config,
+        schools,
+        tickets,
+        changes,
+        as_of,
+    })
+}
+
+fn gen_changes(cal: &Calendar, schools: &[School], start: i64, end: i64, n: usize) -> Vec<Change> {
+    let mut rng = rng_for(SEED, 3);
+    let mut out = Vec::new();
+    for i in 0..n {
+        let created = start + rng.random_range(0..(end - start));
+        let created = cal.next_open(created).unwrap_or(created);
+        let ctype = pick(
+            &mut rng,
+            &[("standard", 60.0), ("normal", 35.0), ("emergency", 5.0)],
+        );
+        let lead = if ctype == "emergency" {
+            exp_secs(&mut rng, 2.0 * 3600.0, 600)
+        } else {
+            exp_secs(&mut rng, 40.0 * 3600.0, 3600)
+        };
+        let planned_start = cal.due_secs(created, lead).unwrap();
+        let planned_end = planned_start + exp_secs(&mut rng, 3.0 * 3600.0, 1800);
+        let outcome = pick(
+            &mut rng,
+            &[
+                ("successful", 90.0),
+                ("failed", 4.0),
+                ("rolled_back", 3.0),
+                ("cancelled", 3.0),
+            ],
+        );
+        let (actual_start, actual_end) = if outcome == "cancelled" {
+            (None, None)
+        } else {
+            let s = planned_start + rng.random_range(0..3600);
+            (
+                Some(s),
+                Some(s + (planned_end - planned_start) + rng.random_range(-900..3600)),
+            )
+        };
+        let closed = actual_end.unwrap_or(planned_start) + 86_400;
+        let service = pick(
+            &mut rng,
+            &[
+                ("network", 30.0),
+                ("school_server", 25.0),
+                ("software", 25.0),
+                ("end_devices", 15.0),
+                ("telephony", 5.0),
+            ],
+        );
+        let c = Change {
+            id: format!("C{:05}", i + 1),
+            ctype,
+            created,
+            planned_start,
+            planned_end,
+            actual_start: actual_start.filter(|t| *t < end),
+            actual_end: actual_end.filter(|t| *t < end),
+            closed: Some(closed).filter(|t| *t < end),
+            outcome: if closed < end { Some(outcome) } else { None },
+            school: rng.random_range(0..schools.len()),
+            service,
+        };
+        if c.created < end {
+            out.push(c);
+        }
+    }
+    out.sort_by_key(|c| c.created);
+    for (i, c) in out.iter_mut().enumerate() {
+        c.id = format!("C{:05}", i + 1);
+    }
+    out
+}
+
+/// Fixes the element type of a CSV record so that `&String` coerces to `&str`.
+fn rec<const N: usize>(v: [&str; N]) -> [&str; N] {
+    v
+}
+
+fn ts(t: i64) -> String {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(crate::timeparse::fmt_utc)
+        .unwrap_or_default()
+}
+
+fn opt_ts(t: Option<i64>) -> String {
+    t.map(ts).unwrap_or_default()
+}
+
+/// The status class of a ticket at instant `t` from its (sorted) events.
+fn status_at(events: &[Ev], t: i64) -> Option<&'static str> {
+    let mut s = None;
+    for e in events.iter().filter(|e| e.at < t) {
+        match e.kind {
+            "created" => s = Some("new"),
+            "status" | "resolved" | "closed" | "reopened" => s = e.status_class.or(s),
+            _ => {}
+        }
+    }
+    s
+}
+
+impl Demo {
+    /// Events as exported at the snapshot instant (nothing at or after `as_of`).
+    pub fn visible<'a>(&self, t: &'a Ticket) -> impl Iterator<Item = &'a Ev> {
+        let as_of = self.as_of;
+        t.events.iter().filter(move |e| e.at < as_of)
+    }
+
+    pub fn first_resolved(&self, t: &Ticket) -> Option<i64> {
+        self.visible(t)
+            .find(|e| matches!(e.kind, "resolved" | "closed"))
+            .map(|e| e.at)
+    }
+
+    fn first_response(&self, t: &Ticket) -> Option<i64> {
+        self.visible(t)
+            .find(|e| {
+                e.kind == "reply_public"
+                    || (e.kind == "status" && e.status_class != Some("new"))
+                    || matches!(e.kind, "resolved" | "closed")
+            })
+            .map(|e| e.at)
+    }
+
+    /// Write the canonical files into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let gz = |name: &str| -> Result<csv::Writer<flate2::write::GzEncoder<std::fs::File>>> {
+            let f = std::fs::File::create(dir.join(name))
+                .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+            Ok(csv::Writer::from_writer(
+                flate2::GzBuilder::new()
+                    .mtime(0)
+                    .write(f, flate2::Compression::default()),
+            ))
+        };
+        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
+        w.write_record(crate::import::canonical::columns("schools"))?;
+        for s in &self.schools {
+            w.write_record(rec([
+                &s.id,
+                &s.name,
+                s.school_type,
+                &s.pupils.to_string(),
+                &s.teachers.to_string(),
+                &s.devices.to_string(),
+            ]))?;
+        }
+        w.flush()?;
+        let mut w = gz("tickets.csv.gz")?;
+        w.write_record(crate::import::canonical::columns("tickets"))?;
+        for t in &self.tickets {
+            let status = status_at(&t.events, self.as_of).unwrap_or("new");
+            let effort: f64 = self
+                .visible(t)
+                .filter(|e| e.kind == "effort")
+                .filter_map(|e| e.value)
+                .sum();
+            let resolved = self.first_resolved(t).is_some();
+            w.write_record(rec([
+                "demo",
+                &t.id,
+                t.ttype,
+                &t.priority.to_string(),
+                ["P1 kritisch", "P2 hoch", "P3 mittel", "P4 niedrig"][t.priority as usize - 1],
+                t.service,
+                t.category,
+                &self.schools[t.school].id,
+                t.channel,
+                t.role,
+                &ts(t.created),
+                status,
+                status,
+                &t.satisfaction
+                    .filter(|_| resolved)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                &if effort > 0.0 {
+                    format!("{effort}")
+                } else {
+                    String::new()
+                },
+                &ts(self.as_of - 1),
+            ]))?;
+        }
+        w.into_inner()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .finish()?;
+        let mut w = gz("events.csv.gz")?;
+        w.write_record(crate::import::canonical::columns("events"))?;
+        for t in &self.tickets {
+            for (i, e) in self.visible(t).enumerate() {
+                w.write_record(rec([
+                    "demo",
+                    &t.id,
+                    &(i + 1).to_string(),
+                    &ts(e.at),
+                    e.kind,
+                    e.status_class.unwrap_or(""),
+                    e.status_class.unwrap_or(""),
+                    e.group.unwrap_or(""),
+                    e.actor.unwrap_or(""),
+                    e.agent.as_deref().unwrap_or(""),
+                    &e.value.map(|v| v.to_string()).unwrap_or_default(),
+                    "",
+                ]))?;
+            }
+        }
+        w.into_inner()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .finish()?;
+        let mut w = csv::Writer::from_path(dir.join("changes.csv"))?;
+        w.write_record(crate::import::canonical::columns("changes"))?;
+        for c in &self.changes {
+            w.write_record(rec([
+                "demo",
+                &c.id,
+                c.ctype,
+                &ts(c.created),
+                &ts(c.planned_start),
+                &ts(c.planned_end),
+                &opt_ts(c.actual_start),
+                &opt_ts(c.actual_end),
+                &opt_ts(c.closed),
+                c.outcome.unwrap_or(""),
+                &self.schools[c.school].id,
+                c.service,
+                "",
+            ]))?;
+        }
+        w.flush()?;
+        std::fs::write(dir.join("kennzahl.toml"), DEMO_CONFIG)?;
+        let mut f = std::fs::File::create(dir.join("ground_truth.csv"))?;
+        writeln!(f, "quarter,metric,value")?;
+        for (q, m, v) in self.ground_truth() {
+            writeln!(f, "{q},{m},{v}")?;
+        }
+        Ok(())
+    }
+
+    /// Quarterly truth computed from the generator's own timeline and draws.
+    pub fn ground_truth(&self) -> Vec<(String, String, f64)> {
+        let tz = self.config.calendars.default.tz();
+        let mut out = Vec::new();
+        let mut q = FIRST_QUARTER;
+        while q <= LAST_QUARTER {
+            let (a, b) = q.bounds(tz);
+            let (a, b) = (a.timestamp(), b.timestamp());
+            let inq = |t: Option<i64>| t.is_some_and(|t| t >= a && t < b);
+            let created: Vec<&Ticket> = self
+                .tickets
+                .iter()
+                .filter(|t| inq(Some(t.created)))
+                .collect();
+            let resolved: Vec<&Ticket> = self
+                .tickets
+                .iter()
+                .filter(|t| inq(self.first_resolved(t)))
+                .collect();
+            let responded: Vec<&Ticket> = self
+                .tickets
+                .iter()
+                .filter(|t| inq(self.first_response(t)))
+                .collect();
+            let mut push = |m: &str, v: f64| out.push((q.to_string(), m.to_string(), v));
+            push("tickets_created", created.len() as f64);
+            push("tickets_resolved", resolved.len() as f64);
+            let resp: Vec<i64> = responded.iter().map(|t| t.response_bsecs).collect();
+            let res: Vec<i64> = resolved.iter().map(|t| t.resolution_bsecs).collect();
+            let own: Vec<i64> = resolved.iter().map(|t| t.own_bsecs).collect();
+            push("response_time.median", quantile(&resp, 0.5) / 3600.0);
+            push("response_time.p90", quantile(&resp, 0.9) / 3600.0);
+            push("response_time.mean", mean(&resp) / 3600.0);
+            push("resolution_time.median", quantile(&res, 0.5) / 3600.0);
+            push("resolution_time.p90", quantile(&res, 0.9) / 3600.0);
+            push("resolution_time.mean", mean(&res) / 3600.0);
+            push("resolution_time.own_median", quantile(&own, 0.5) / 3600.0);
+            let escalated = |t: &Ticket| {
+                self.visible(t)
+                    .any(|e| e.kind == "assign_group" && e.group != Some(SD))
+            };
+            let vendor = |t: &Ticket| {
+                self.visible(t).any(|e| {
+                    e.kind == "assign_group" && matches!(e.group, Some(V_PRINT | V_MDM | V_MFR))
+                })
+            };
+            let reopened = |t: &Ticket| self.visible(t).any(|e| e.kind == "reopened");
+            let pct = |n: usize, d: usize| 100.0 * n as f64 / d as f64;
+            push(
+                "reopen_rate",
+                pct(
+                    resolved.iter().filter(|t| reopened(t)).count(),
+                    resolved.len(),
+                ),
+            );
+            push(
+                "first_level_resolution",
+                pct(
+                    resolved.iter().filter(|t| !escalated(t)).count(),
+                    resolved.len(),
+                ),
+            );
+            push(
+                "escalation.to_level23_pct",
+                pct(
+                    created.iter().filter(|t| escalated(t)).count(),
+                    created.len(),
+                ),
+            );
+            push(
+                "escalation.to_vendor_pct",
+                pct(created.iter().filter(|t| vendor(t)).count(), created.len()),
+            );
+            let backlog = self
+                .tickets
+                .iter()
+                .filter(|t| {
+                    t.created < b
+                        && !matches!(
+                            status_at(&t.events, b),
+                            Some("resolved" | "closed" | "cancelled")
+                        )
+                })
+                .count();
+            push("backlog.total", backlog as f64);
+            let scores: Vec<i64> = resolved
+                .iter()
+                .filter_map(|t| t.satisfaction.map(i64::from))
+                .collect();
+            push("satisfaction.mean_score", mean(&scores));
+            push(
+                "satisfaction.response_rate_pct",
+                pct(scores.len(), resolved.len()),
+            );
+            let effort: f64 = self
+                .tickets
+                .iter()
+                .flat_map(|t| self.visible(t))
+                .filter(|e| e.kind == "effort" && e.at >= a && e.at < b)
+                .filter_map(|e| e.value)
+                .sum();
+            push("effort.total_hours", effort / 60.0);
+            let done = |c: &Change| c.actual_end.or(c.closed);
+            push(
+                "changes.opened",
+                self.changes.iter().filter(|c| inq(Some(c.created))).count() as f64,
+            );
+            push(
+                "changes.completed",
+                self.changes.iter().filter(|c| inq(done(c))).count() as f64,
+            );
+            push(
+                "changes.successful",
+                self.changes
+                    .iter()
+                    .filter(|c| inq(done(c)) && c.outcome == Some("successful"))
+                    .count() as f64,
+            );
+            push(
+                "changes.emergency",
+                self.changes
+                    .iter()
+                    .filter(|c| inq(Some(c.created)) && c.ctype == "emergency")
+                    .count() as f64,
+            );
+            q = q.next();
+        }
+        out
+    }
+}
+
+/// Linear interpolation between closest ranks, as DuckDB's quantile_cont.
+pub fn quantile(v: &[i64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_unstable();
+    let pos = q * (s.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    s[lo] as f64 + (pos - lo as f64) * (s[hi] - s[lo]) as f64
+}
+
+pub fn mean(v: &[i64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.iter().sum::<i64>() as f64 / v.len() as f64
+}

@@ -1,0 +1,749 @@
+//! The canonical CSV exchange format: one file per table (`tickets.csv`, `events.csv`,
+//! `schools.csv`, `changes.csv`, `outages.csv`, each optionally `.gz`), UTF-8 (with or
+//! without BOM), comma-separated, a header row with the column names of docs/model.md.
+//! Timestamps are RFC 3339; without an offset they are local times of the calendar zone.
+//!
+//! Every row is validated in Rust and either appended (DuckDB Appender) to a staging
+//! table or rejected with its line, column, value and reason; the staging tables are
+//! then merged into the canonical tables by SQL inside one transaction.
+
+use super::{open_reader, table_stem, FileReport, ImportError, Reject};
+use crate::timeparse::parse_ts;
+use crate::workspace::Workspace;
+use chrono_tz::Tz;
+use duckdb::types::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy)]
+enum Ty {
+    Str,
+    Int(i64, i64),
+    Float(f64, f64),
+    Ts,
+    Bool,
+    Enum(&'static [&'static str]),
+}
+
+struct Col {
+    name: &'static str,
+    ty: Ty,
+    required: bool,
+}
+
+const fn c(name: &'static str, ty: Ty, required: bool) -> Col {
+    Col { name, ty, required }
+}
+
+pub const TICKET_TYPES: &[&str] = &["incident", "service_request", "change_request", "problem"];
+pub const SERVICES: &[&str] = &[
+    "network",
+    "school_server",
+    "end_devices",
+    "software",
+    "telephony",
+    "peripherals",
+    "other",
+];
+pub const STATUS_CLASSES: &[&str] = &[
+    "new",
+    "open",
+    "waiting_customer",
+    "waiting_vendor",
+    "waiting_other",
+    "resolved",
+    "closed",
+    "cancelled",
+];
+pub const ROLES: &[&str] = &[
+    "teacher",
+    "media_teacher",
+    "principal",
+    "secretary",
+    "pupil",
+    "other",
+];
+pub const EVENT_KINDS: &[&str] = &[
+    "created",
+    "assign_group",
+    "assign_agent",
+    "status",
+    "reply_public",
+    "note_internal",
+    "effort",
+    "priority",
+    "change_link",
+    "resolved",
+    "closed",
+    "reopened",
+];
+pub const SCHOOL_TYPES: &[&str] = &[
+    "grundschule",
+    "gesamtschule",
+    "realschule",
+    "hauptschule",
+    "gymnasium",
+    "foerderschule",
+    "berufskolleg",
+    "other",
+];
+pub const CHANGE_TYPES: &[&str] = &["standard", "normal", "emergency"];
+pub const OUTCOMES: &[&str] = &["successful", "failed", "rolled_back", "cancelled"];
+
+const TICKETS: &[Col] = &[
+    c("source", Ty::Str, false),
+    c("ticket_id", Ty::Str, true),
+    c("type", Ty::Enum(TICKET_TYPES), true),
+    c("priority", Ty::Int(1, 4), false),
+    c("priority_raw", Ty::Str, false),
+    c("service", Ty::Enum(SERVICES), true),
+    c("category_raw", Ty::Str, false),
+    c("school_id", Ty::Str, false),
+    c("channel", Ty::Str, false),
+    c("requester_role", Ty::Enum(ROLES), false),
+    c("created_at", Ty::Ts, true),
+    c("status", Ty::Enum(STATUS_CLASSES), true),
+    c("status_raw", Ty::Str, false),
+    c("satisfaction", Ty::Float(1.0, 5.0), false),
+    c("effort_minutes", Ty::Float(0.0, 1e9), false),
+    c("updated_at", Ty::Ts, false),
+];
+
+const EVENTS: &[Col] = &[
+    c("source", Ty::Str, false),
+    c("ticket_id", Ty::Str, true),
+    c("seq", Ty::Int(0, i32::MAX as i64), false),
+    c("event_at", Ty::Ts, true),
+    c("kind", Ty::Enum(EVENT_KINDS), true),
+    c("status_class", Ty::Enum(STATUS_CLASSES), false),
+    c("status_raw", Ty::Str, false),
+    c("group_name", Ty::Str, false),
+    c("actor_group", Ty::Str, false),
+    c("agent", Ty::Str, false),
+    c("value", Ty::Float(-1e12, 1e12), false),
+    c("ref", Ty::Str, false),
+];
+
+const SCHOOLS: &[Col] = &[
+    c("school_id", Ty::Str, true),
+    c("name", Ty::Str, true),
+    c("school_type", Ty::Enum(SCHOOL_TYPES), true),
+    c("pupils", Ty::Int(0, 1_000_000), false),
+    c("teachers", Ty::Int(0, 1_000_000), false),
+    c("devices", Ty::Int(0, 10_000_000), false),
+];
+
+const CHANGES: &[Col] = &[
+    c("source", Ty::Str, false),
+    c("change_id", Ty::Str, true),
+    c("type", Ty::Enum(CHANGE_TYPES), true),
+    c("created_at", Ty::Ts, true),
+    c("planned_start", Ty::Ts, false),
+    c("planned_end", Ty::Ts, false),
+    c("actual_start", Ty::Ts, false),
+    c("actual_end", Ty::Ts, false),
+    c("closed_at", Ty::Ts, false),
+    c("outcome", Ty::Enum(OUTCOMES), false),
+    c("school_id", Ty::Str, false),
+    c("service", Ty::Enum(SERVICES), false),
+    c("linked_tickets", Ty::Str, false),
+];
+
+const OUTAGES: &[Col] = &[
+    c("service", Ty::Enum(SERVICES), true),
+    c("school_id", Ty::Str, false),
+    c("start_at", Ty::Ts, true),
+    c("end_at", Ty::Ts, false),
+    c("planned", Ty::Bool, true),
+];
+
+/// The canonical tables in merge order, with their columns.
+const TABLES: &[(&str, &[Col])] = &[
+    ("schools", SCHOOLS),
+    ("tickets", TICKETS),
+    ("events", EVENTS),
+    ("changes", CHANGES),
+    ("outages", OUTAGES),
+];
+
+/// The column names of a canonical table, in file order (for writers and docs).
+pub fn columns(table: &str) -> Vec<&'static str> {
+    TABLES
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map(|(_, cols)| cols.iter().map(|c| c.name).collect())
+        .unwrap_or_default()
+}
+
+fn parse_value(col: &Col, raw: &str, tz: Tz) -> Result<Value, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return if col.required {
+            Err("a value is required".into())
+        } else {
+            Ok(Value::Null)
+        };
+    }
+    match col.ty {
+        Ty::Str => Ok(Value::Text(v.to_string())),
+        Ty::Int(lo, hi) => {
+            let n: i64 = v.parse().map_err(|_| "not a whole number".to_string())?;
+            if n < lo || n > hi {
+                return Err(format!("out of range {lo}..{hi}"));
+            }
+            Ok(Value::BigInt(n))
+        }
+        Ty::Float(lo, hi) => {
+            let n: f64 = v.parse().map_err(|_| "not a number".to_string())?;
+            if !n.is_finite() || n < lo || n > hi {
+                return Err(format!("out of range {lo}..{hi}"));
+            }
+            Ok(Value::Double(n))
+        }
+        Ty::Ts => {
+            let t = parse_ts(v, tz)?;
+            Ok(Value::Timestamp(
+                duckdb::types::TimeUnit::Microsecond,
+                t.timestamp_micros(),
+            ))
+        }
+        Ty::Bool => match v.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "ja" => Ok(Value::Boolean(true)),
+            "false" | "0" | "no" | "nein" => Ok(Value::Boolean(false)),
+            _ => Err("expected true or false".into()),
+        },
+        Ty::Enum(allowed) => {
+            if allowed.contains(&v) {
+                Ok(Value::Text(v.to_string()))
+            } else {
+                Err(format!("expected one of {}", allowed.join(", ")))
+            }
+        }
+    }
+}
+
+/// Agent names never reach the workspace: they are replaced by a salted hash.
+fn pseudonym(salt: &str, name: &str) -> String {
+    if name.starts_with("agent-") && name.len() == 16 {
+        return name.to_string();
+    }
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(name.as_bytes());
+    let d = h.finalize();
+    let hex: String = d.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("agent-{hex}")
+}
+
+struct Staged {
+    report: FileReport,
+}
+
+/// Import canonical files into the workspace in one transaction.
+pub fn import(
+    ws: &Workspace,
+    files: &[PathBuf],
+) -> Result<(Vec<FileReport>, Vec<Reject>, Option<PathBuf>), ImportError> {
+    let tz = ws.config.calendars.default.tz();
+    let conn = &ws.conn;
+    // Group the files by table; refuse unknown file names before touching anything.
+    let mut by_table: Vec<(&str, &[Col], Vec<&PathBuf>)> =
+        TABLES.iter().map(|(t, c)| (*t, *c, Vec::new())).collect();
+    for f in files {
+        let stem = table_stem(f);
+        match by_table.iter_mut().find(|(t, _, _)| *t == stem) {
+            Some(entry) => entry.2.push(f),
+            None => {
+                return Err(ImportError::File {
+                    file: f.display().to_string(),
+                    message: format!(
+                        "the canonical profile reads tickets.csv, events.csv, schools.csv, changes.csv and outages.csv (optionally .gz); {:?} is none of them",
+                        f.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+                    ),
+                })
+            }
+        }
+    }
+    let salt: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'pseudonym_salt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|_| "kennzahl".to_string());
+
+    // Stage every file first, outside the transaction, into temporary tables (private to
+    // this connection). Appending large volumes inside an open transaction and then
+    // reading them with window functions fails in the bundled DuckDB, and staging is not
+    // part of the workspace anyway.
+    let mut rejects = Vec::new();
+    let mut staged: Vec<(&str, Vec<Staged>)> = Vec::new();
+    let stage_result = (|| -> Result<(), ImportError> {
+        for (table, cols, paths) in &by_table {
+            if paths.is_empty() {
+                continue;
+            }
+            conn.execute_batch(&format!(
+                "CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT *, 0::BIGINT AS _line, ''::VARCHAR AS _file FROM {table} LIMIT 0;"
+            ))?;
+            let mut list = Vec::new();
+            for p in paths {
+                list.push(stage_file(ws, table, cols, p, tz, &salt, &mut rejects)?);
+            }
+            staged.push((table, list));
+        }
+        Ok(())
+    })();
+    let drop_staging = |conn: &duckdb::Connection| {
+        for (table, _, _) in &by_table {
+            let _ = conn.execute_batch(&format!("DROP TABLE IF EXISTS temp.stg_{table};"));
+        }
+    };
+    if let Err(e) = stage_result {
+        drop_staging(conn);
+        return Err(e);
+    }
+
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    let result = (|| -> Result<Vec<FileReport>, ImportError> {
+        let mut reports = Vec::new();
+        for (table, list) in staged {
+            let mut counts = merge(conn, table)?;
+            for s in list {
+                let mut r = s.report;
+                let (imp, mer) = counts.remove(&r.file).unwrap_or((0, 0));
+                r.imported = imp;
+                r.merged = mer;
+                reports.push(r);
+            }
+        }
+        Ok(reports)
+    })();
+    drop_staging(conn);
+    let reports = match result {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    };
+    // Rows rejected by the merge (e.g. events of unknown tickets) are listed too.
+    let merge_rejects: Vec<Reject> = {
+        let mut st = conn.prepare(
+            "SELECT file, line, col, value, reason FROM _merge_rejects ORDER BY file, line",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Reject {
+                file: r.get(0)?,
+                line: r.get::<_, i64>(1)? as u64,
+                column: r.get(2)?,
+                value: r.get(3)?,
+                reason: r.get(4)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    rejects.extend(merge_rejects);
+    rejects.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+    let mut reports = reports;
+    for r in reports.iter_mut() {
+        r.rejected = rejects.iter().filter(|x| x.file == r.file).count() as u64;
+        if r.read != r.imported + r.merged + r.rejected {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(ImportError::File {
+                file: r.file.clone(),
+                message: format!(
+                    "internal error: row accounting does not add up ({r}); nothing was changed"
+                ),
+            });
+        }
+    }
+    let read: u64 = reports.iter().map(|r| r.read).sum();
+    let rejected: u64 = reports.iter().map(|r| r.rejected).sum();
+    let import_id: i64 = conn.query_row(
+        "SELECT coalesce(max(import_id), 0) + 1 FROM imports",
+        [],
+        |r| r.get(0),
+    )?;
+    let rejects_path = if rejects.is_empty() {
+        None
+    } else {
+        super::write_rejects(&ws.dir, import_id, &rejects).ok()
+    };
+    let share = if read == 0 {
+        0.0
+    } else {
+        rejected as f64 / read as f64
+    };
+    if share > ws.config.import.reject_threshold {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(ImportError::TooManyRejects {
+            read,
+            rejected,
+            share: share * 100.0,
+            threshold: ws.config.import.reject_threshold * 100.0,
+            rejects: rejects_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+        });
+    }
+    for r in &reports {
+        conn.execute(
+            "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, 'canonical', ?, ?, ?, ?)",
+            duckdb::params![
+                import_id,
+                r.file,
+                r.read as i64,
+                r.imported as i64,
+                r.merged as i64,
+                r.rejected as i64
+            ],
+        )?;
+    }
+    if let Err(e) = conn.execute_batch("DROP TABLE IF EXISTS _merge_rejects; COMMIT") {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(e.into());
+    }
+    Ok((reports, rejects, rejects_path))
+}
+
+fn stage_file(
+    ws: &Workspace,
+    table: &str,
+    cols: &[Col],
+    path: &Path,
+    tz: Tz,
+    salt: &str,
+    rejects: &mut Vec<Reject>,
+) -> Result<Staged, ImportError> {
+    let file = path.display().to_string();
+    let reader = open_reader(path)?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| ImportError::File {
+            file: file.clone(),
+            message: format!("cannot read the header row: {e}"),
+        })?
+        .clone();
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(ImportError::File {
+            file,
+            message: "the file is empty (no header row)".into(),
+        });
+    }
+    let mut pos: Vec<Option<usize>> = Vec::new();
+    for col in cols {
+        let p = headers.iter().position(|h| h == col.name);
+        if p.is_none() && col.required {
+            return Err(ImportError::Line {
+                file,
+                line: 1,
+                message: format!(
+                    "required column {:?} is missing from the header (found: {})",
+                    col.name,
+                    headers.join(", ")
+                ),
+            });
+        }
+        pos.push(p);
+    }
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !h.is_empty() && !cols.iter().any(|c| c.name == h.as_str()))
+    {
+        return Err(ImportError::Line {
+            file,
+            line: 1,
+            message: format!(
+                "unknown column {unknown:?} for {table}.csv (known: {})",
+                cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    let mut app = ws
+        .conn
+        .appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
+    let mut report = FileReport {
+        file: file.clone(),
+        table: table.to_string(),
+        ..Default::default()
+    };
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                return Err(ImportError::Line {
+                    file,
+                    line,
+                    message: format!("unreadable CSV: {e}"),
+                });
+            }
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(line);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue; // blank rows are not data
+        }
+        report.read += 1;
+        if rec.len() != headers.len() {
+            // A different field count means a broken row, e.g. an unclosed quote that ran on.
+            rejects.push(Reject {
+                file: file.clone(),
+                line,
+                column: String::new(),
+                value: rec.iter().collect::<Vec<_>>().join(",").chars().take(80).collect(),
+                reason: format!("the row has {} fields, the header {} (an unclosed quote or a stray delimiter?)", rec.len(), headers.len()),
+            });
+            continue;
+        }
+        let mut values = Vec::with_capacity(cols.len() + 2);
+        let mut bad = None;
+        for (col, p) in cols.iter().zip(&pos) {
+            let raw = p.and_then(|i| rec.get(i)).unwrap_or("");
+            match parse_value(col, raw, tz) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    bad = Some(Reject {
+                        file: file.clone(),
+                        line,
+                        column: col.name.into(),
+                        value: raw.into(),
+                        reason,
+                    });
+                    break;
+                }
+            }
+        }
+        if bad.is_none() {
+            bad = check_row(table, &values, cols, &file, line);
+        }
+        if let Some(r) = bad {
+            rejects.push(r);
+            continue;
+        }
+        if table == "tickets" || table == "events" || table == "changes" {
+            if let Value::Null = values[0] {
+                values[0] = Value::Text("canonical".into());
+            }
+        }
+        if table == "events" {
+            if let Value::Text(a) = &values[9] {
+                values[9] = Value::Text(pseudonym(salt, a));
+            }
+        }
+        values.push(Value::BigInt(line as i64));
+        values.push(Value::Text(file.clone()));
+        app.append_row(duckdb::appender_params_from_iter(values))?;
+    }
+    app.flush()?;
+    Ok(Staged { report })
+}
+
+/// Rules across columns of one row.
+fn check_row(table: &str, v: &[Value], cols: &[Col], file: &str, line: u64) -> Option<Reject> {
+    let get = |name: &str| cols.iter().position(|c| c.name == name).map(|i| &v[i]);
+    let rej = |col: &str, reason: &str| {
+        Some(Reject {
+            file: file.into(),
+            line,
+            column: col.into(),
+            value: String::new(),
+            reason: reason.into(),
+        })
+    };
+    if table == "events" {
+        let kind = match get("kind") {
+            Some(Value::Text(k)) => k.as_str(),
+            _ => "",
+        };
+        if kind == "status" && matches!(get("status_class"), Some(Value::Null)) {
+            return rej("status_class", "a status event needs the new status class");
+        }
+        if kind == "assign_group" && matches!(get("group_name"), Some(Value::Null)) {
+            return rej("group_name", "an assign_group event needs the group");
+        }
+        if kind == "effort" && matches!(get("value"), Some(Value::Null)) {
+            return rej("value", "an effort event needs the minutes in value");
+        }
+    }
+    if table == "changes" {
+        if let (Some(Value::Timestamp(_, a)), Some(Value::Timestamp(_, b))) =
+            (get("actual_start"), get("actual_end"))
+        {
+            if b < a {
+                return rej("actual_end", "the change ends before it starts");
+            }
+        }
+    }
+    None
+}
+
+/// Merge a staging table into its canonical table; returns (imported, merged) per file.
+/// Rows that can only be refused in context (events of unknown tickets) are written to
+/// `_merge_rejects`.
+fn merge(
+    conn: &duckdb::Connection,
+    table: &str,
+) -> Result<HashMap<String, (u64, u64)>, ImportError> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS _merge_rejects (file VARCHAR, line BIGINT, col VARCHAR, value VARCHAR, reason VARCHAR);
+         CREATE OR REPLACE TEMP TABLE _outcome (file VARCHAR, line BIGINT, outcome VARCHAR);",
+    )?;
+    let sql = match table {
+        "schools" => MERGE_SCHOOLS,
+        "tickets" => MERGE_TICKETS,
+        "events" => MERGE_EVENTS,
+        "changes" => MERGE_CHANGES,
+        "outages" => MERGE_OUTAGES,
+        _ => unreachable!("tables are fixed"),
+    };
+    conn.execute_batch(sql)?;
+    let mut st = conn.prepare(
+        "SELECT file, count(*) FILTER (WHERE outcome = 'imported'), count(*) FILTER (WHERE outcome = 'merged') FROM _outcome GROUP BY file",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64),
+        ))
+    })?;
+    let mut m = HashMap::new();
+    for r in rows {
+        let (f, c) = r?;
+        m.insert(f, c);
+    }
+    Ok(m)
+}
+
+const MERGE_SCHOOLS: &str = "
+-- Within the import the last row of a school wins; earlier rows count as merged.
+CREATE OR REPLACE TEMP TABLE _s AS
+SELECT *, row_number() OVER (PARTITION BY school_id ORDER BY _file DESC, _line DESC) AS _rn FROM stg_schools;
+INSERT INTO _outcome
+SELECT s._file, s._line,
+       CASE WHEN s._rn > 1 THEN 'merged'
+            WHEN EXISTS (SELECT 1 FROM schools x WHERE x.school_id = s.school_id AND x.name = s.name
+                         AND x.school_type = s.school_type AND x.pupils IS NOT DISTINCT FROM s.pupils
+                         AND x.teachers IS NOT DISTINCT FROM s.teachers AND x.devices IS NOT DISTINCT FROM s.devices) THEN 'merged'
+            ELSE 'imported' END
+FROM _s s;
+DELETE FROM schools WHERE school_id IN (SELECT school_id FROM _s WHERE _rn = 1);
+INSERT INTO schools SELECT school_id, name, school_type, pupils, teachers, devices FROM _s WHERE _rn = 1;
+DROP TABLE _s;
+";
+
+const MERGE_TICKETS: &str = "
+-- The later snapshot of a ticket wins (updated_at; without it, the later row of the import).
+CREATE OR REPLACE TEMP TABLE _t AS
+SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC NULLS LAST, _file DESC, _line DESC) AS _rn
+FROM stg_tickets;
+CREATE OR REPLACE TEMP TABLE _tw AS
+SELECT t.* FROM _t t
+WHERE t._rn = 1 AND NOT EXISTS (
+    SELECT 1 FROM tickets x WHERE x.source = t.source AND x.ticket_id = t.ticket_id
+      AND ((x.updated_at > t.updated_at)
+        OR (x.type = t.type AND x.priority IS NOT DISTINCT FROM t.priority AND x.priority_raw IS NOT DISTINCT FROM t.priority_raw
+            AND x.service = t.service AND x.category_raw IS NOT DISTINCT FROM t.category_raw AND x.school_id IS NOT DISTINCT FROM t.school_id
+            AND x.channel IS NOT DISTINCT FROM t.channel AND x.requester_role IS NOT DISTINCT FROM t.requester_role
+            AND x.created_at = t.created_at AND x.status = t.status AND x.status_raw IS NOT DISTINCT FROM t.status_raw
+            AND x.satisfaction IS NOT DISTINCT FROM t.satisfaction AND x.effort_minutes IS NOT DISTINCT FROM t.effort_minutes
+            AND x.updated_at IS NOT DISTINCT FROM t.updated_at)));
+INSERT INTO _outcome
+SELECT t._file, t._line,
+       CASE WHEN EXISTS (SELECT 1 FROM _tw w WHERE w._file = t._file AND w._line = t._line) THEN 'imported' ELSE 'merged' END
+FROM _t t;
+DELETE FROM tickets WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _tw);
+INSERT INTO tickets SELECT source, ticket_id, type, priority, priority_raw, service, category_raw, school_id, channel,
+       requester_role, created_at, status, status_raw, satisfaction, effort_minutes, updated_at FROM _tw;
+CREATE OR REPLACE TEMP TABLE _tickets_written AS SELECT source, ticket_id, created_at FROM _tw;
+DROP TABLE _t; DROP TABLE _tw;
+";
+
+const MERGE_EVENTS: &str = "
+CREATE TEMP TABLE IF NOT EXISTS _tickets_written (source VARCHAR, ticket_id VARCHAR, created_at TIMESTAMP);
+-- Events of tickets that exist neither in this import nor in the workspace are refused.
+INSERT INTO _merge_rejects
+SELECT _file, _line, 'ticket_id', ticket_id, 'no ticket with this id (source ' || source || ') in this import or the workspace'
+FROM stg_events e
+WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source = e.source AND t.ticket_id = e.ticket_id);
+DELETE FROM stg_events e WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source = e.source AND t.ticket_id = e.ticket_id);
+-- Exact duplicate rows within the import are merged into one.
+CREATE OR REPLACE TEMP TABLE _e AS
+SELECT *, row_number() OVER (PARTITION BY source, ticket_id, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref
+                             ORDER BY _file, _line) AS _dup
+FROM stg_events;
+-- Order within a ticket: time, then the given seq, then the kind rule, then the line.
+CREATE OR REPLACE TEMP TABLE _eo AS
+SELECT e.* EXCLUDE (seq, _dup),
+       row_number() OVER (PARTITION BY source, ticket_id ORDER BY event_at, seq NULLS LAST,
+           list_position(['created','assign_group','assign_agent','status','reply_public','note_internal','effort',
+                          'priority','change_link','resolved','closed','reopened'], kind), _file, _line)::INTEGER AS seq
+FROM _e e WHERE _dup = 1;
+-- A ticket's events are replaced as a whole by the import's; unchanged histories count as merged.
+CREATE OR REPLACE TEMP TABLE _changed AS
+SELECT DISTINCT source, ticket_id FROM (
+    (SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM _eo
+     EXCEPT
+     SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM events)
+    UNION ALL
+    (SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM events
+     WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _eo)
+     EXCEPT
+     SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM _eo));
+INSERT INTO _outcome
+SELECT _file, _line,
+       CASE WHEN _dup > 1 THEN 'merged'
+            WHEN (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed) THEN 'imported'
+            ELSE 'merged' END
+FROM _e;
+DELETE FROM events WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed);
+INSERT INTO events SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref
+FROM _eo WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed);
+DROP TABLE _e; DROP TABLE _eo; DROP TABLE _changed;
+";
+
+const MERGE_CHANGES: &str = "
+CREATE OR REPLACE TEMP TABLE _c AS
+SELECT *, row_number() OVER (PARTITION BY source, change_id ORDER BY _file DESC, _line DESC) AS _rn FROM stg_changes;
+CREATE OR REPLACE TEMP TABLE _cw AS
+SELECT c.* FROM _c c WHERE c._rn = 1 AND NOT EXISTS (
+    SELECT 1 FROM changes x WHERE x.source = c.source AND x.change_id = c.change_id AND x.type = c.type
+      AND x.created_at = c.created_at AND x.planned_start IS NOT DISTINCT FROM c.planned_start
+      AND x.planned_end IS NOT DISTINCT FROM c.planned_end AND x.actual_start IS NOT DISTINCT FROM c.actual_start
+      AND x.actual_end IS NOT DISTINCT FROM c.actual_end AND x.closed_at IS NOT DISTINCT FROM c.closed_at
+      AND x.outcome IS NOT DISTINCT FROM c.outcome AND x.school_id IS NOT DISTINCT FROM c.school_id
+      AND x.service IS NOT DISTINCT FROM c.service AND x.linked_tickets IS NOT DISTINCT FROM c.linked_tickets);
+INSERT INTO _outcome
+SELECT c._file, c._line, CASE WHEN EXISTS (SELECT 1 FROM _cw w WHERE w._file = c._file AND w._line = c._line) THEN 'imported' ELSE 'merged' END
+FROM _c c;
+DELETE FROM changes WHERE (source, change_id) IN (SELECT (source, change_id) FROM _cw);
+INSERT INTO changes SELECT source, change_id, type, created_at, planned_start, planned_end, actual_start, actual_end,
+       closed_at, outcome, school_id, service, linked_tickets FROM _cw;
+DROP TABLE _c; DROP TABLE _cw;
+";
+
+const MERGE_OUTAGES: &str = "
+CREATE OR REPLACE TEMP TABLE _o AS
+SELECT *, row_number() OVER (PARTITION BY service, school_id, start_at, end_at, planned ORDER BY _file, _line) AS _dup
+FROM stg_outages;
+INSERT INTO _outcome
+SELECT _file, _line, CASE WHEN _dup > 1 OR EXISTS (
+    SELECT 1 FROM outages x WHERE x.service = o.service AND x.school_id IS NOT DISTINCT FROM o.school_id
+      AND x.start_at = o.start_at AND x.end_at IS NOT DISTINCT FROM o.end_at AND x.planned = o.planned)
+    THEN 'merged' ELSE 'imported' END
+FROM _o o;
+INSERT INTO outages SELECT service, school_id, start_at, end_at, planned FROM _o o
+WHERE _dup = 1 AND NOT EXISTS (
+    SELECT 1 FROM outages x WHERE x.service = o.service AND x.school_id IS NOT DISTINCT FROM o.school_id
+      AND x.start_at = o.start_at AND x.end_at IS NOT DISTINCT FROM o.end_at AND x.planned = o.planned);
+DROP TABLE _o;
+";

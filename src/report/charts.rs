@@ -1,0 +1,296 @@
+//! Report charts, drawn with plotters as SVG (inlined into the HTML report) and PNG
+//! (files beside it). The font (DejaVu Sans) is embedded so charts look the same on
+//! every machine.
+
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+static FONT: Once = Once::new();
+const FONT_NAME: &str = "sans-serif";
+
+fn ensure_font() {
+    FONT.call_once(|| {
+        let _ = plotters::style::register_font(
+            FONT_NAME,
+            FontStyle::Normal,
+            include_bytes!("../../assets/DejaVuSans.ttf"),
+        );
+    });
+}
+
+pub const BLUE: RGBColor = RGBColor(31, 95, 158);
+pub const ORANGE: RGBColor = RGBColor(222, 120, 31);
+pub const GREY: RGBColor = RGBColor(120, 120, 120);
+pub const RED: RGBColor = RGBColor(190, 40, 40);
+const W: u32 = 760;
+const H: u32 = 320;
+
+/// A chart drawn twice: as an SVG string (returned) and as a PNG file `<dir>/<name>.png`.
+pub struct Chart {
+    pub name: String,
+    pub svg: String,
+}
+
+type DrawFn<'a> =
+    dyn Fn(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), String> + 'a;
+type DrawPngFn<'a> =
+    dyn Fn(DrawingArea<BitMapBackend, plotters::coord::Shift>) -> Result<(), String> + 'a;
+
+fn render(
+    png_dir: &Path,
+    name: &str,
+    h: u32,
+    svg_fn: &DrawFn,
+    png_fn: &DrawPngFn,
+) -> Result<Chart, String> {
+    ensure_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        svg_fn(root.clone())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    {
+        let path = png_dir.join(format!("{name}.png"));
+        let root = BitMapBackend::new(&path, (W, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        png_fn(root.clone())?;
+        root.present()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // Dimensions as viewBox so the SVG scales with the page.
+    let svg = svg.replacen(
+        &format!("width=\"{W}\" height=\"{h}\""),
+        &format!("viewBox=\"0 0 {W} {h}\" width=\"100%\""),
+        1,
+    );
+    Ok(Chart {
+        name: name.to_string(),
+        svg,
+    })
+}
+
+macro_rules! both {
+    // The body is expanded once per backend: closures cannot be generic.
+    ($dir:expr, $name:expr, $h:expr, |$root:ident| $body:block) => {{
+        render(
+            $dir,
+            $name,
+            $h,
+            &|$root: DrawingArea<SVGBackend, plotters::coord::Shift>| -> Result<(), String> {
+                $body
+            },
+            &|$root: DrawingArea<BitMapBackend, plotters::coord::Shift>| -> Result<(), String> {
+                $body
+            },
+        )
+    }};
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Lines of several series over labelled x positions.
+pub fn lines(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    x_labels: &[String],
+    series: &[(String, Vec<Option<f64>>, RGBColor)],
+    y_label: &str,
+) -> Result<Chart, String> {
+    let ymax = series
+        .iter()
+        .flat_map(|(_, v, _)| v.iter().flatten())
+        .cloned()
+        .fold(0.0f64, f64::max)
+        .max(1.0)
+        * 1.15;
+    let n = x_labels.len().max(1);
+    both!(dir, name, H, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT_NAME, 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..(n as f64 - 1.0).max(1.0), 0f64..ymax)
+            .map_err(err)?;
+        let labels = x_labels.to_vec();
+        chart
+            .configure_mesh()
+            .x_labels(n.min(14))
+            .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
+            .y_desc(y_label)
+            .label_style((FONT_NAME, 12))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        for (label, values, color) in series {
+            let pts: Vec<(f64, f64)> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+                .collect();
+            let c = *color;
+            chart
+                .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
+                });
+            chart
+                .draw_series(pts.iter().map(|p| Circle::new(*p, 3, c.filled())))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(GREY)
+            .label_font((FONT_NAME, 12))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Grouped bars per category, with optional target markers per category.
+pub fn grouped_bars(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    categories: &[String],
+    series: &[(String, Vec<Option<f64>>, RGBColor)],
+    targets: Option<(&str, &[Option<f64>])>,
+    y_label: &str,
+) -> Result<Chart, String> {
+    let mut ymax = series
+        .iter()
+        .flat_map(|(_, v, _)| v.iter().flatten())
+        .cloned()
+        .fold(0.0f64, f64::max);
+    if let Some((_, t)) = targets {
+        ymax = t.iter().flatten().cloned().fold(ymax, f64::max);
+    }
+    let ymax = ymax.max(1.0) * 1.15;
+    let n = categories.len().max(1);
+    let k = series.len().max(1) as f64;
+    both!(dir, name, H, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT_NAME, 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(0f64..n as f64, 0f64..ymax)
+            .map_err(err)?;
+        let cats = categories.to_vec();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n * 2 + 1)
+            .x_label_formatter(&|x| {
+                let f = x - x.floor();
+                if (f - 0.5).abs() < 0.01 {
+                    cats.get(x.floor() as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_desc(y_label)
+            .label_style((FONT_NAME, 12))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        for (si, (label, values, color)) in series.iter().enumerate() {
+            let c = *color;
+            let w = 0.8 / k;
+            chart
+                .draw_series(values.iter().enumerate().filter_map(|(i, v)| {
+                    v.map(|v| {
+                        let x0 = i as f64 + 0.1 + si as f64 * w;
+                        Rectangle::new([(x0, 0.0), (x0 + w * 0.92, v)], c.filled())
+                    })
+                }))
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        if let Some((tlabel, t)) = targets {
+            chart
+                .draw_series(t.iter().enumerate().filter_map(|(i, v)| {
+                    v.map(|v| {
+                        PathElement::new(
+                            vec![(i as f64 + 0.05, v), (i as f64 + 0.95, v)],
+                            RED.stroke_width(2),
+                        )
+                    })
+                }))
+                .map_err(err)?
+                .label(tlabel)
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(GREY)
+            .label_font((FONT_NAME, 12))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// Horizontal bars, one per labelled row (e.g. schools), sorted as given.
+pub fn hbars(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    rows: &[(String, f64)],
+    x_label: &str,
+) -> Result<Chart, String> {
+    let n = rows.len().max(1);
+    let h = (80 + 18 * n as u32).max(200);
+    let xmax = rows.iter().map(|r| r.1).fold(0.0f64, f64::max).max(1.0) * 1.1;
+    both!(dir, name, h, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT_NAME, 18))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0f64..xmax, 0f64..n as f64)
+            .map_err(err)?;
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n * 2 + 1)
+            .y_label_formatter(&|y| {
+                let f = y - y.floor();
+                if (f - 0.5).abs() < 0.01 {
+                    labels
+                        .get(n - 1 - y.floor() as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc(x_label)
+            .label_style((FONT_NAME, 11))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, (_, v))| {
+                let y = (n - 1 - i) as f64;
+                Rectangle::new([(0.0, y + 0.15), (*v, y + 0.85)], BLUE.filled())
+            }))
+            .map_err(err)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,188 @@
+//! The command line from outside: calendar commands with real output, exit codes and
+//! error messages that name the flag, file, line and column.
+
+use crate::util::Ws;
+
+#[test]
+fn calendar_between_prints_seconds_and_hms() {
+    let ws = Ws::new();
+    // Mon 02.03.2026 08:00 → Wed 04.03. 12:43:15: 8 h + 8 h + 4:43:15 = 20:43:15 = 74595 s.
+    let out = ws.ok(&[
+        "calendar",
+        "between",
+        "2026-03-02T08:00:00+01:00",
+        "2026-03-04 12:43:15",
+    ]);
+    assert_eq!(out, "74595\t20:43:15\n");
+}
+
+#[test]
+fn calendar_due_prints_rfc3339_with_offset() {
+    let ws = Ws::new();
+    assert_eq!(
+        ws.ok(&["calendar", "due", "2026-03-06 12:00", "4h"]),
+        "2026-03-09T11:00:00+01:00\n"
+    );
+    assert_eq!(
+        ws.ok(&["calendar", "due", "2026-03-06 12:00", "90m"]),
+        "2026-03-09T08:30:00+01:00\n"
+    );
+    assert_eq!(
+        ws.ok(&["calendar", "due", "2026-03-05 15:00", "2d"]),
+        "2026-03-09T15:00:00+01:00\n"
+    );
+    let e = ws.fails(&["calendar", "due", "2026-03-06 12:00", "4x"], 1);
+    assert!(e.contains("DURATION"), "{e}");
+}
+
+#[test]
+fn calendar_holidays_and_show() {
+    let ws = Ws::new();
+    let out = ws.ok(&[
+        "calendar", "holidays", "--state", "NW", "--year", "2026", "--format", "csv",
+    ]);
+    assert_eq!(
+        out,
+        "date,name\n2026-01-01,Neujahr\n2026-04-03,Karfreitag\n2026-04-06,Ostermontag\n2026-05-01,Tag der Arbeit\n\
+2026-05-14,Christi Himmelfahrt\n2026-05-25,Pfingstmontag\n2026-06-04,Fronleichnam\n2026-10-03,Tag der Deutschen Einheit\n\
+2026-11-01,Allerheiligen\n2026-12-25,1. Weihnachtstag\n2026-12-26,2. Weihnachtstag\n"
+    );
+    let show = ws.ok(&["calendar", "show", "--month", "2026-12"]);
+    assert!(
+        show.contains("2026-12-24\tDo\t8:00:00\t08:00–16:00"),
+        "{show}"
+    );
+    assert!(
+        show.contains("2026-12-25\tFr\t0:00:00\tgeschlossen: 1. Weihnachtstag"),
+        "{show}"
+    );
+    // December 2026: 19 Mon–Thu days × 8 h + 3 Fridays × 5 h (the 25th is closed) = 167 h.
+    assert!(show.ends_with("total\t\t167:00:00\n"), "{show}");
+    let e = ws.fails(
+        &["calendar", "holidays", "--state", "XX", "--year", "2026"],
+        1,
+    );
+    assert!(
+        e.contains("--state") && e.contains("unknown state \"XX\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn calendar_config_errors_name_key_and_value() {
+    let ws = Ws::new();
+    let cfg = ws.write("bad.toml", "[calendar]\nhours.mon = [\"08:00-25:00\"]\n");
+    let e = ws.fails(
+        &[
+            "calendar",
+            "--config",
+            cfg.to_str().unwrap(),
+            "between",
+            "2026-03-02 08:00",
+            "2026-03-02 09:00",
+        ],
+        1,
+    );
+    assert!(
+        e.contains("bad.toml") && e.contains("calendar.hours.mon = \"08:00-25:00\""),
+        "{e}"
+    );
+    let cfg = ws.write("bad2.toml", "[calendar]\nstate = \"XY\"\n");
+    let e = ws.fails(
+        &[
+            "calendar",
+            "--config",
+            cfg.to_str().unwrap(),
+            "show",
+            "--month",
+            "2026-01",
+        ],
+        1,
+    );
+    assert!(e.contains("calendar.state = \"XY\""), "{e}");
+}
+
+#[test]
+fn site_calendar_override() {
+    let ws = Ws::new();
+    let cfg = ws.write(
+        "k.toml",
+        "[sites.S9.calendar]\nstate = \"BY\"\nhours.fri = [\"08:00-12:00\"]\n",
+    );
+    let c = cfg.to_str().unwrap();
+    // 06.01.2026 (Tuesday) is Heilige Drei Könige in Bavaria, a working day in NW.
+    assert_eq!(
+        ws.ok(&[
+            "calendar",
+            "--config",
+            c,
+            "between",
+            "2026-01-06 08:00",
+            "2026-01-07 00:00"
+        ]),
+        "28800\t8:00:00\n"
+    );
+    assert_eq!(
+        ws.ok(&[
+            "calendar",
+            "--config",
+            c,
+            "--site",
+            "S9",
+            "between",
+            "2026-01-06 08:00",
+            "2026-01-07 00:00"
+        ]),
+        "0\t0:00:00\n"
+    );
+    assert_eq!(
+        ws.ok(&[
+            "calendar",
+            "--config",
+            c,
+            "--site",
+            "S9",
+            "between",
+            "2026-01-09 00:00",
+            "2026-01-10 00:00"
+        ]),
+        "14400\t4:00:00\n"
+    );
+}
+
+#[test]
+fn bad_flags_exit_2_and_name_the_flag() {
+    let ws = Ws::mini();
+    let e = ws.fails(&["kpi", "--quarter", "2026Q3"], 2);
+    assert!(e.contains("--quarter") && e.contains("YYYY-Qn"), "{e}");
+}
+
+#[test]
+fn sql_formats() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    assert_eq!(
+        ws.ok(&[
+            "sql",
+            "--format",
+            "csv",
+            "SELECT school_id, devices FROM schools ORDER BY 1"
+        ]),
+        "school_id,devices\nS1,100\nS2,300\n"
+    );
+    let j = ws.ok(&[
+        "sql",
+        "--format",
+        "json",
+        "SELECT count(*) AS n FROM tickets",
+    ]);
+    assert_eq!(j.trim(), "[\n  {\n    \"n\": 7.0\n  }\n]");
+    // CSV output neutralises formulas in user data.
+    let out = ws.ok(&[
+        "sql",
+        "--format",
+        "csv",
+        "SELECT name FROM schools WHERE school_id = 'S2'",
+    ]);
+    assert_eq!(out, "name\n'=Gymnasium Nord\n");
+}

@@ -1,0 +1,11 @@
+//! The one integration-test binary (every test binary links DuckDB, so there is one).
+
+mod util;
+
+mod calendar;
+mod cli;
+mod demo;
+mod holidays;
+mod import;
+mod kpi_fixture;
+mod report;

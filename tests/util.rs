@@ -1,0 +1,135 @@
+//! Helpers: a temporary workspace and the real binary.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+        .join(rel)
+}
+
+/// The shared datasets folder beside the project, if present.
+pub fn shared_dataset(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
+        .join("datasets")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (the shared datasets folder is not beside the project)",
+            p.display()
+        );
+        None
+    }
+}
+
+pub struct Ws {
+    pub dir: tempfile::TempDir,
+}
+
+impl Ws {
+    pub fn new() -> Ws {
+        Ws {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("kennzahl").unwrap();
+        c.current_dir(self.path())
+            .env_remove("KENNZAHL_WORKSPACE")
+            .arg("--workspace")
+            .arg(self.path());
+        c
+    }
+    /// Run and return stdout, panicking with the full output when it fails.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "kennzahl {args:?} failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+    /// Run, expect failure with `code`, return stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "kennzahl {args:?}: expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    }
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+    /// A workspace initialised with the mini fixture's configuration.
+    pub fn mini() -> Ws {
+        let ws = Ws::new();
+        std::fs::copy(
+            fixture("mini/kennzahl.toml"),
+            ws.path().join("kennzahl.toml"),
+        )
+        .unwrap();
+        ws.ok(&["init"]);
+        ws
+    }
+    pub fn import_mini(&self) -> String {
+        let f = |n: &str| fixture(&format!("mini/{n}")).display().to_string();
+        self.ok(&[
+            "import",
+            &f("schools.csv"),
+            &f("tickets.csv"),
+            &f("events.csv"),
+            &f("changes.csv"),
+        ])
+    }
+    pub fn sql(&self, q: &str) -> String {
+        self.ok(&["sql", "--format", "csv", q])
+    }
+}
+
+/// Parse `kennzahl kpi --format csv` output into (kpi, key) → value.
+pub fn kpi_map(csv_text: &str) -> std::collections::BTreeMap<(String, String), Option<f64>> {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut m = std::collections::BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let v = rec.get(4).unwrap();
+        m.insert(
+            (
+                rec.get(1).unwrap().to_string(),
+                rec.get(3).unwrap().to_string(),
+            ),
+            if v.is_empty() {
+                None
+            } else {
+                Some(v.parse().unwrap())
+            },
+        );
+    }
+    m
+}
+
+pub fn assert_close(actual: Option<f64>, expected: f64, what: &str) {
+    let a = actual.unwrap_or_else(|| panic!("{what}: no value, expected {expected}"));
+    assert!(
+        (a - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+        "{what}: got {a}, expected {expected}"
+    );
+}
