@@ -51,11 +51,11 @@ fn value_string(v: ValueRef) -> Option<String> {
     })
 }
 
+/// Column names and rows of a result, as strings (`None` = NULL).
+pub type ResultRows = (Vec<String>, Vec<Vec<Option<String>>>);
+
 /// Run a query and return column names and rows as strings.
-pub fn query_strings(
-    conn: &duckdb::Connection,
-    sql: &str,
-) -> Result<(Vec<String>, Vec<Vec<Option<String>>>)> {
+pub fn query_strings(conn: &duckdb::Connection, sql: &str) -> Result<ResultRows> {
     let mut st = conn.prepare(sql)?;
     let mut rows = st.query([])?;
     let cols: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();

@@ -258,7 +258,7 @@ impl Calendar {
         }
         let want = local_to_utc(&tz, day.and_time(local.time()), false);
         let (o, c) = self.day_bounds(day)?;
-        Some(DateTime::from_timestamp(want.clamp(o, c), 0)?)
+        DateTime::from_timestamp(want.clamp(o, c), 0)
     }
 
     /// First and last open instant of a local day, if it opens at all.

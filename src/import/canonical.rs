@@ -236,15 +236,15 @@ fn pseudonym(salt: &str, name: &str) -> String {
     format!("agent-{hex}")
 }
 
+/// Per-file accounting, every reject, and the rejects file if one was written.
+pub type ImportOutcome = (Vec<FileReport>, Vec<Reject>, Option<PathBuf>);
+
 struct Staged {
     report: FileReport,
 }
 
 /// Import canonical files into the workspace in one transaction.
-pub fn import(
-    ws: &Workspace,
-    files: &[PathBuf],
-) -> Result<(Vec<FileReport>, Vec<Reject>, Option<PathBuf>), ImportError> {
+pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
     let tz = ws.config.calendars.default.tz();
     let conn = &ws.conn;
     // Group the files by table; refuse unknown file names before touching anything.
@@ -279,6 +279,7 @@ pub fn import(
     // part of the workspace anyway.
     let mut rejects = Vec::new();
     let mut staged: Vec<(&str, Vec<Staged>)> = Vec::new();
+    let t0 = std::time::Instant::now();
     let stage_result = (|| -> Result<(), ImportError> {
         for (table, cols, paths) in &by_table {
             if paths.is_empty() {
@@ -305,11 +306,23 @@ pub fn import(
         return Err(e);
     }
 
+    let staged_at = std::time::Instant::now();
+    if std::env::var_os("KENNZAHL_TIMING").is_some() {
+        eprintln!("timing: staging {:.1} s", t0.elapsed().as_secs_f64());
+    }
     conn.execute_batch("BEGIN TRANSACTION")?;
     let result = (|| -> Result<Vec<FileReport>, ImportError> {
         let mut reports = Vec::new();
         for (table, list) in staged {
+            let tm = std::time::Instant::now();
             let mut counts = merge(conn, table)?;
+            if std::env::var_os("KENNZAHL_TIMING").is_some() {
+                eprintln!(
+                    "timing: merge {table} {:.1} s (staged {:.1} s ago)",
+                    tm.elapsed().as_secs_f64(),
+                    staged_at.elapsed().as_secs_f64()
+                );
+            }
             for s in list {
                 let mut r = s.report;
                 let (imp, mer) = counts.remove(&r.file).unwrap_or((0, 0));
@@ -606,7 +619,22 @@ fn merge(
         "outages" => MERGE_OUTAGES,
         _ => unreachable!("tables are fixed"),
     };
-    conn.execute_batch(sql)?;
+    if std::env::var_os("KENNZAHL_TIMING").is_some() {
+        for stmt in sql.split(";\n").filter(|x| !x.trim().is_empty()) {
+            let t = std::time::Instant::now();
+            conn.execute_batch(stmt)?;
+            eprintln!(
+                "timing:   {:.2} s  {}",
+                t.elapsed().as_secs_f64(),
+                stmt.trim()
+                    .lines()
+                    .find(|l| !l.starts_with("--"))
+                    .unwrap_or("")
+            );
+        }
+    } else {
+        conn.execute_batch(sql)?;
+    }
     let mut st = conn.prepare(
         "SELECT file, count(*) FILTER (WHERE outcome = 'imported'), count(*) FILTER (WHERE outcome = 'merged') FROM _outcome GROUP BY file",
     )?;
@@ -664,23 +692,19 @@ FROM _t t;
 DELETE FROM tickets WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _tw);
 INSERT INTO tickets SELECT source, ticket_id, type, priority, priority_raw, service, category_raw, school_id, channel,
        requester_role, created_at, status, status_raw, satisfaction, effort_minutes, updated_at FROM _tw;
-CREATE OR REPLACE TEMP TABLE _tickets_written AS SELECT source, ticket_id, created_at FROM _tw;
 DROP TABLE _t; DROP TABLE _tw;
 ";
 
 const MERGE_EVENTS: &str = "
-CREATE TEMP TABLE IF NOT EXISTS _tickets_written (source VARCHAR, ticket_id VARCHAR, created_at TIMESTAMP);
 -- Events of tickets that exist neither in this import nor in the workspace are refused.
 INSERT INTO _merge_rejects
 SELECT _file, _line, 'ticket_id', ticket_id, 'no ticket with this id (source ' || source || ') in this import or the workspace'
-FROM stg_events e
-WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source = e.source AND t.ticket_id = e.ticket_id);
-DELETE FROM stg_events e WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.source = e.source AND t.ticket_id = e.ticket_id);
+FROM stg_events e ANTI JOIN tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id;
 -- Exact duplicate rows within the import are merged into one.
 CREATE OR REPLACE TEMP TABLE _e AS
-SELECT *, row_number() OVER (PARTITION BY source, ticket_id, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref
-                             ORDER BY _file, _line) AS _dup
-FROM stg_events;
+SELECT e.*, row_number() OVER (PARTITION BY e.source, e.ticket_id, e.event_at, e.kind, e.status_class, e.status_raw, e.group_name,
+                                            e.actor_group, e.agent, e.value, e.ref ORDER BY e._file, e._line) AS _dup
+FROM stg_events e SEMI JOIN tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id;
 -- Order within a ticket: time, then the given seq, then the kind rule, then the line.
 CREATE OR REPLACE TEMP TABLE _eo AS
 SELECT e.* EXCLUDE (seq, _dup),
@@ -688,27 +712,32 @@ SELECT e.* EXCLUDE (seq, _dup),
            list_position(['created','assign_group','assign_agent','status','reply_public','note_internal','effort',
                           'priority','change_link','resolved','closed','reopened'], kind), _file, _line)::INTEGER AS seq
 FROM _e e WHERE _dup = 1;
--- A ticket's events are replaced as a whole by the import's; unchanged histories count as merged.
+CREATE OR REPLACE TEMP TABLE _tk AS SELECT DISTINCT source, ticket_id FROM _eo;
+-- A ticket's events are replaced as a whole by the import's; unchanged histories count as
+-- merged. Histories are compared by a per-ticket fingerprint (XOR of 64-bit row hashes; seq
+-- is part of each row, so equal rows cannot cancel out) and their length.
+CREATE OR REPLACE TEMP TABLE _fp_new AS
+SELECT source, ticket_id, count(*) AS n,
+       bit_xor(hash(seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref)) AS fp
+FROM _eo GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _fp_old AS
+SELECT x.source, x.ticket_id, count(*) AS n,
+       bit_xor(hash(x.seq, x.event_at, x.kind, x.status_class, x.status_raw, x.group_name, x.actor_group, x.agent, x.value, x.ref)) AS fp
+FROM events x SEMI JOIN _tk k ON k.source = x.source AND k.ticket_id = x.ticket_id
+GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE _changed AS
-SELECT DISTINCT source, ticket_id FROM (
-    (SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM _eo
-     EXCEPT
-     SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM events)
-    UNION ALL
-    (SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM events
-     WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _eo)
-     EXCEPT
-     SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref FROM _eo));
+SELECT f.source, f.ticket_id FROM _fp_new f
+LEFT JOIN _fp_old o ON o.source = f.source AND o.ticket_id = f.ticket_id
+WHERE o.ticket_id IS NULL OR o.n <> f.n OR o.fp <> f.fp;
 INSERT INTO _outcome
-SELECT _file, _line,
-       CASE WHEN _dup > 1 THEN 'merged'
-            WHEN (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed) THEN 'imported'
-            ELSE 'merged' END
-FROM _e;
-DELETE FROM events WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed);
-INSERT INTO events SELECT source, ticket_id, seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref
-FROM _eo WHERE (source, ticket_id) IN (SELECT (source, ticket_id) FROM _changed);
-DROP TABLE _e; DROP TABLE _eo; DROP TABLE _changed;
+SELECT e._file, e._line,
+       CASE WHEN e._dup > 1 THEN 'merged' WHEN c.ticket_id IS NOT NULL THEN 'imported' ELSE 'merged' END
+FROM _e e LEFT JOIN _changed c ON c.source = e.source AND c.ticket_id = e.ticket_id;
+DELETE FROM events x USING _changed c WHERE x.source = c.source AND x.ticket_id = c.ticket_id;
+INSERT INTO events SELECT e.source, e.ticket_id, e.seq, e.event_at, e.kind, e.status_class, e.status_raw, e.group_name,
+       e.actor_group, e.agent, e.value, e.ref
+FROM _eo e SEMI JOIN _changed c ON c.source = e.source AND c.ticket_id = e.ticket_id;
+DROP TABLE _e; DROP TABLE _eo; DROP TABLE _tk; DROP TABLE _fp_new; DROP TABLE _fp_old; DROP TABLE _changed;
 ";
 
 const MERGE_CHANGES: &str = "

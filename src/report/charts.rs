@@ -114,6 +114,7 @@ pub fn lines(
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT_NAME, 18))
             .margin(10)
+            .margin_right(35)
             .x_label_area_size(40)
             .y_label_area_size(55)
             .build_cartesian_2d(0f64..(n as f64 - 1.0).max(1.0), 0f64..ymax)
@@ -176,7 +177,7 @@ pub fn grouped_bars(
     if let Some((_, t)) = targets {
         ymax = t.iter().flatten().cloned().fold(ymax, f64::max);
     }
-    let ymax = ymax.max(1.0) * 1.15;
+    let ymax = ymax.max(1.0) * 1.35;
     let n = categories.len().max(1);
     let k = series.len().max(1) as f64;
     both!(dir, name, H, |root| {
@@ -238,7 +239,7 @@ pub fn grouped_bars(
             .background_style(WHITE.mix(0.85))
             .border_style(GREY)
             .label_font((FONT_NAME, 12))
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(err)?;
         Ok(())

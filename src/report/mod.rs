@@ -228,7 +228,13 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         let (a, b) = (cur.get(name, "all"), prev.get(name, "all"));
         let (delta, trend) = match (a, b) {
             (Some(a), Some(b)) => {
-                let d = a - b;
+                // Compare what the reader sees: a change that rounds to zero is no change.
+                let shown = |x: f64| (x * 10.0).round() / 10.0;
+                let d = if unit == "count" {
+                    a - b
+                } else {
+                    shown(a) - shown(b)
+                };
                 let trend = match higher_better {
                     _ if d.abs() < 1e-9 => "flat",
                     Some(true) => {
@@ -247,7 +253,14 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
                     }
                     None => "neutral",
                 };
-                let sign = if d > 0.0 { "+" } else { "" };
+                let d = if d.abs() < 1e-9 { 0.0 } else { d };
+                let sign = if d > 0.0 {
+                    "+"
+                } else if d == 0.0 {
+                    "±"
+                } else {
+                    ""
+                };
                 let unit_d = if unit == "percent" {
                     "percent_points"
                 } else {
@@ -317,7 +330,8 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
             f(by_school.get("tickets_per_100.per_100_devices", k), "ratio"),
             f(by_school.get("response_time.median", k), "service_hours"),
             f(by_school.get("resolution_time.median", k), "service_hours"),
-            f(by_school.get("backlog.total", k), "count"),
+            // No row for a school means no open ticket.
+            f(by_school.get("backlog.total", k).or(Some(0.0)), "count"),
         ]);
         if let Some(v) = by_school.get("tickets_per_100.per_100_devices", k) {
             per100.push((s.1.clone(), v));
@@ -784,7 +798,10 @@ fn render_template(
 }
 
 /// (school id, name, type, devices) of the register, sorted by id.
-fn school_register(ws: &Workspace) -> Result<Vec<(String, String, String, Option<i64>)>> {
+/// (school id, name, school type, devices).
+type SchoolRow = (String, String, String, Option<i64>);
+
+fn school_register(ws: &Workspace) -> Result<Vec<SchoolRow>> {
     let mut st = ws
         .conn
         .prepare("SELECT school_id, name, school_type, devices FROM schools ORDER BY school_id")?;
