@@ -104,7 +104,7 @@ pub struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Number of tickets (default 14000; up to a million for benchmarks).
+    /// Number of tickets (default 20000; up to a million for benchmarks).
     #[arg(long)]
     pub tickets: Option<usize>,
     /// Workspace folder for the demo (default: demo).

@@ -23,7 +23,7 @@ use std::path::Path;
 pub const DEMO_CONFIG: &str = include_str!("templates/kennzahl.toml");
 pub const FIRST_QUARTER: Quarter = Quarter { year: 2024, q: 4 };
 pub const LAST_QUARTER: Quarter = Quarter { year: 2026, q: 3 };
-pub const DEFAULT_TICKETS: usize = 14_000;
+pub const DEFAULT_TICKETS: usize = 20_000;
 const SEED: u64 = 0x6b656e6e7a61686c; // "kennzahl"
 
 const SD: &str = "Service Desk";

@@ -186,3 +186,42 @@ fn sql_formats() {
     ]);
     assert_eq!(out, "name\n'=Gymnasium Nord\n");
 }
+
+#[test]
+fn sql_business_time_equals_the_calendar_command() {
+    let ws = Ws::mini();
+    // Pairs across a weekend, Easter (CEST), the Christmas days and a DST switch (UTC in SQL).
+    let pairs = [
+        ("2026-03-06T11:00:00Z", "2026-03-09T08:00:00Z"),
+        ("2026-04-02T13:00:00Z", "2026-04-07T07:00:00Z"),
+        ("2026-12-23T10:00:00Z", "2027-01-04T09:30:00Z"),
+        ("2026-03-27T10:00:00Z", "2026-03-30T10:00:00Z"),
+        ("2026-10-23T10:00:00Z", "2026-10-26T10:00:00Z"),
+    ];
+    for (a, b) in pairs {
+        let cli = ws.ok(&["calendar", "between", a, b]);
+        let secs = cli.split('\t').next().unwrap();
+        let q = format!(
+            "SELECT bsecs(TIMESTAMP '{}', TIMESTAMP '{}') AS s",
+            a.trim_end_matches('Z').replace('T', " "),
+            b.trim_end_matches('Z').replace('T', " ")
+        );
+        assert_eq!(ws.sql(&q), format!("s\n{secs}\n"), "{a} → {b}");
+        // The site form falls back to the municipality's calendar for a school without one.
+        let q2 = q.replace("bsecs(", "bsecs('S1', ");
+        assert_eq!(ws.sql(&q2), format!("s\n{secs}\n"), "{a} → {b} (site form)");
+    }
+    // bdue: Friday 06.03. 11:00 UTC (12:00 local) + 4 h → Monday 11:00 local = 10:00 UTC.
+    assert_eq!(
+        ws.ok(&["calendar", "due", "2026-03-06T11:00:00Z", "4h"]),
+        "2026-03-09T11:00:00+01:00\n"
+    );
+    assert_eq!(
+        ws.sql("SELECT bdue('S1', TIMESTAMP '2026-03-06 11:00:00', 14400) AS d"),
+        "d\n2026-03-09 10:00:00\n"
+    );
+    assert_eq!(
+        ws.sql("SELECT to_local(TIMESTAMP '2026-07-01 06:00:00') AS l"),
+        "l\n2026-07-01 08:00:00\n"
+    );
+}
