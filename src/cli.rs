@@ -41,6 +41,20 @@ pub enum Command {
     Demo(DemoArgs),
     /// Service-hour calendar: business time between instants, due times, holidays.
     Calendar(CalendarArgs),
+    /// List the import profiles, or print one (`profiles show NAME`) to copy and adapt.
+    Profiles(ProfilesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub command: Option<ProfilesCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// Print a built-in profile's TOML.
+    Show { name: String },
 }
 
 #[derive(Debug, clap::Args)]
@@ -51,10 +65,11 @@ pub struct InitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// Import profile (the source format).
-    #[arg(long, default_value = "canonical")]
-    pub profile: String,
-    /// Files to import (.csv or .csv.gz).
+    /// Import profile: canonical, a built-in profile (`kennzahl profiles`) or the path of a
+    /// profile TOML file. Without it, kennzahl detects the profile from file names and headers.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Files to import (CSV, TSV, XLSX/ODS, JSON/NDJSON; also .gz and .zip).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }

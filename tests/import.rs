@@ -111,11 +111,27 @@ fn events_of_unknown_tickets_are_rejected() {
 fn unknown_files_and_columns_are_clear_errors() {
     let ws = Ws::mini();
     let f = ws.write("tickets_2026.csv", "a,b\n1,2\n");
+    // Without --profile: neither a canonical file name nor headers any profile knows.
     let e = ws.fails(&["import", f.to_str().unwrap()], 1);
+    assert!(
+        e.contains("no import profile recognises") && e.contains("tickets_2026.csv"),
+        "{e}"
+    );
+    let e = ws.fails(
+        &["import", "--profile", "canonical", f.to_str().unwrap()],
+        1,
+    );
     assert!(
         e.contains("tickets_2026.csv") && e.contains("canonical profile reads tickets.csv"),
         "{e}"
     );
+    let e = ws.fails(&["import", "--profile", "hpsm", f.to_str().unwrap()], 1);
+    assert!(
+        e.contains("profile hpsm has no file kind with these headers (found: a, b)"),
+        "{e}"
+    );
+    let e = ws.fails(&["import", "--profile", "nope", f.to_str().unwrap()], 1);
+    assert!(e.contains("--profile: unknown profile \"nope\""), "{e}");
     let f = ws.write(
         "schools.csv",
         "school_id,name,school_type,colour\nS1,A,grundschule,red\n",

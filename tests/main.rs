@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bpic;
 mod calendar;
 mod cli;
 mod demo;

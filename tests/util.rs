@@ -10,6 +10,24 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The shared datasets folder beside the project, if present.
+pub fn shared_dataset(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("shared")
+        .join("datasets")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (the shared datasets folder is not beside the project)",
+            p.display()
+        );
+        None
+    }
+}
+
 pub struct Ws {
     pub dir: tempfile::TempDir,
 }

@@ -60,6 +60,8 @@ pub struct CalendarConfig {
     pub ics: Option<Vec<String>>,
     pub school_holidays: Option<bool>,
     pub school_holidays_file: Option<String>,
+    /// false: the state's public holidays do not close the desk (e.g. a 24/7 operation).
+    pub public_holidays: Option<bool>,
 }
 
 /// One open window of a day, in seconds after local midnight; `end` may be 86400 (24:00).
@@ -81,6 +83,7 @@ pub struct CalendarSpec {
     pub closed_annual: Vec<(u32, u32)>,
     pub exclude_school_holidays: bool,
     pub school_breaks: Vec<SchoolBreak>,
+    pub public_holidays: bool,
 }
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -113,6 +116,7 @@ impl Default for CalendarSpec {
             closed_annual: Vec::new(),
             exclude_school_holidays: false,
             school_breaks: Vec::new(),
+            public_holidays: true,
         }
     }
 }
@@ -241,6 +245,9 @@ impl CalendarSpec {
                 spec.closed_dates.insert(d, name);
             }
         }
+        if let Some(b) = cfg.public_holidays {
+            spec.public_holidays = b;
+        }
         if let Some(b) = cfg.school_holidays {
             spec.exclude_school_holidays = b;
         }
@@ -306,6 +313,9 @@ impl CalendarSpec {
                         kind: ClosureKind::PartialHoliday,
                     },
                 );
+            }
+            if !self.public_holidays {
+                continue;
             }
             for (d, name) in holidays::public_holidays(self.state, y) {
                 m.insert(

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod import;
 pub mod init;
 pub mod kpi;
+pub mod profiles;
 pub mod report;
 pub mod sql;
 
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(&ws, a),
         Command::Demo(a) => demo::run(a),
         Command::Calendar(a) => calendar::run(a),
+        Command::Profiles(a) => profiles::run(a),
     }
 }

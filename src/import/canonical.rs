@@ -239,21 +239,159 @@ fn pseudonym(salt: &str, name: &str) -> String {
 /// Per-file accounting, every reject, and the rejects file if one was written.
 pub type ImportOutcome = (Vec<FileReport>, Vec<Reject>, Option<PathBuf>);
 
-struct Staged {
+/// Appends validated rows of one input to its staging table and counts them.
+struct Stager<'a> {
+    app: duckdb::Appender<'a>,
+    table: &'static str,
+    cols: &'static [Col],
+    tz: Tz,
+    salt: &'a str,
+    source: &'a str,
     report: FileReport,
+}
+
+impl<'a> Stager<'a> {
+    fn new(
+        ws: &'a Workspace,
+        table: &'static str,
+        file: String,
+        tz: Tz,
+        salt: &'a str,
+        source: &'a str,
+    ) -> Result<Self, ImportError> {
+        let cols = TABLES
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, c)| *c)
+            .expect("known table");
+        let app = ws
+            .conn
+            .appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
+        Ok(Stager {
+            app,
+            table,
+            cols,
+            tz,
+            salt,
+            source,
+            report: FileReport {
+                file,
+                table: table.to_string(),
+                ..Default::default()
+            },
+        })
+    }
+
+    /// Validate one row given as text in the column order of the table, and append it.
+    fn row(
+        &mut self,
+        line: u64,
+        raw: &[Option<&str>],
+        rejects: &mut Vec<Reject>,
+    ) -> Result<(), ImportError> {
+        self.report.read += 1;
+        let file = &self.report.file;
+        let mut values = Vec::with_capacity(self.cols.len() + 2);
+        for (col, r) in self.cols.iter().zip(raw) {
+            let r = r.unwrap_or("");
+            match parse_value(col, r, self.tz) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    rejects.push(Reject {
+                        file: file.clone(),
+                        line,
+                        column: col.name.into(),
+                        value: r.into(),
+                        reason,
+                    });
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(r) = check_row(self.table, &values, self.cols, file, line) {
+            rejects.push(r);
+            return Ok(());
+        }
+        if matches!(self.table, "tickets" | "events" | "changes") {
+            if let Value::Null = values[0] {
+                values[0] = Value::Text(self.source.into());
+            }
+        }
+        if self.table == "events" {
+            if let Value::Text(a) = &values[9] {
+                values[9] = Value::Text(pseudonym(self.salt, a));
+            }
+        }
+        values.push(Value::BigInt(line as i64));
+        values.push(Value::Text(file.clone()));
+        self.app
+            .append_row(duckdb::appender_params_from_iter(values))?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<FileReport, ImportError> {
+        self.app.flush()?;
+        Ok(self.report)
+    }
+}
+
+/// Temporary staging tables of one import, dropped when the import ends either way.
+/// Staging happens outside the transaction: appending large volumes inside an open
+/// transaction and then reading them with window functions fails in the bundled DuckDB,
+/// and staging is not part of the workspace anyway.
+struct Staging<'a> {
+    conn: &'a duckdb::Connection,
+    tables: Vec<&'static str>,
+    reports: Vec<FileReport>,
+}
+
+impl<'a> Staging<'a> {
+    fn new(conn: &'a duckdb::Connection) -> Self {
+        Staging {
+            conn,
+            tables: Vec::new(),
+            reports: Vec::new(),
+        }
+    }
+    fn ensure(&mut self, table: &'static str) -> Result<(), ImportError> {
+        if !self.tables.contains(&table) {
+            self.conn.execute_batch(&format!(
+                "CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT *, 0::BIGINT AS _line, ''::VARCHAR AS _file FROM {table} LIMIT 0;"
+            ))?;
+            self.tables.push(table);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        for t in &self.tables {
+            let _ = self
+                .conn
+                .execute_batch(&format!("DROP TABLE IF EXISTS temp.stg_{t};"));
+        }
+    }
+}
+
+fn salt_of(conn: &duckdb::Connection) -> String {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = 'pseudonym_salt'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|_| "kennzahl".to_string())
 }
 
 /// Import canonical files into the workspace in one transaction.
 pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
     let tz = ws.config.calendars.default.tz();
-    let conn = &ws.conn;
-    // Group the files by table; refuse unknown file names before touching anything.
-    let mut by_table: Vec<(&str, &[Col], Vec<&PathBuf>)> =
-        TABLES.iter().map(|(t, c)| (*t, *c, Vec::new())).collect();
+    // Refuse unknown file names before touching anything.
+    let mut plan: Vec<(&'static str, &PathBuf)> = Vec::new();
     for f in files {
         let stem = table_stem(f);
-        match by_table.iter_mut().find(|(t, _, _)| *t == stem) {
-            Some(entry) => entry.2.push(f),
+        match TABLES.iter().find(|(t, _)| *t == stem) {
+            Some((t, _)) => plan.push((t, f)),
             None => {
                 return Err(ImportError::File {
                     file: f.display().to_string(),
@@ -265,66 +403,158 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
             }
         }
     }
-    let salt: String = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'pseudonym_salt'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or_else(|_| "kennzahl".to_string());
-
-    // Stage every file first, outside the transaction, into temporary tables (private to
-    // this connection). Appending large volumes inside an open transaction and then
-    // reading them with window functions fails in the bundled DuckDB, and staging is not
-    // part of the workspace anyway.
+    let salt = salt_of(&ws.conn);
     let mut rejects = Vec::new();
-    let mut staged: Vec<(&str, Vec<Staged>)> = Vec::new();
+    let mut staging = Staging::new(&ws.conn);
     let t0 = std::time::Instant::now();
-    let stage_result = (|| -> Result<(), ImportError> {
-        for (table, cols, paths) in &by_table {
-            if paths.is_empty() {
-                continue;
-            }
-            conn.execute_batch(&format!(
-                "CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT *, 0::BIGINT AS _line, ''::VARCHAR AS _file FROM {table} LIMIT 0;"
-            ))?;
-            let mut list = Vec::new();
-            for p in paths {
-                list.push(stage_file(ws, table, cols, p, tz, &salt, &mut rejects)?);
-            }
-            staged.push((table, list));
-        }
-        Ok(())
-    })();
-    let drop_staging = |conn: &duckdb::Connection| {
-        for (table, _, _) in &by_table {
-            let _ = conn.execute_batch(&format!("DROP TABLE IF EXISTS temp.stg_{table};"));
-        }
-    };
-    if let Err(e) = stage_result {
-        drop_staging(conn);
-        return Err(e);
+    for (table, path) in plan {
+        staging.ensure(table)?;
+        let r = stage_file(ws, table, path, tz, &salt, &mut rejects)?;
+        staging.reports.push(r);
     }
-
-    let staged_at = std::time::Instant::now();
     if std::env::var_os("KENNZAHL_TIMING").is_some() {
         eprintln!("timing: staging {:.1} s", t0.elapsed().as_secs_f64());
     }
+    commit(ws, &mut staging, rejects, "canonical")
+}
+
+/// What an import through a profile read, for the user: which mapping each file matched.
+pub struct ProfileNote {
+    pub file: String,
+    pub mapping: String,
+    pub detected: String,
+    pub blank: u64,
+}
+
+/// Import files through a declarative profile (see `import::profile`), in one transaction.
+pub fn import_profile(
+    ws: &Workspace,
+    profile: &super::profile::Profile,
+    files: &[PathBuf],
+) -> Result<(ImportOutcome, Vec<ProfileNote>), ImportError> {
+    let tz = match &profile.read.timezone {
+        Some(z) => z.parse::<Tz>().map_err(|_| ImportError::File {
+            file: format!("profile {}", profile.name),
+            message: format!("read.timezone = {z:?} is not an IANA time zone"),
+        })?,
+        None => ws.config.calendars.default.tz(),
+    };
+    let opts = profile.read_options().map_err(|m| ImportError::File {
+        file: format!("profile {}", profile.name),
+        message: m,
+    })?;
+    let salt = salt_of(&ws.conn);
+    let mut rejects = Vec::new();
+    let mut notes = Vec::new();
+    // Read and map every file before staging anything: a file that matches no mapping
+    // stops the import before it touches the workspace.
+    let mut mapped = Vec::new();
+    for f in files {
+        let file = f.display().to_string();
+        let raw = super::read::read_table(f, &opts)?;
+        let m = profile.mapping_for(&raw.headers).ok_or_else(|| ImportError::Line {
+            file: file.clone(),
+            line: 1,
+            message: format!(
+                "profile {} has no file kind with these headers (found: {}); it expects one of: {}",
+                profile.name,
+                raw.headers.join(", "),
+                profile.files.iter().map(|m| format!("{} ({})", m.table, m.detect.join(", "))).collect::<Vec<_>>().join("; ")
+            ),
+        })?;
+        let before = rejects.len();
+        let out = super::profile::map_table(profile, m, &raw, &file, tz, &mut rejects)?;
+        let mapping_rejects = (rejects.len() - before) as u64;
+        notes.push(ProfileNote {
+            file: file.clone(),
+            mapping: m.table.clone(),
+            detected: raw.detected.clone(),
+            blank: out.blank,
+        });
+        mapped.push((
+            file,
+            m.table.clone(),
+            out,
+            mapping_rejects,
+            m.tickets_from_events.clone(),
+        ));
+    }
+    let mut staging = Staging::new(&ws.conn);
+    let source = profile.source().to_string();
+    for (file, table, out, mapping_rejects, ticket_defaults) in mapped {
+        let table: &'static str = TABLES
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(t, _)| *t)
+            .expect("validated table");
+        staging.ensure(table)?;
+        let mut st = Stager::new(ws, table, file.clone(), tz, &salt, &source)?;
+        st.report.read += mapping_rejects;
+        for (line, vals) in &out.rows {
+            let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+            st.row(*line, &raw, &mut rejects)?;
+        }
+        staging.reports.push(st.finish()?);
+        if let (Some(defaults), "events") = (&ticket_defaults, table) {
+            staging.ensure("tickets")?;
+            let mut st = Stager::new(
+                ws,
+                "tickets",
+                format!("{file} (tickets from its events)"),
+                tz,
+                &salt,
+                &source,
+            )?;
+            for (line, vals) in super::profile::tickets_from_events(&out, defaults, &source) {
+                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                st.row(line, &raw, &mut rejects)?;
+            }
+            staging.reports.push(st.finish()?);
+        }
+        if !out.derived_events.is_empty() {
+            staging.ensure("events")?;
+            let mut st = Stager::new(
+                ws,
+                "events",
+                format!("{file} (events from its timestamps)"),
+                tz,
+                &salt,
+                &source,
+            )?;
+            for (line, vals) in &out.derived_events {
+                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                st.row(*line, &raw, &mut rejects)?;
+            }
+            staging.reports.push(st.finish()?);
+        }
+    }
+    let outcome = commit(ws, &mut staging, rejects, &profile.name)?;
+    Ok((outcome, notes))
+}
+
+/// Merge every staged table in one transaction, account for every row, and commit unless
+/// the share of rejected rows is over the threshold.
+fn commit(
+    ws: &Workspace,
+    staging: &mut Staging,
+    mut rejects: Vec<Reject>,
+    profile: &str,
+) -> Result<ImportOutcome, ImportError> {
+    let conn = &ws.conn;
     conn.execute_batch("BEGIN TRANSACTION")?;
     let result = (|| -> Result<Vec<FileReport>, ImportError> {
         let mut reports = Vec::new();
-        for (table, list) in staged {
+        for (table, _) in TABLES {
+            if !staging.tables.contains(table) {
+                continue;
+            }
             let tm = std::time::Instant::now();
             let mut counts = merge(conn, table)?;
             if std::env::var_os("KENNZAHL_TIMING").is_some() {
-                eprintln!(
-                    "timing: merge {table} {:.1} s (staged {:.1} s ago)",
-                    tm.elapsed().as_secs_f64(),
-                    staged_at.elapsed().as_secs_f64()
-                );
+                eprintln!("timing: merge {table} {:.1} s", tm.elapsed().as_secs_f64());
             }
-            for s in list {
-                let mut r = s.report;
+            for r in staging.reports.iter().filter(|r| r.table == *table) {
+                let mut r = r.clone();
                 let (imp, mer) = counts.remove(&r.file).unwrap_or((0, 0));
                 r.imported = imp;
                 r.merged = mer;
@@ -333,14 +563,15 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
         }
         Ok(reports)
     })();
-    drop_staging(conn);
-    let reports = match result {
+    let mut reports = match result {
         Ok(x) => x,
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(e);
         }
     };
+    // Keep the order in which the files were given.
+    reports.sort_by_key(|r| staging.reports.iter().position(|s| s.file == r.file));
     // Rows rejected by the merge (e.g. events of unknown tickets) are listed too.
     let merge_rejects: Vec<Reject> = {
         let mut st = conn.prepare(
@@ -359,7 +590,6 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
     };
     rejects.extend(merge_rejects);
     rejects.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
-    let mut reports = reports;
     for r in reports.iter_mut() {
         r.rejected = rejects.iter().filter(|x| x.file == r.file).count() as u64;
         if r.read != r.imported + r.merged + r.rejected {
@@ -403,10 +633,11 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
     }
     for r in &reports {
         conn.execute(
-            "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, 'canonical', ?, ?, ?, ?)",
+            "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
             duckdb::params![
                 import_id,
                 r.file,
+                profile,
                 r.read as i64,
                 r.imported as i64,
                 r.merged as i64,
@@ -423,13 +654,17 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
 
 fn stage_file(
     ws: &Workspace,
-    table: &str,
-    cols: &[Col],
+    table: &'static str,
     path: &Path,
     tz: Tz,
     salt: &str,
     rejects: &mut Vec<Reject>,
-) -> Result<Staged, ImportError> {
+) -> Result<FileReport, ImportError> {
+    let cols = TABLES
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map(|(_, c)| *c)
+        .expect("known table");
     let file = path.display().to_string();
     let reader = open_reader(path)?;
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
@@ -479,14 +714,7 @@ fn stage_file(
             ),
         });
     }
-    let mut app = ws
-        .conn
-        .appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
-    let mut report = FileReport {
-        file: file.clone(),
-        table: table.to_string(),
-        ..Default::default()
-    };
+    let mut st = Stager::new(ws, table, file.clone(), tz, salt, "canonical")?;
     let mut rec = csv::StringRecord::new();
     loop {
         let line = rdr.position().line();
@@ -506,9 +734,9 @@ fn stage_file(
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue; // blank rows are not data
         }
-        report.read += 1;
         if rec.len() != headers.len() {
             // A different field count means a broken row, e.g. an unclosed quote that ran on.
+            st.report.read += 1;
             rejects.push(Reject {
                 file: file.clone(),
                 line,
@@ -518,47 +746,10 @@ fn stage_file(
             });
             continue;
         }
-        let mut values = Vec::with_capacity(cols.len() + 2);
-        let mut bad = None;
-        for (col, p) in cols.iter().zip(&pos) {
-            let raw = p.and_then(|i| rec.get(i)).unwrap_or("");
-            match parse_value(col, raw, tz) {
-                Ok(v) => values.push(v),
-                Err(reason) => {
-                    bad = Some(Reject {
-                        file: file.clone(),
-                        line,
-                        column: col.name.into(),
-                        value: raw.into(),
-                        reason,
-                    });
-                    break;
-                }
-            }
-        }
-        if bad.is_none() {
-            bad = check_row(table, &values, cols, &file, line);
-        }
-        if let Some(r) = bad {
-            rejects.push(r);
-            continue;
-        }
-        if table == "tickets" || table == "events" || table == "changes" {
-            if let Value::Null = values[0] {
-                values[0] = Value::Text("canonical".into());
-            }
-        }
-        if table == "events" {
-            if let Value::Text(a) = &values[9] {
-                values[9] = Value::Text(pseudonym(salt, a));
-            }
-        }
-        values.push(Value::BigInt(line as i64));
-        values.push(Value::Text(file.clone()));
-        app.append_row(duckdb::appender_params_from_iter(values))?;
+        let raw: Vec<Option<&str>> = pos.iter().map(|p| p.and_then(|i| rec.get(i))).collect();
+        st.row(line, &raw, rejects)?;
     }
-    app.flush()?;
-    Ok(Staged { report })
+    st.finish()
 }
 
 /// Rules across columns of one row.

@@ -3,6 +3,8 @@
 //! value and reason, and merging into the canonical tables in one transaction.
 
 pub mod canonical;
+pub mod profile;
+pub mod read;
 
 use std::fmt;
 use std::io::Read;
