@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bad;
 mod bpic;
 mod calendar;
 mod cli;

@@ -248,6 +248,8 @@ struct Stager<'a> {
     salt: &'a str,
     source: &'a str,
     report: FileReport,
+    /// Progress on a terminal (indicatif hides it when stderr is not one).
+    progress: indicatif::ProgressBar,
 }
 
 impl<'a> Stager<'a> {
@@ -267,6 +269,12 @@ impl<'a> Stager<'a> {
         let app = ws
             .conn
             .appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
+        let progress =
+            indicatif::ProgressBar::new_spinner().with_message(format!("staging {file}"));
+        progress.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} rows ({per_sec})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
         Ok(Stager {
             app,
             table,
@@ -279,6 +287,7 @@ impl<'a> Stager<'a> {
                 table: table.to_string(),
                 ..Default::default()
             },
+            progress,
         })
     }
 
@@ -331,6 +340,7 @@ impl<'a> Stager<'a> {
 
     fn finish(mut self) -> Result<FileReport, ImportError> {
         self.app.flush()?;
+        self.progress.finish_and_clear();
         Ok(self.report)
     }
 }
