@@ -10,4 +10,5 @@ mod demo;
 mod holidays;
 mod import;
 mod kpi_fixture;
+mod profiles;
 mod report;

@@ -73,7 +73,7 @@ pub struct ActivityKind {
 pub struct FileMapping {
     /// tickets, events, changes or schools.
     pub table: String,
-    /// Headers that identify this kind of file (all must be present).
+    /// Headers that identify this kind of file (all must be present; `"A|B"` accepts either).
     pub detect: Vec<String>,
     /// Canonical column → header(s) it is read from.
     #[serde(default)]
@@ -122,7 +122,18 @@ macro_rules! builtin_profiles {
 }
 
 /// The built-in profiles (name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = builtin_profiles!("hpsm", "generic-eventlog");
+pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
+    "hpsm",
+    "zammad",
+    "glpi",
+    "otrs",
+    "itop",
+    "jsm",
+    "osticket",
+    "freshservice",
+    "servicenow",
+    "generic-eventlog",
+);
 
 pub fn builtin(name: &str) -> Option<Profile> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(n, t)| {
@@ -172,7 +183,10 @@ fn norm(h: &str) -> String {
 impl FileMapping {
     pub fn matches(&self, headers: &[String]) -> bool {
         let hs: Vec<String> = headers.iter().map(|h| norm(h)).collect();
-        self.detect.iter().all(|d| hs.contains(&norm(d)))
+        // An entry may name variants separated by | (e.g. "State|Status").
+        self.detect
+            .iter()
+            .all(|d| d.split('|').any(|v| hs.contains(&norm(v))))
     }
 }
 
@@ -525,7 +539,13 @@ pub fn map_table(
                         );
                         set(&mut e, "ticket_id", vals[ti].clone());
                         set(&mut e, "event_at", Some(timeparse::fmt_utc(t)));
-                        set(&mut e, "kind", Some(kind.to_string()));
+                        // "status=open": a status event with that class.
+                        let (k, class) = kind
+                            .split_once('=')
+                            .map(|(k, c)| (k, Some(c.to_string())))
+                            .unwrap_or((kind, None));
+                        set(&mut e, "kind", Some(k.to_string()));
+                        set(&mut e, "status_class", class);
                         out.derived_events.push((row.line, e));
                     }
                     Err(err) => {

@@ -1,0 +1,211 @@
+//! Every built-in profile on a fixture made from its documented export format (column names
+//! verbatim): the exact canonical rows, and response / resolution in service hours.
+//! All fixtures hold the same two tickets: A created Monday 02.03.2026 09:00 (first response
+//! 10:30 where the export has one, resolved 12:00) and B created Tuesday 03.03. 08:00, open.
+//! NW calendar (Mon–Thu 08–16): response 10:30 → 5400 s, resolution 12:00 → 10800 s; an
+//! export without a first response falls back to the resolution (10800 s).
+
+use crate::util::{fixture, Ws};
+
+fn import(ws: &Ws, profile: &str, file: &std::path::Path) -> String {
+    ws.ok(&["import", "--profile", profile, file.to_str().unwrap()])
+}
+
+fn rows(ws: &Ws) -> String {
+    ws.sql("SELECT ticket_id, type, priority, status, school_id FROM tickets ORDER BY ticket_id")
+}
+
+fn durations(ws: &Ws) -> String {
+    ws.ok(&[
+        "sql",
+        "--analysis",
+        "--format",
+        "csv",
+        "SELECT ticket_id, response_bsecs, resolution_bsecs FROM ticket_facts ORDER BY ticket_id",
+    ])
+}
+
+#[test]
+fn mapping_profiles_on_their_fixtures() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "glpi",
+            "profiles/glpi_de.csv",
+            "ticket_id,type,priority,status,school_id\n101,incident,2,closed,S1\n102,service_request,3,waiting_customer,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\n101,10800,10800\n102,,\n",
+        ),
+        (
+            "glpi",
+            "profiles/glpi_fr_cp1252.csv",
+            "ticket_id,type,priority,status,school_id\n201,incident,2,closed,S1\n",
+            "ticket_id,response_bsecs,resolution_bsecs\n201,10800,10800\n",
+        ),
+        (
+            "otrs",
+            "profiles/otrs.csv",
+            "ticket_id,type,priority,status,school_id\n2026030210000011,incident,3,closed,S1\n2026030310000022,incident,2,waiting_customer,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\n2026030210000011,5400,10800\n2026030310000022,,\n",
+        ),
+        (
+            "itop",
+            "profiles/itop.csv",
+            "ticket_id,type,priority,status,school_id\nR-000101,incident,2,closed,S1\nR-000102,service_request,3,waiting_customer,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\nR-000101,5400,10800\nR-000102,900,\n",
+        ),
+        (
+            "jsm",
+            "profiles/jsm.csv",
+            "ticket_id,type,priority,status,school_id\nSD-1,incident,2,resolved,S1\nSD-2,service_request,3,open,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\nSD-1,5400,10800\nSD-2,,\n",
+        ),
+        (
+            "osticket",
+            "profiles/osticket.csv",
+            "ticket_id,type,priority,status,school_id\n100001,incident,2,closed,\n100002,incident,3,open,\n",
+            "ticket_id,response_bsecs,resolution_bsecs\n100001,10800,10800\n100002,,\n",
+        ),
+        (
+            "freshservice",
+            "profiles/freshservice.csv",
+            "ticket_id,type,priority,status,school_id\nINC-1,incident,2,closed,S1\nINC-2,service_request,3,waiting_vendor,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\nINC-1,5400,10800\nINC-2,1200,\n",
+        ),
+        (
+            "servicenow",
+            "profiles/servicenow.csv",
+            "ticket_id,type,priority,status,school_id\nINC0010001,incident,2,closed,S1\nINC0010002,incident,3,waiting_other,S2\n",
+            "ticket_id,response_bsecs,resolution_bsecs\nINC0010001,10800,10800\nINC0010002,,\n",
+        ),
+    ];
+    for (profile, file, expected_rows, expected_durations) in cases {
+        let ws = Ws::new();
+        ws.ok(&["init"]);
+        let out = import(&ws, profile, &fixture(file));
+        assert!(out.contains(" 0 rejected"), "{profile}: {out}");
+        assert_eq!(
+            rows(&ws),
+            *expected_rows,
+            "{profile} ({file}): canonical tickets"
+        );
+        assert_eq!(
+            durations(&ws),
+            *expected_durations,
+            "{profile} ({file}): service-hour durations"
+        );
+        // Detection from the headers picks the same profile.
+        let ws2 = Ws::new();
+        ws2.ok(&["init"]);
+        let out = ws2
+            .cmd()
+            .args(["import", fixture(file).to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!("profile {profile} (")),
+            "{profile}: detection\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn zammad_xlsx_with_german_headers() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let path = ws.path().join("zammad-report.xlsx");
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let headers = [
+        "#",
+        "Titel",
+        "Status",
+        "Priorität",
+        "Gruppe",
+        "Besitzer",
+        "Kunde",
+        "Organisation",
+        "Erstellt über",
+        "Zeiteinheiten gesamt",
+        "Erstellt am",
+        "Aktualisiert am",
+        "Geschlossen am",
+        "Erste Reaktion am",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    let fmt = Format::new().set_num_format("dd.mm.yyyy hh:mm");
+    let data: [[&str; 14]; 2] = [
+        [
+            "31001",
+            "Drucker",
+            "geschlossen",
+            "3 hoch",
+            "Schul-IT",
+            "Agent 1",
+            "Erika",
+            "S1",
+            "email",
+            "45",
+            "2026-03-02 09:00:00",
+            "2026-03-03 09:00:00",
+            "2026-03-02 12:00:00",
+            "2026-03-02 10:30:00",
+        ],
+        [
+            "31002",
+            "WLAN",
+            "warten auf Erinnerung",
+            "2 normal",
+            "Schul-IT",
+            "Agent 2",
+            "Max",
+            "S2",
+            "phone",
+            "",
+            "2026-03-03 08:00:00",
+            "2026-03-03 10:00:00",
+            "",
+            "",
+        ],
+    ];
+    for (r, row) in data.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            if v.is_empty() {
+                continue;
+            }
+            if c >= 10 {
+                sheet
+                    .write_datetime_with_format(
+                        r,
+                        c,
+                        ExcelDateTime::parse_from_str(v).unwrap(),
+                        &fmt,
+                    )
+                    .unwrap();
+            } else if c == 0 || c == 9 {
+                sheet.write_number(r, c, v.parse::<f64>().unwrap()).unwrap();
+            } else {
+                sheet.write_string(r, c, *v).unwrap();
+            }
+        }
+    }
+    wb.save(&path).unwrap();
+    let out = import(&ws, "zammad", &path);
+    assert!(
+        out.contains("zammad-report.xlsx: 2 rows read, 2 imported, 0 merged, 0 rejected (tickets)"),
+        "{out}"
+    );
+    assert_eq!(rows(&ws), "ticket_id,type,priority,status,school_id\n31001,incident,2,closed,S1\n31002,incident,3,waiting_customer,S2\n");
+    // Closed At is the resolution; the first public reply is the response.
+    assert_eq!(
+        durations(&ws),
+        "ticket_id,response_bsecs,resolution_bsecs\n31001,5400,10800\n31002,,\n"
+    );
+    assert_eq!(
+        ws.sql("SELECT effort_minutes FROM tickets WHERE ticket_id = '31001'"),
+        "effort_minutes\n45\n"
+    );
+}
