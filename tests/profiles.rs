@@ -209,3 +209,24 @@ fn zammad_xlsx_with_german_headers() {
         "effort_minutes\n45\n"
     );
 }
+
+#[test]
+fn zammad_api_json_with_history_and_time_accounting() {
+    // Ticket 7: created 08:00Z (09:00 local), open 09:30Z (response 1.5 h), waiting for the
+    // customer 10:00Z–13:00Z (paused), closed 14:00Z: resolution 5400 + 1800 + 3600 = 10800 s.
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let f = |n: &str| fixture(&format!("profiles/zammad-api/{n}")).display().to_string();
+    let out = ws.ok(&["import", &f("tickets.json"), &f("ticket_history.json"), &f("time_accountings.ndjson")]);
+    assert!(out.contains("tickets.json: 2 rows read, 2 imported, 0 merged, 0 rejected (tickets)"), "{out}");
+    assert!(out.contains("ticket_history.json: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"), "{out}");
+    assert!(out.contains("time_accountings.ndjson: 1 rows read, 1 imported, 0 merged, 0 rejected (events)"), "{out}");
+    assert_eq!(rows(&ws), "ticket_id,type,priority,status,school_id\n7,incident,2,closed,S1\n8,incident,3,new,S2\n");
+    assert_eq!(durations(&ws), "ticket_id,response_bsecs,resolution_bsecs\n7,5400,10800\n8,,\n");
+    assert_eq!(
+        ws.sql("SELECT kind, status_class, group_name, value FROM events WHERE ticket_id = '7' AND kind IN ('status', 'assign_group', 'effort') ORDER BY seq"),
+        "kind,status_class,group_name,value\nstatus,open,,\nassign_group,,2nd Level,\nstatus,waiting_customer,,\nstatus,open,,\nstatus,closed,,\neffort,,,30\n"
+    );
+    // No names: customer and owner are not imported at all.
+    assert_eq!(ws.sql("SELECT count(*) AS n FROM events WHERE agent IS NOT NULL"), "n\n0\n");
+}

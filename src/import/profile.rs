@@ -65,6 +65,11 @@ pub struct Activity {
 pub struct ActivityKind {
     pub kind: String,
     pub status_class: Option<String>,
+    /// Take the status class from this column (history exports: the new value), mapped
+    /// through `[file.values.status_class]`.
+    pub status_from: Option<Headers>,
+    /// Take the group from this column (history exports: the new assignment group).
+    pub group_from: Option<Headers>,
 }
 
 /// How one kind of file of the export maps onto one canonical table.
@@ -125,6 +130,7 @@ macro_rules! builtin_profiles {
 pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "hpsm",
     "zammad",
+    "zammad-api",
     "glpi",
     "otrs",
     "itop",
@@ -490,9 +496,22 @@ pub fn map_table(
                 Some(k) => {
                     let kind_i = columns.iter().position(|c| *c == "kind").unwrap();
                     vals[kind_i] = Some(k.kind.clone());
+                    let si = columns.iter().position(|c| *c == "status_class").unwrap();
                     if let Some(sc) = &k.status_class {
-                        let si = columns.iter().position(|c| *c == "status_class").unwrap();
                         vals[si] = Some(sc.clone());
+                    }
+                    if let Some(hs) = &k.status_from {
+                        let raw_v = find(hs).map(|(i, _)| cell(i).trim().to_string()).unwrap_or_default();
+                        let map = m.values.get("status_class");
+                        let mapped = map.and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*"))).cloned().unwrap_or(raw_v.clone());
+                        if let Some(ri) = columns.iter().position(|c| *c == "status_raw") {
+                            vals[ri] = Some(raw_v.clone());
+                        }
+                        vals[si] = Some(mapped);
+                    }
+                    if let Some(hs) = &k.group_from {
+                        let gi = columns.iter().position(|c| *c == "group_name").unwrap();
+                        vals[gi] = find(hs).map(|(i, _)| cell(i).trim().to_string()).filter(|g| !g.is_empty());
                     }
                     if let Some(ri) = columns.iter().position(|c| *c == "status_raw") {
                         if vals[ri].is_none() {

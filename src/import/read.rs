@@ -330,6 +330,10 @@ fn read_json(path: &Path, text: &str, enc: &str) -> Result<RawTable, ImportError
                 }
             }
         }
+        Ok(serde_json::Value::Object(o)) if !o.values().any(|v| v.is_array()) => {
+            // A single record (e.g. NDJSON with one line).
+            objects.push((1, o));
+        }
         Ok(serde_json::Value::Object(o)) => {
             let arrays: Vec<_> = o
                 .into_iter()
