@@ -216,17 +216,94 @@ fn zammad_api_json_with_history_and_time_accounting() {
     // customer 10:00Z–13:00Z (paused), closed 14:00Z: resolution 5400 + 1800 + 3600 = 10800 s.
     let ws = Ws::new();
     ws.ok(&["init"]);
-    let f = |n: &str| fixture(&format!("profiles/zammad-api/{n}")).display().to_string();
-    let out = ws.ok(&["import", &f("tickets.json"), &f("ticket_history.json"), &f("time_accountings.ndjson")]);
-    assert!(out.contains("tickets.json: 2 rows read, 2 imported, 0 merged, 0 rejected (tickets)"), "{out}");
-    assert!(out.contains("ticket_history.json: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"), "{out}");
-    assert!(out.contains("time_accountings.ndjson: 1 rows read, 1 imported, 0 merged, 0 rejected (events)"), "{out}");
-    assert_eq!(rows(&ws), "ticket_id,type,priority,status,school_id\n7,incident,2,closed,S1\n8,incident,3,new,S2\n");
-    assert_eq!(durations(&ws), "ticket_id,response_bsecs,resolution_bsecs\n7,5400,10800\n8,,\n");
+    let f = |n: &str| {
+        fixture(&format!("profiles/zammad-api/{n}"))
+            .display()
+            .to_string()
+    };
+    let out = ws.ok(&[
+        "import",
+        &f("tickets.json"),
+        &f("ticket_history.json"),
+        &f("time_accountings.ndjson"),
+    ]);
+    assert!(
+        out.contains("tickets.json: 2 rows read, 2 imported, 0 merged, 0 rejected (tickets)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ticket_history.json: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "time_accountings.ndjson: 1 rows read, 1 imported, 0 merged, 0 rejected (events)"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        rows(&ws),
+        "ticket_id,type,priority,status,school_id\n7,incident,2,closed,S1\n8,incident,3,new,S2\n"
+    );
+    assert_eq!(
+        durations(&ws),
+        "ticket_id,response_bsecs,resolution_bsecs\n7,5400,10800\n8,,\n"
+    );
     assert_eq!(
         ws.sql("SELECT kind, status_class, group_name, value FROM events WHERE ticket_id = '7' AND kind IN ('status', 'assign_group', 'effort') ORDER BY seq"),
         "kind,status_class,group_name,value\nstatus,open,,\nassign_group,,2nd Level,\nstatus,waiting_customer,,\nstatus,open,,\nstatus,closed,,\neffort,,,30\n"
     );
     // No names: customer and owner are not imported at all.
-    assert_eq!(ws.sql("SELECT count(*) AS n FROM events WHERE agent IS NOT NULL"), "n\n0\n");
+    assert_eq!(
+        ws.sql("SELECT count(*) AS n FROM events WHERE agent IS NOT NULL"),
+        "n\n0\n"
+    );
+}
+
+#[test]
+fn servicenow_snapshots_become_a_timeline() {
+    // Five snapshots of one incident: New 09:00, In Progress 10:30 (response 1.5 h), handed
+    // to the printer vendor 11:00, Resolved 12:00 (resolution 3 h), Closed next day.
+    // Own share: 09:00–11:00 = 7200 s; the vendor's hour is excluded.
+    let ws = Ws::new();
+    std::fs::write(
+        ws.path().join("kennzahl.toml"),
+        "[[groups]]\nname = \"Service Desk\"\nlevel = 1\n\n[[groups]]\nname = \"Druckerservice Rhein GmbH\"\nlevel = 2\nvendor = \"Druckerservice Rhein GmbH\"\n",
+    )
+    .unwrap();
+    ws.ok(&["init"]);
+    let out = ws
+        .cmd()
+        .args([
+            "import",
+            fixture("profiles/servicenow_audit.csv").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains("profile servicenow-audit ("), "{stderr}");
+    assert!(
+        stdout.contains(
+            "servicenow_audit.csv: 5 rows read, 1 imported, 4 merged, 0 rejected (tickets)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(events from consecutive snapshots): 6 rows read, 6 imported, 0 merged, 0 rejected (events)"), "{stdout}");
+    assert_eq!(
+        ws.sql("SELECT kind, status_class, group_name, strftime(event_at, '%H:%M') AS t FROM events ORDER BY seq"),
+        "kind,status_class,group_name,t\ncreated,,,08:00\nassign_group,,Service Desk,08:00\nstatus,open,,09:30\nassign_group,,Druckerservice Rhein GmbH,10:00\nstatus,resolved,,11:00\nstatus,closed,,08:00\n"
+    );
+    assert_eq!(
+        ws.ok(&[
+            "sql",
+            "--analysis",
+            "--format",
+            "csv",
+            "SELECT response_bsecs, resolution_bsecs, own_bsecs, reached_vendor FROM ticket_facts"
+        ]),
+        "response_bsecs,resolution_bsecs,own_bsecs,reached_vendor\n5400,10800,7200,true\n"
+    );
 }

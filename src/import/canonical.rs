@@ -487,11 +487,12 @@ pub fn import_profile(
             out,
             mapping_rejects,
             m.tickets_from_events.clone(),
+            m.snapshots.is_some(),
         ));
     }
     let mut staging = Staging::new(&ws.conn);
     let source = profile.source().to_string();
-    for (file, table, out, mapping_rejects, ticket_defaults) in mapped {
+    for (file, table, out, mapping_rejects, ticket_defaults, m_snapshots) in mapped {
         let table: &'static str = TABLES
             .iter()
             .find(|(t, _)| *t == table)
@@ -516,6 +517,22 @@ pub fn import_profile(
                 &source,
             )?;
             for (line, vals) in super::profile::tickets_from_events(&out, defaults, &source) {
+                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                st.row(line, &raw, &mut rejects)?;
+            }
+            staging.reports.push(st.finish()?);
+        }
+        if m_snapshots {
+            staging.ensure("events")?;
+            let mut st = Stager::new(
+                ws,
+                "events",
+                format!("{file} (events from consecutive snapshots)"),
+                tz,
+                &salt,
+                &source,
+            )?;
+            for (line, vals) in super::profile::events_from_snapshots(&out, &source) {
                 let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
                 st.row(line, &raw, &mut rejects)?;
             }

@@ -100,6 +100,16 @@ pub struct FileMapping {
     /// For event logs without a ticket file: derive one ticket per case (created at its
     /// first event, status from its last) with these canonical values (type, service, …).
     pub tickets_from_events: Option<BTreeMap<String, String>>,
+    /// For snapshot (audit-style) ticket exports, where each row is the ticket after one
+    /// update: the events are found by comparing consecutive rows of a ticket.
+    pub snapshots: Option<Snapshots>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshots {
+    /// The column holding the assignment group of each snapshot (a change = a handoff).
+    pub group: Option<Headers>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -137,6 +147,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "jsm",
     "osticket",
     "freshservice",
+    "servicenow-audit",
     "servicenow",
     "generic-eventlog",
 );
@@ -327,6 +338,8 @@ pub struct Mapped {
     /// Events derived from ticket-level timestamps, in the canonical events column order.
     pub derived_events: Vec<(u64, Vec<Option<String>>)>,
     pub blank: u64,
+    /// For snapshot exports: the group of each row of `rows`.
+    pub snapshot_groups: Vec<Option<String>>,
 }
 
 /// Apply a file mapping to a table read from `file`. Rows that cannot be mapped are
@@ -501,9 +514,14 @@ pub fn map_table(
                         vals[si] = Some(sc.clone());
                     }
                     if let Some(hs) = &k.status_from {
-                        let raw_v = find(hs).map(|(i, _)| cell(i).trim().to_string()).unwrap_or_default();
+                        let raw_v = find(hs)
+                            .map(|(i, _)| cell(i).trim().to_string())
+                            .unwrap_or_default();
                         let map = m.values.get("status_class");
-                        let mapped = map.and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*"))).cloned().unwrap_or(raw_v.clone());
+                        let mapped = map
+                            .and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*")))
+                            .cloned()
+                            .unwrap_or(raw_v.clone());
                         if let Some(ri) = columns.iter().position(|c| *c == "status_raw") {
                             vals[ri] = Some(raw_v.clone());
                         }
@@ -511,7 +529,9 @@ pub fn map_table(
                     }
                     if let Some(hs) = &k.group_from {
                         let gi = columns.iter().position(|c| *c == "group_name").unwrap();
-                        vals[gi] = find(hs).map(|(i, _)| cell(i).trim().to_string()).filter(|g| !g.is_empty());
+                        vals[gi] = find(hs)
+                            .map(|(i, _)| cell(i).trim().to_string())
+                            .filter(|g| !g.is_empty());
                     }
                     if let Some(ri) = columns.iter().position(|c| *c == "status_raw") {
                         if vals[ri].is_none() {
@@ -574,9 +594,131 @@ pub fn map_table(
                 }
             }
         }
+        if let Some(sn) = &m.snapshots {
+            let g = sn
+                .group
+                .as_ref()
+                .and_then(&find)
+                .map(|(i, _)| cell(i).trim().to_string())
+                .filter(|g| !is_missing(g));
+            out.snapshot_groups.push(g);
+        }
         out.rows.push((row.line, vals));
     }
     Ok(out)
+}
+
+/// Events from consecutive snapshots of each ticket: created (and the first group) at its
+/// creation, then a status event where the status class changed and an assignment where
+/// the group changed, at the snapshot's `updated_at`. Rows without `updated_at` are ordered
+/// by line.
+pub fn events_from_snapshots(t: &Mapped, source: &str) -> Vec<(u64, Vec<Option<String>>)> {
+    let tc = &t.columns;
+    let at = |n: &str| tc.iter().position(|c| *c == n).unwrap();
+    let (ti, ci, ui, si, ri, src) = (
+        at("ticket_id"),
+        at("created_at"),
+        at("updated_at"),
+        at("status"),
+        at("status_raw"),
+        at("source"),
+    );
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    order.sort_by(|a, b| {
+        let (ra, rb) = (&t.rows[*a], &t.rows[*b]);
+        (&ra.1[ti], &ra.1[ui], ra.0).cmp(&(&rb.1[ti], &rb.1[ui], rb.0))
+    });
+    let ec = super::canonical::columns("events");
+    let ev = |line: u64,
+              s: &Option<String>,
+              id: &Option<String>,
+              at_: &Option<String>,
+              kind: &str,
+              class: Option<String>,
+              raw: Option<String>,
+              group: Option<String>| {
+        let mut e: Vec<Option<String>> = vec![None; ec.len()];
+        let mut set = |n: &str, v: Option<String>| {
+            if let Some(p) = ec.iter().position(|c| *c == n) {
+                e[p] = v;
+            }
+        };
+        set("source", s.clone().or_else(|| Some(source.to_string())));
+        set("ticket_id", id.clone());
+        set("event_at", at_.clone());
+        set("kind", Some(kind.to_string()));
+        set("status_class", class);
+        set("status_raw", raw);
+        set("group_name", group);
+        (line, e)
+    };
+    let mut out = Vec::new();
+    let mut prev: Option<usize> = None;
+    for i in order {
+        let (line, v) = &t.rows[i];
+        let group = t.snapshot_groups.get(i).cloned().flatten();
+        let first = prev.is_none_or(|p| t.rows[p].1[ti] != v[ti]);
+        if first {
+            out.push(ev(
+                *line, &v[src], &v[ti], &v[ci], "created", None, None, None,
+            ));
+            if group.is_some() {
+                out.push(ev(
+                    *line,
+                    &v[src],
+                    &v[ti],
+                    &v[ci],
+                    "assign_group",
+                    None,
+                    None,
+                    group.clone(),
+                ));
+            }
+            if v[si].as_deref().is_some_and(|s| s != "new") {
+                let when = v[ui].clone().or_else(|| v[ci].clone());
+                out.push(ev(
+                    *line,
+                    &v[src],
+                    &v[ti],
+                    &when,
+                    "status",
+                    v[si].clone(),
+                    v[ri].clone(),
+                    None,
+                ));
+            }
+        } else {
+            let p = prev.unwrap();
+            let when = v[ui].clone().or_else(|| v[ci].clone());
+            if t.rows[p].1[si] != v[si] {
+                out.push(ev(
+                    *line,
+                    &v[src],
+                    &v[ti],
+                    &when,
+                    "status",
+                    v[si].clone(),
+                    v[ri].clone(),
+                    None,
+                ));
+            }
+            let pg = t.snapshot_groups.get(p).cloned().flatten();
+            if group.is_some() && pg != group {
+                out.push(ev(
+                    *line,
+                    &v[src],
+                    &v[ti],
+                    &when,
+                    "assign_group",
+                    None,
+                    None,
+                    group,
+                ));
+            }
+        }
+        prev = Some(i);
+    }
+    out
 }
 
 fn required(table: &str, col: &str) -> bool {
