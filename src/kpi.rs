@@ -29,6 +29,9 @@ pub struct KpiMeta {
     pub title_en: String,
     pub dimensions: Vec<String>,
     pub definition: String,
+    /// The definition in German (the report's default language); English is used where absent.
+    #[serde(default)]
+    pub definition_de: Option<String>,
     pub measures: indexmap_lite::OrderedMeasures,
 }
 

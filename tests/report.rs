@@ -45,6 +45,10 @@ fn report_files_and_escaping() {
         "response SLA"
     );
     assert!(html.contains("2025-Q4"));
+    // The definitions are printed in the report's language.
+    assert!(
+        html.contains("Servicestunden von der Erstellung eines Tickets bis zur ersten Reaktion")
+    );
     for chart in [
         "created_resolved_weekly",
         "response_by_priority",
@@ -94,6 +98,7 @@ fn english_report() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Quarterly report 2026-Q1"));
     assert!(html.contains("<div class=\"v\">3.9 h</div>"));
+    assert!(html.contains("Service hours from the creation of a ticket to its first response"));
 }
 
 #[test]

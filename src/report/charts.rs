@@ -108,7 +108,7 @@ pub fn lines(
         .cloned()
         .fold(0.0f64, f64::max)
         .max(1.0)
-        * 1.15;
+        * 1.6; // headroom: the legend sits above the lines
     let n = x_labels.len().max(1);
     both!(dir, name, H, |root| {
         let mut chart = ChartBuilder::on(&root)

@@ -730,7 +730,16 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
             } else {
                 k.meta.title_en.clone()
             },
-            text: k.meta.definition.trim().replace('\n', " "),
+            text: if de {
+                k.meta
+                    .definition_de
+                    .as_deref()
+                    .unwrap_or(&k.meta.definition)
+            } else {
+                &k.meta.definition
+            }
+            .trim()
+            .replace('\n', " "),
         })
         .collect();
     let (qa, qb) = q.bounds(ws.config.calendars.default.tz());
