@@ -307,3 +307,55 @@ fn servicenow_snapshots_become_a_timeline() {
         "response_bsecs,resolution_bsecs,own_bsecs,reached_vendor\n5400,10800,7200,true\n"
     );
 }
+
+#[test]
+fn otrs_ticket_search_with_history() {
+    // With the history, ticket 2026030210000011 waited for the customer 10:45–11:15:
+    // resolution = 09:00–10:45 (6300 s) + 11:15–12:00 (2700 s) = 9000 s; response 10:30 = 5400 s.
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let out = ws.ok(&[
+        "import",
+        fixture("profiles/otrs.csv").to_str().unwrap(),
+        fixture("profiles/otrs_history.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("otrs_history.csv: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"),
+        "{out}"
+    );
+    assert_eq!(durations(&ws), "ticket_id,response_bsecs,resolution_bsecs\n2026030210000011,5400,9000\n2026030310000022,,\n");
+    assert_eq!(
+        ws.sql("SELECT group_name FROM events WHERE kind = 'assign_group'"),
+        "group_name\nSchul-IT::2nd Level\n"
+    );
+}
+
+#[test]
+fn glpi_tables_with_logs_and_a_supplier() {
+    // Ticket 301: taken into account 09:30 (response 1800 s); supplier 10:00–13:00 (a vendor);
+    // pending 11:00–12:00 (paused); solved 14:00.
+    // Resolution: 09:00–11:00 (7200) + 12:00–14:00 (7200) = 14400 s.
+    // Own share: 09:00–10:00 (3600) + 13:00–14:00 (3600) = 7200 s.
+    let ws = Ws::new();
+    std::fs::write(ws.path().join("kennzahl.toml"), "[[groups]]\nname = \"Druckerservice Rhein GmbH\"\nlevel = 2\nvendor = \"Druckerservice Rhein GmbH\"\n").unwrap();
+    ws.ok(&["init"]);
+    let out = ws.ok(&[
+        "import",
+        "--profile",
+        "glpi",
+        fixture("profiles/glpi_tickets.csv").to_str().unwrap(),
+        fixture("profiles/glpi_logs.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("glpi_logs.csv: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"),
+        "{out}"
+    );
+    assert_eq!(
+        rows(&ws),
+        "ticket_id,type,priority,status,school_id\n301,incident,2,closed,S1\n"
+    );
+    assert_eq!(
+        ws.ok(&["sql", "--analysis", "--format", "csv", "SELECT response_bsecs, resolution_bsecs, own_bsecs, reached_vendor, effort_total_minutes FROM ticket_facts"]),
+        "response_bsecs,resolution_bsecs,own_bsecs,reached_vendor,effort_total_minutes\n1800,14400,7200,true,60\n"
+    );
+}
