@@ -657,64 +657,47 @@ pub fn events_from_snapshots(t: &Mapped, source: &str) -> Vec<(u64, Vec<Option<S
     for i in order {
         let (line, v) = &t.rows[i];
         let group = t.snapshot_groups.get(i).cloned().flatten();
-        let first = prev.is_none_or(|p| t.rows[p].1[ti] != v[ti]);
-        if first {
+        // The previous snapshot of the same ticket, if any.
+        let before = prev.filter(|p| t.rows[*p].1[ti] == v[ti]);
+        let when = v[ui].clone().or_else(|| v[ci].clone());
+        if before.is_none() {
             out.push(ev(
                 *line, &v[src], &v[ti], &v[ci], "created", None, None, None,
             ));
-            if group.is_some() {
-                out.push(ev(
-                    *line,
-                    &v[src],
-                    &v[ti],
-                    &v[ci],
-                    "assign_group",
-                    None,
-                    None,
-                    group.clone(),
-                ));
-            }
-            if v[si].as_deref().is_some_and(|s| s != "new") {
-                let when = v[ui].clone().or_else(|| v[ci].clone());
-                out.push(ev(
-                    *line,
-                    &v[src],
-                    &v[ti],
-                    &when,
-                    "status",
-                    v[si].clone(),
-                    v[ri].clone(),
-                    None,
-                ));
-            }
-        } else {
-            let p = prev.unwrap();
-            let when = v[ui].clone().or_else(|| v[ci].clone());
-            if t.rows[p].1[si] != v[si] {
-                out.push(ev(
-                    *line,
-                    &v[src],
-                    &v[ti],
-                    &when,
-                    "status",
-                    v[si].clone(),
-                    v[ri].clone(),
-                    None,
-                ));
-            }
-            let pg = t.snapshot_groups.get(p).cloned().flatten();
-            if group.is_some() && pg != group {
-                out.push(ev(
-                    *line,
-                    &v[src],
-                    &v[ti],
-                    &when,
-                    "assign_group",
-                    None,
-                    None,
-                    group,
-                ));
-            }
+        }
+        let status_changed = match before {
+            None => v[si].as_deref().is_some_and(|s| s != "new"),
+            Some(p) => t.rows[p].1[si] != v[si],
+        };
+        if status_changed {
+            out.push(ev(
+                *line,
+                &v[src],
+                &v[ti],
+                &when,
+                "status",
+                v[si].clone(),
+                v[ri].clone(),
+                None,
+            ));
+        }
+        let group_changed = match before {
+            None => group.is_some(),
+            Some(p) => group.is_some() && t.snapshot_groups.get(p).cloned().flatten() != group,
+        };
+        if group_changed {
+            // The first group holds the ticket from its creation.
+            let at_ = if before.is_none() { &v[ci] } else { &when };
+            out.push(ev(
+                *line,
+                &v[src],
+                &v[ti],
+                at_,
+                "assign_group",
+                None,
+                None,
+                group,
+            ));
         }
         prev = Some(i);
     }

@@ -16,6 +16,24 @@ pub struct RawTable {
     pub detected: String,
 }
 
+impl RawTable {
+    /// The first row that is not blank is the header (trailing empty cells, from exports
+    /// padded with delimiters, are dropped); every later row is data.
+    fn push(&mut self, line: u64, fields: Vec<String>) {
+        if !self.headers.is_empty() {
+            self.rows.push(RawRow { line, fields });
+            return;
+        }
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        self.headers = fields.iter().map(|h| h.trim().to_string()).collect();
+        while self.headers.last().is_some_and(|h| h.is_empty()) {
+            self.headers.pop();
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RawRow {
     pub line: u64,
@@ -225,18 +243,7 @@ pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<RawTable, ImportErr
             .iter()
             .map(|f| f.trim_start_matches('\u{feff}').to_string())
             .collect();
-        if table.headers.is_empty() {
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            table.headers = fields.iter().map(|h| h.trim().to_string()).collect();
-            // Trailing empty header cells (exports padded with delimiters) are dropped.
-            while table.headers.last().is_some_and(|h| h.is_empty()) {
-                table.headers.pop();
-            }
-            continue;
-        }
-        table.rows.push(RawRow { line, fields });
+        table.push(line, fields);
     }
     if table.headers.is_empty() {
         return Err(ferr(path, "the file is empty (no header row)"));
@@ -285,17 +292,7 @@ fn read_sheet(path: &Path, bytes: Vec<u8>) -> Result<RawTable, ImportError> {
     for (i, row) in range.rows().enumerate() {
         let fields: Vec<String> = row.iter().map(cell_text).collect();
         let line = start_row + i as u64 + 1;
-        if table.headers.is_empty() {
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            table.headers = fields.iter().map(|h| h.trim().to_string()).collect();
-            while table.headers.last().is_some_and(|h| h.is_empty()) {
-                table.headers.pop();
-            }
-            continue;
-        }
-        table.rows.push(RawRow { line, fields });
+        table.push(line, fields);
     }
     if table.headers.is_empty() {
         return Err(ferr(path, format!("sheet {name:?} is empty")));
