@@ -53,6 +53,18 @@ pub struct Ev {
     pub value: Option<f64>,
 }
 
+/// A handoff to a vendor as the generator made it (instants in UTC seconds, durations in
+/// business seconds of the municipality's calendar).
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    pub vendor: &'static str,
+    pub handed: i64,
+    pub ack_at: i64,
+    pub ack_bsecs: i64,
+    pub end: i64,
+    pub bsecs: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Ticket {
     pub id: String,
@@ -70,6 +82,7 @@ pub struct Ticket {
     pub response_bsecs: i64,
     pub resolution_bsecs: i64,
     pub own_bsecs: i64,
+    pub handoffs: Vec<Handoff>,
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +211,7 @@ struct Builder<'a> {
     counted: i64,
     own: i64,
     agents: [String; 6],
+    handoffs: Vec<Handoff>,
 }
 
 impl Builder<'_> {
@@ -356,6 +370,7 @@ fn simulate(
         counted: 0,
         own: 0,
         agents: agents.clone(),
+        handoffs: Vec::new(),
     };
     b.push("created", None, None, None, None);
     b.push("assign_group", None, Some(SD), None, None);
@@ -402,8 +417,18 @@ fn simulate(
             if path == "mfr" {
                 b.push("assign_group", None, Some(V_MFR), Some(L2), None);
                 b.push("status", Some("waiting_vendor"), None, Some(L2), None);
+                let handed = b.t;
                 let v = exp_secs(&mut b.rng, 24.0 * 3600.0, 1800);
                 b.work(v, false);
+                // The manufacturer's only action is handing the ticket back.
+                b.handoffs.push(Handoff {
+                    vendor: V_MFR,
+                    handed,
+                    ack_at: b.t,
+                    ack_bsecs: v,
+                    end: b.t,
+                    bsecs: v,
+                });
                 b.push("assign_group", None, Some(L2), Some(V_MFR), None);
                 b.push("status", Some("open"), None, Some(V_MFR), None);
                 b.own_step(L2, 2, 1.5 * scale, 0.0);
@@ -415,11 +440,21 @@ fn simulate(
             while rounds > 0 {
                 b.push("assign_group", None, Some(v), Some(SD), None);
                 b.push("status", Some("waiting_vendor"), None, Some(SD), None);
+                let handed = b.t;
                 let ack = exp_secs(&mut b.rng, 2.5 * 3600.0, 300);
                 b.work(ack, false);
+                let ack_at = b.t;
                 b.push("note_internal", None, None, Some(v), None);
                 let fix = exp_secs(&mut b.rng, 10.0 * 3600.0 * scale, 1800);
                 b.work(fix, false);
+                b.handoffs.push(Handoff {
+                    vendor: v,
+                    handed,
+                    ack_at,
+                    ack_bsecs: ack,
+                    end: b.t,
+                    bsecs: ack + fix,
+                });
                 let minutes = 30.0 + 120.0 * b.rng.random::<f64>();
                 b.effort(v, minutes, None);
                 rounds -= 1;
@@ -514,6 +549,7 @@ fn finish(
         response_bsecs: response,
         resolution_bsecs: if resolved.is_some() { b.counted } else { 0 },
         own_bsecs: if resolved.is_some() { b.own } else { 0 },
+        handoffs: b.handoffs,
         events: b.ev,
     }
 }
@@ -1009,6 +1045,39 @@ impl Demo {
                     .filter(|c| inq(Some(c.created)) && c.ctype == "emergency")
                     .count() as f64,
             );
+            // Vendor handoffs that started in the quarter, as far as the snapshot shows them.
+            for vendor in [V_PRINT, V_MDM, V_MFR] {
+                let hs: Vec<&Handoff> = self
+                    .tickets
+                    .iter()
+                    .flat_map(|t| t.handoffs.iter())
+                    .filter(|h| {
+                        h.vendor == vendor && h.handed >= a && h.handed < b && h.handed < self.as_of
+                    })
+                    .collect();
+                let acks: Vec<i64> = hs
+                    .iter()
+                    .filter(|h| h.ack_at < self.as_of)
+                    .map(|h| h.ack_bsecs)
+                    .collect();
+                let durs: Vec<i64> = hs
+                    .iter()
+                    .filter(|h| h.end < self.as_of)
+                    .map(|h| h.bsecs)
+                    .collect();
+                push(
+                    &format!("vendor_handoffs.handoffs@{vendor}"),
+                    hs.len() as f64,
+                );
+                push(
+                    &format!("vendor_handoffs.ack_median@{vendor}"),
+                    quantile(&acks, 0.5) / 3600.0,
+                );
+                push(
+                    &format!("vendor_handoffs.duration_median@{vendor}"),
+                    quantile(&durs, 0.5) / 3600.0,
+                );
+            }
             q = q.next();
         }
         out

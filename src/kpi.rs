@@ -104,6 +104,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = builtin!(
     "changes",
     "satisfaction",
     "effort",
+    "vendor_handoffs",
 );
 
 fn parse_kpi(name: &str, sql: &str, toml_text: &str, origin: &str) -> Result<Kpi> {

@@ -12,3 +12,4 @@ mod import;
 mod kpi_fixture;
 mod profiles;
 mod report;
+mod vendors;

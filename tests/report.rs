@@ -68,6 +68,11 @@ fn report_files_and_escaping() {
     }
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| Eingegangene Tickets | 6 |"), "{md}");
+    // The vendor section: T2's handoff to Vendor X, returned (not open at quarter end).
+    assert!(
+        md.contains("### Dienstleister") && md.contains("| Vendor X | 1 |"),
+        "{md}"
+    );
     // kpis.csv: long format, formulas neutralised.
     let csv = std::fs::read_to_string(out.join("kpis.csv")).unwrap();
     assert!(csv.starts_with("quarter,kpi,dimension,key,value,unit\n"));

@@ -111,3 +111,70 @@ SELECT b.*,
 FROM base b
 LEFT JOIN clock c USING (source, ticket_id)
 LEFT JOIN cfg_priorities p ON p.priority = b.priority;
+
+-- Vendor handoffs: maximal runs of consecutive segments in which a vendor holds the ticket
+-- (a group with `vendor` set) or it waits for a vendor, and which are not resolved, closed
+-- or cancelled. A handoff ends when the ticket comes back (returned), is resolved or
+-- cancelled; a handoff still running has no end. The vendor's acknowledgement is the first
+-- event inside the handoff by a member of the vendor's group (reply, note, status, effort);
+-- without one it is unknown. Durations are business seconds in the ticket's calendar.
+CREATE OR REPLACE TEMP TABLE handoffs AS
+WITH s AS (
+    SELECT sg.*,
+           ((sg.vendor IS NOT NULL OR sg.status_class = 'waiting_vendor')
+            AND sg.status_class NOT IN ('resolved', 'closed', 'cancelled')) AS at_vendor
+    FROM segments sg
+), s1 AS (
+    SELECT *, coalesce(lag(at_vendor) OVER (PARTITION BY source, ticket_id ORDER BY seq), false) AS prev_at
+    FROM s
+), s2 AS (
+    SELECT *, sum(CASE WHEN at_vendor AND NOT prev_at THEN 1 ELSE 0 END)
+                  OVER (PARTITION BY source, ticket_id ORDER BY seq ROWS UNBOUNDED PRECEDING) AS run_no
+    FROM s1
+), runs AS (
+    SELECT source, ticket_id, run_no,
+           min(from_at) AS handed_at,
+           max(seq) AS last_seq,
+           coalesce(first(vendor ORDER BY seq) FILTER (WHERE vendor IS NOT NULL), 'unknown') AS vendor
+    FROM s2
+    WHERE at_vendor
+    GROUP BY ALL
+), ended AS (
+    SELECT r.*, last.to_at AS ended_at,
+           nxt.status_class AS next_status
+    FROM runs r
+    JOIN segments last ON last.source = r.source AND last.ticket_id = r.ticket_id AND last.seq = r.last_seq
+    LEFT JOIN segments nxt ON nxt.source = r.source AND nxt.ticket_id = r.ticket_id
+         AND nxt.seq = (SELECT min(x.seq) FROM segments x WHERE x.source = r.source AND x.ticket_id = r.ticket_id AND x.seq > r.last_seq)
+), acked AS (
+    SELECT e.source, e.ticket_id, e.run_no, min(ev.event_at) AS ack_at
+    FROM ended e
+    JOIN ev ON ev.source = e.source AND ev.ticket_id = e.ticket_id
+         AND ev.event_at >= e.handed_at AND (e.ended_at IS NULL OR ev.event_at <= e.ended_at)
+    JOIN cfg_groups g ON g.name = ev.actor_group AND g.vendor = e.vendor
+    GROUP BY ALL
+)
+SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.ended_at,
+       CASE WHEN e.ended_at IS NULL THEN 'open'
+            WHEN e.next_status IN ('resolved', 'closed') THEN 'resolved'
+            WHEN e.next_status = 'cancelled' THEN 'cancelled'
+            ELSE 'returned' END AS outcome,
+       a.ack_at,
+       bsecs(t.school_id, e.handed_at, a.ack_at) AS ack_bsecs,
+       bsecs(t.school_id, e.handed_at, e.ended_at) AS vendor_bsecs,
+       -- Returned unsolved and later handed to the same vendor again.
+       (e.next_status NOT IN ('resolved', 'closed', 'cancelled') AND EXISTS (
+            SELECT 1 FROM runs r2 WHERE r2.source = e.source AND r2.ticket_id = e.ticket_id
+              AND r2.run_no > e.run_no AND r2.vendor = e.vendor)) AS bounced,
+       -- Resolved by the vendor and reopened afterwards.
+       (e.next_status IN ('resolved', 'closed') AND EXISTS (
+            SELECT 1 FROM segments r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
+              AND r.from_at >= e.ended_at AND r.prev_status_class IN ('resolved', 'closed')
+              AND r.status_class NOT IN ('resolved', 'closed', 'cancelled'))) AS reopened_after_fix,
+       t.school_id, t.service, t.priority
+FROM ended e
+JOIN tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
+LEFT JOIN acked a ON a.source = e.source AND a.ticket_id = e.ticket_id AND a.run_no = e.run_no
+-- Runs of no duration are artefacts of events at the same instant (a reopen while the
+-- vendor's group is still set, immediately followed by the assignment back), not handoffs.
+WHERE e.ended_at IS NULL OR e.ended_at > e.handed_at;

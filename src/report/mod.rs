@@ -411,6 +411,42 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         .to_vec(),
         rows: service_rows,
     };
+    // Vendors: this quarter's handoffs per vendor (the KPI's key is the vendor).
+    let vendor_names: Vec<String> = cur
+        .0
+        .keys()
+        .filter(|(n, _)| n == "vendor_handoffs.handoffs")
+        .map(|(_, k)| k.clone())
+        .collect();
+    let vendor_table = Table {
+        title: l.t("Dienstleister", "Vendors").into(),
+        columns: [
+            l.t("Dienstleister", "Vendor"),
+            l.t("Übergaben", "Handoffs"),
+            l.t("Reaktion Median", "Ack. median"),
+            l.t("Dauer Median", "Duration median"),
+            l.t("Rückläufer", "Bounce-backs"),
+            l.t("offen am Quartalsende", "Open at quarter end"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: vendor_names
+            .iter()
+            .map(|k| {
+                vec![
+                    k.clone(),
+                    f(cur.get("vendor_handoffs.handoffs", k), "count"),
+                    f(cur.get("vendor_handoffs.ack_median", k), "service_hours"),
+                    f(
+                        cur.get("vendor_handoffs.duration_median", k),
+                        "service_hours",
+                    ),
+                    f(cur.get("vendor_handoffs.bounce_back_pct", k), "percent"),
+                    f(cur.get("vendor_handoffs.backlog", k), "count"),
+                ]
+            })
+            .collect(),
+    };
     let level_table = Table {
         title: l.t("Aufwand nach Ebene", "Effort by level").into(),
         columns: [l.t("Ebene", "Level"), l.t("Stunden", "Hours")]
@@ -752,7 +788,7 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         period => format!("{} – {}", q.first_day().format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" }), q.last_day().format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" })),
         calendar => format!("{}, {}{}", spec.tz, spec.state, if spec.exclude_school_holidays { l.t(", ohne Schulferien", ", school holidays excluded") } else { "" }),
         headlines => minijinja::Value::from(minijinja::value::Serde(&headlines)),
-        tables => minijinja::Value::from(minijinja::value::Serde(vec![prio_table, type_table, service_table, school_table, change_table, level_table])),
+        tables => minijinja::Value::from(minijinja::value::Serde(vec![prio_table, type_table, service_table, school_table, vendor_table, change_table, level_table])),
         charts => minijinja::Value::from(minijinja::value::Serde(&chart_refs)),
         definitions => minijinja::Value::from(minijinja::value::Serde(&definitions)),
         style => STYLE,
