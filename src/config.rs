@@ -60,6 +60,27 @@ pub struct Group {
     pub vendor: Option<String>,
 }
 
+/// An underpinning contract (UC) with a vendor: its contract calendar and its response
+/// and resolution targets per priority, in hours of that calendar.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorAgreement {
+    /// The vendor's name as in `[[groups]] vendor = …`.
+    pub name: String,
+    /// The contract calendar (any calendar keys); absent keys keep the municipality's.
+    pub calendar: Option<CalendarConfig>,
+    #[serde(default)]
+    pub targets: Vec<VendorTarget>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorTarget {
+    pub priority: i32,
+    pub response_hours: f64,
+    pub resolution_hours: f64,
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -100,6 +121,8 @@ struct RawConfig {
     #[serde(default)]
     sites: BTreeMap<String, Site>,
     #[serde(default)]
+    vendors: Vec<VendorAgreement>,
+    #[serde(default)]
     import: ImportSettings,
 }
 
@@ -110,6 +133,7 @@ pub struct Config {
     pub organisation: Organisation,
     pub priorities: Vec<Priority>,
     pub groups: Vec<Group>,
+    pub vendors: Vec<VendorAgreement>,
     pub import: ImportSettings,
     pub calendars: Arc<CalendarSet>,
 }
@@ -170,6 +194,7 @@ impl Config {
             },
             priorities: default_priorities(),
             groups: Vec::new(),
+            vendors: Vec::new(),
             import: ImportSettings::default(),
             calendars: Arc::new(CalendarSet {
                 default: Arc::new(Calendar::build(CalendarSpec::default())),
@@ -200,6 +225,16 @@ impl Config {
             .apply(&raw.calendar, "calendar", dir)
             .map_err(cal_err)?;
         let mut sites = BTreeMap::new();
+        // A vendor's contract calendar is kept like a site's, under "vendor:<name>", so SQL
+        // reaches it with bsecs('vendor:' || vendor, a, b).
+        for (i, v) in raw.vendors.iter().enumerate() {
+            if let Some(c) = &v.calendar {
+                let spec = base
+                    .apply(c, &format!("vendors[{i}].calendar"), dir)
+                    .map_err(cal_err)?;
+                sites.insert(format!("vendor:{}", v.name), spec);
+            }
+        }
         for (id, site) in &raw.sites {
             if let Some(c) = &site.calendar {
                 let spec = base
@@ -265,6 +300,7 @@ impl Config {
             organisation: raw.organisation,
             priorities,
             groups: raw.groups,
+            vendors: raw.vendors,
             import: raw.import,
             calendars: Arc::new(CalendarSet { default, sites }),
         })

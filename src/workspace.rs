@@ -78,7 +78,8 @@ impl Workspace {
     pub fn prepare_analysis(&self) -> Result<()> {
         self.conn.execute_batch(
             "CREATE OR REPLACE TEMP TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
-             CREATE OR REPLACE TEMP TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);",
+             CREATE OR REPLACE TEMP TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
+             CREATE OR REPLACE TEMP TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);",
         )?;
         // A handful of rows from the configuration: plain inserts are fine here.
         let mut ins = self
@@ -97,6 +98,19 @@ impl Workspace {
                 p.response_hours,
                 p.resolution_hours
             ])?;
+        }
+        let mut ins = self
+            .conn
+            .prepare("INSERT INTO cfg_vendor_targets VALUES (?, ?, ?, ?)")?;
+        for v in &self.config.vendors {
+            for t in &v.targets {
+                ins.execute(duckdb::params![
+                    v.name,
+                    t.priority,
+                    t.response_hours,
+                    t.resolution_hours
+                ])?;
+            }
         }
         self.conn
             .execute_batch(ANALYSIS_SQL)

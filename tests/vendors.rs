@@ -13,7 +13,9 @@
 
 use crate::util::{assert_close, kpi_map, Ws};
 
-const CONFIG: &str = "[[groups]]\nname = \"Service Desk\"\nlevel = 1\n\n[[groups]]\nname = \"Vendor A\"\nlevel = 2\nvendor = \"A\"\n\n[[groups]]\nname = \"Vendor B\"\nlevel = 2\nvendor = \"B\"\n";
+const CONFIG: &str = "[[groups]]\nname = \"Service Desk\"\nlevel = 1\n\n[[groups]]\nname = \"Vendor A\"\nlevel = 2\nvendor = \"A\"\n\n[[groups]]\nname = \"Vendor B\"\nlevel = 2\nvendor = \"B\"\n\n\
+[[vendors]]\nname = \"B\"\n[vendors.calendar.hours]\nmon = [\"07:00-18:00\"]\ntue = [\"07:00-18:00\"]\nwed = [\"07:00-18:00\"]\n\
+thu = [\"07:00-18:00\"]\nfri = [\"07:00-18:00\"]\n[[vendors.targets]]\npriority = 3\nresponse_hours = 4\nresolution_hours = 16\n";
 
 const TICKETS: &str = "ticket_id,type,priority,service,school_id,created_at,status
 V1,incident,3,peripherals,S1,2026-03-02 09:00,resolved
@@ -56,11 +58,11 @@ fn handoffs_computed_by_hand() {
     let e = ws.write("events.csv", EVENTS);
     ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
     assert_eq!(
-        ws.ok(&["sql", "--analysis", "--format", "csv", "SELECT ticket_id, vendor, outcome, ack_bsecs, vendor_bsecs, bounced FROM handoffs ORDER BY ticket_id, handed_at"]),
-        "ticket_id,vendor,outcome,ack_bsecs,vendor_bsecs,bounced\n\
-V1,A,returned,1800,5400,true\nV1,A,resolved,3600,10800,false\n\
-V2,B,returned,25200,28800,false\nV2,A,resolved,1800,7200,false\n\
-V3,B,open,,,false\n"
+        ws.ok(&["sql", "--analysis", "--format", "csv", "SELECT ticket_id, vendor, outcome, ack_bsecs, vendor_bsecs, bounced, ack_contract_bsecs, contract_bsecs FROM handoffs ORDER BY ticket_id, handed_at"]),
+        "ticket_id,vendor,outcome,ack_bsecs,vendor_bsecs,bounced,ack_contract_bsecs,contract_bsecs\n\
+V1,A,returned,1800,5400,true,1800,5400\nV1,A,resolved,3600,10800,false,3600,10800\n\
+V2,B,returned,25200,28800,false,36000,39600\nV2,A,resolved,1800,7200,false,1800,7200\n\
+V3,B,open,,,false,,\n"
     );
     let q1 = vendor_kpis(&ws, "2026-Q1");
     let v = |m: &std::collections::BTreeMap<(String, String), Option<f64>>, k: &str, key: &str| {
@@ -122,6 +124,22 @@ V3,B,open,,,false\n"
         0.0,
         "B bounce-back",
     );
+    // The underpinning contract with B (Mon–Fri 07–18, state holidays closed; P3: 4 h / 16 h):
+    // V2's acknowledgement took Thu 10–18 (8 h) + Tue 07–09 (2 h) = 10 h > 4 h: missed;
+    // its duration Thu 8 h + Tue 07–10 3 h = 11 h <= 16 h: met.
+    assert_close(
+        v(&q2, "vendor_handoffs.uc_response_pct", "B"),
+        0.0,
+        "B UC response",
+    );
+    assert_close(
+        v(&q2, "vendor_handoffs.uc_resolution_pct", "B"),
+        100.0,
+        "B UC resolution",
+    );
+    // V3 in Q1 can be judged on neither; A has no contract configured.
+    assert_eq!(v(&q1, "vendor_handoffs.uc_response_pct", "B"), None);
+    assert_eq!(v(&q1, "vendor_handoffs.uc_response_pct", "A"), None);
     // V3 is still with B at the end of Q2.
     assert_eq!(v(&q2, "vendor_handoffs.backlog", "B"), Some(1.0));
     assert_eq!(v(&q2, "vendor_handoffs.handoffs", "A"), Some(1.0));

@@ -7,7 +7,9 @@ WITH q AS (
            quantile_cont(vendor_bsecs, 0.5) FILTER (WHERE ended_at IS NOT NULL) / 3600.0 AS duration_median,
            quantile_cont(vendor_bsecs, 0.9) FILTER (WHERE ended_at IS NOT NULL) / 3600.0 AS duration_p90,
            100.0 * count(*) FILTER (WHERE bounced) / nullif(count(*) FILTER (WHERE ended_at IS NOT NULL), 0) AS bounce_back_pct,
-           100.0 * count(*) FILTER (WHERE reopened_after_fix) / nullif(count(*) FILTER (WHERE outcome = 'resolved'), 0) AS reopen_after_fix_pct
+           100.0 * count(*) FILTER (WHERE reopened_after_fix) / nullif(count(*) FILTER (WHERE outcome = 'resolved'), 0) AS reopen_after_fix_pct,
+           100.0 * count(*) FILTER (WHERE uc_response_met) / nullif(count(uc_response_met), 0) AS uc_response_pct,
+           100.0 * count(*) FILTER (WHERE uc_resolution_met) / nullif(count(uc_resolution_met), 0) AS uc_resolution_pct
     FROM handoffs
     WHERE handed_at >= getvariable('q_start') AND handed_at < getvariable('q_end')
     GROUP BY ALL
@@ -22,5 +24,6 @@ WITH q AS (
 SELECT coalesce(q.vendor, o.vendor) AS key,
        coalesce(q.handoffs, 0) AS handoffs, q.ack_median, q.ack_p90, q.ack_known_pct,
        q.duration_median, q.duration_p90, q.bounce_back_pct, q.reopen_after_fix_pct,
+       q.uc_response_pct, q.uc_resolution_pct,
        coalesce(o.backlog, 0) AS backlog, o.backlog_age_median_days
 FROM q FULL OUTER JOIN open_at_end o ON o.vendor = q.vendor

@@ -171,10 +171,19 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
             SELECT 1 FROM segments r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
               AND r.from_at >= e.ended_at AND r.prev_status_class IN ('resolved', 'closed')
               AND r.status_class NOT IN ('resolved', 'closed', 'cancelled'))) AS reopened_after_fix,
+       -- The same in the vendor's contract calendar ([[vendors]] calendar; else the municipality's)
+       -- against the underpinning contract's targets for the ticket's priority.
+       bsecs('vendor:' || e.vendor, e.handed_at, a.ack_at) AS ack_contract_bsecs,
+       bsecs('vendor:' || e.vendor, e.handed_at, e.ended_at) AS contract_bsecs,
+       vt.response_hours AS uc_response_hours,
+       vt.resolution_hours AS uc_resolution_hours,
+       bsecs('vendor:' || e.vendor, e.handed_at, a.ack_at) <= vt.response_hours * 3600 AS uc_response_met,
+       bsecs('vendor:' || e.vendor, e.handed_at, e.ended_at) <= vt.resolution_hours * 3600 AS uc_resolution_met,
        t.school_id, t.service, t.priority
 FROM ended e
 JOIN tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
 LEFT JOIN acked a ON a.source = e.source AND a.ticket_id = e.ticket_id AND a.run_no = e.run_no
+LEFT JOIN cfg_vendor_targets vt ON vt.vendor = e.vendor AND vt.priority = t.priority
 -- Runs of no duration are artefacts of events at the same instant (a reopen while the
 -- vendor's group is still set, immediately followed by the assignment back), not handoffs.
 WHERE e.ended_at IS NULL OR e.ended_at > e.handed_at;
