@@ -43,6 +43,21 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// List the import profiles, or print one (`profiles show NAME`) to copy and adapt.
     Profiles(ProfilesArgs),
+    /// Vendor scorecard (this quarter against the previous four) and vendor reports.
+    Vendors(VendorsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VendorsArgs {
+    /// Quarter, e.g. 2026-Q3.
+    #[arg(long, value_parser = parse_quarter)]
+    pub quarter: crate::quarter::Quarter,
+    /// Only this vendor: also writes a report with only its handoffs.
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// Output folder (default: vendors-<quarter> in the workspace).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -154,3 +154,35 @@ V3,B,open,,,false,,\n"
         "A duration in Q2",
     );
 }
+
+#[test]
+fn vendors_command_scorecard_and_one_vendor_report() {
+    let ws = Ws::new();
+    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
+    ws.ok(&["init"]);
+    let t = ws.write("tickets.csv", TICKETS);
+    let e = ws.write("events.csv", EVENTS);
+    ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    let out = ws.ok(&["vendors", "--quarter", "2026-Q2"]);
+    // The header names the five quarters; A had 2 handoffs in Q1 and 1 in Q2.
+    assert!(
+        out.starts_with("vendor\tmeasure\t2025-Q2\t2025-Q3\t2025-Q4\t2026-Q1\t2026-Q2\n"),
+        "{out}"
+    );
+    assert!(out.contains("A\thandoffs\t–\t–\t–\t2\t1\n"), "{out}");
+    assert!(out.contains("B\tuc_response_pct\t–\t–\t–\t–\t0\n"), "{out}");
+    let dir = ws.path().join("vendors-2026-Q2");
+    assert!(std::fs::read_to_string(dir.join("vendors.html"))
+        .unwrap()
+        .contains("id=\"chart-vendor-comparison\""));
+    ws.ok(&["vendors", "--quarter", "2026-Q2", "--vendor", "B"]);
+    let html = std::fs::read_to_string(dir.join("vendor-b.html")).unwrap();
+    // Only B's handoff of the quarter (V2), not A's.
+    assert!(
+        html.contains("<td>V2</td>") && html.contains("zurückgegeben"),
+        "{html}"
+    );
+    assert!(!html.contains("<td>V1</td>"));
+    let e = ws.fails(&["vendors", "--quarter", "2026-Q2", "--vendor", "C"], 1);
+    assert!(e.contains("--vendor \"C\": no handoffs"), "{e}");
+}

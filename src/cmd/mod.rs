@@ -8,6 +8,7 @@ pub mod kpi;
 pub mod profiles;
 pub mod report;
 pub mod sql;
+pub mod vendors;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => demo::run(a),
         Command::Calendar(a) => calendar::run(a),
         Command::Profiles(a) => profiles::run(a),
+        Command::Vendors(a) => vendors::run(&ws, a),
     }
 }
