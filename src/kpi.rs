@@ -97,6 +97,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = builtin!(
     "response_time",
     "resolution_time",
     "sla_compliance",
+    "sla_breach_time",
     "reopen_rate",
     "first_level_resolution",
     "escalation",
@@ -215,6 +216,18 @@ impl Dimension {
             Dimension::Priority => "NULL",
         }
     }
+    /// Handoffs are keyed by vendor; a breakdown adds the dimension: "vendor × key".
+    fn handoff_expr(self) -> &'static str {
+        match self {
+            Dimension::All => "h.vendor",
+            Dimension::School => "h.vendor || ' × ' || coalesce(h.school_id, 'unknown')",
+            Dimension::SchoolType => "h.vendor || ' × ' || coalesce(s.school_type, 'unknown')",
+            Dimension::Service => "h.vendor || ' × ' || h.service",
+            Dimension::Priority => {
+                "h.vendor || ' × ' || coalesce(CAST(h.priority AS VARCHAR), 'unknown')"
+            }
+        }
+    }
     fn school_expr(self) -> &'static str {
         match self {
             Dimension::All => "'all'",
@@ -259,13 +272,15 @@ pub fn scope(ws: &Workspace, q: Quarter, dim: Dimension) -> Result<()> {
          SET VARIABLE dimension = '{}';
          CREATE OR REPLACE TEMP VIEW kt AS SELECT *, {} AS dim FROM ticket_facts;
          CREATE OR REPLACE TEMP VIEW kc AS SELECT c.*, {} AS dim FROM changes c LEFT JOIN schools s USING (school_id);
-         CREATE OR REPLACE TEMP VIEW ks AS SELECT *, {} AS dim FROM schools;",
+         CREATE OR REPLACE TEMP VIEW ks AS SELECT *, {} AS dim FROM schools;
+         CREATE OR REPLACE TEMP VIEW kh AS SELECT h.*, {} AS dim FROM handoffs h LEFT JOIN schools s USING (school_id);",
         fmt(a),
         fmt(b),
         dim.key(),
         dim.ticket_expr(),
         dim.change_expr(),
-        dim.school_expr()
+        dim.school_expr(),
+        dim.handoff_expr()
     ))?;
     Ok(())
 }

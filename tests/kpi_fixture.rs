@@ -66,6 +66,21 @@ fn every_kpi_of_the_mini_fixture() {
     // SLA: responses 4 of 5 within target (T1 breached); resolutions 3 of 4 (T2 breached).
     assert_close(v("sla_compliance.response_pct"), 80.0, "response SLA");
     assert_close(v("sla_compliance.resolution_pct"), 75.0, "resolution SLA");
+    // Breached resolution SLA: T2 only (32400 s > 8 h). Its time: level 1 2700 + 3600 s,
+    // with the vendor 26100 s: 6300 / 32400 = 19.44 %, 26100 / 32400 = 80.56 %.
+    assert_eq!(v("sla_breach_time.breached"), Some(1.0));
+    assert_close(
+        v("sla_breach_time.level1_pct"),
+        100.0 * 6300.0 / 32400.0,
+        "breach share level 1",
+    );
+    assert_close(
+        v("sla_breach_time.vendor_pct"),
+        100.0 * 26100.0 / 32400.0,
+        "breach share vendors",
+    );
+    assert_eq!(v("sla_breach_time.level23_pct"), Some(0.0));
+    assert_eq!(v("sla_breach_time.waiting_customer_pct"), Some(0.0));
     // Reopened: T4 of 4 resolved. First level: T1 and T3 of 4.
     assert_close(v("reopen_rate"), 25.0, "reopen rate");
     assert_close(v("first_level_resolution"), 50.0, "first-level resolution");
