@@ -247,3 +247,42 @@ fn helpdesk_log_through_the_example_mapping() {
         .sum();
     assert_eq!(by_q, n2012 as u64);
 }
+
+#[test]
+fn bpic2014_vendor_handoffs() {
+    let Some(dir) = shared_dataset("bpic2014-rabobank") else {
+        return;
+    };
+    let ws = Ws::new();
+    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
+    ws.ok(&["init"]);
+    let f = |n: &str| dir.join(n).display().to_string();
+    ws.ok(&[
+        "import",
+        &f("Detail_Incident.csv.gz"),
+        &f("Detail_Incident_Activity_joined.csv.gz"),
+    ]);
+    let q = |sql: &str| ws.ok(&["sql", "--analysis", "--format", "csv", sql]);
+    // Every incident with a vendor activity has a handoff, but one: IM0004531, whose
+    // "External Vendor Assignment" shares its second with its "Reopen", which by the
+    // documented order comes after it and ends the wait at once (a handoff of no duration).
+    assert_eq!(
+        q("SELECT count(DISTINCT ticket_id) AS n FROM events WHERE status_raw IN ('External Vendor Assignment', 'External Vendor Reassignment', 'Pending vendor')"),
+        "n\n5393\n"
+    );
+    assert_eq!(
+        q("WITH v AS (SELECT DISTINCT ticket_id FROM events WHERE status_raw IN ('External Vendor Assignment', 'External Vendor Reassignment', 'Pending vendor')) SELECT v.ticket_id FROM v ANTI JOIN handoffs h USING (ticket_id)"),
+        "ticket_id\nIM0004531\n"
+    );
+    assert_eq!(q("SELECT count(*) AS n FROM handoffs h ANTI JOIN (SELECT DISTINCT ticket_id FROM events WHERE status_class = 'waiting_vendor') v USING (ticket_id)"), "n\n0\n");
+    // IM0000055 by hand from its rows (local time, Europe/Amsterdam, 24/7 calendar):
+    // External Vendor Assignment 18.09.2013 08:09:12 (CEST) until the next Assignment
+    // 04.11.2013 11:48:21 (CET): 47 days + 3:39:09 + the hour the clocks went back
+    // = 4,060,800 + 16,749 = 4,077,549 s, returned. External Vendor Assignment 03.12.2013
+    // 10:09:15 until Resolved Time 23.12.2013 13:03:51: 20 days + 2:54:36 = 1,738,476 s.
+    // No vendor group acts in the export, so the acknowledgement is unknown.
+    assert_eq!(
+        q("SELECT handoff_no, outcome, vendor_bsecs, ack_at IS NULL AS ack_unknown FROM handoffs WHERE ticket_id = 'IM0000055' ORDER BY handed_at"),
+        "handoff_no,outcome,vendor_bsecs,ack_unknown\n1,returned,4077549,true\n2,resolved,1738476,true\n"
+    );
+}

@@ -30,6 +30,18 @@ SELECT t.source, t.ticket_id, 0 AS seq, t.created_at AS event_at, 'created' AS k
 FROM tickets t
 WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = t.source AND e.ticket_id = t.ticket_id AND e.kind = 'created');
 
+-- An assignment to a group that is not a vendor's ends a wait for a vendor: the ticket has
+-- come back (HP Service Manager, for one, records no status change when it does).
+CREATE OR REPLACE TEMP TABLE ev AS
+SELECT e.* REPLACE (
+           CASE WHEN e.set_status IS NULL AND e.set_group IS NOT NULL AND g.vendor IS NULL
+                 AND last_value(e.set_status IGNORE NULLS) OVER (
+                         PARTITION BY e.source, e.ticket_id ORDER BY e.seq
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 'waiting_vendor'
+                THEN 'open' ELSE e.set_status END AS set_status)
+FROM ev e
+LEFT JOIN cfg_groups g ON g.name = e.set_group;
+
 CREATE OR REPLACE TEMP TABLE segments AS
 WITH carried AS (
     SELECT source, ticket_id, seq, event_at,
