@@ -81,6 +81,15 @@ pub struct VendorTarget {
     pub resolution_hours: f64,
 }
 
+/// An operational level agreement (OLA) of an own support level: the most service hours a
+/// ticket may spend with that level (held by its groups, not waiting) before its resolution.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ola {
+    pub level: i32,
+    pub hours: f64,
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -123,6 +132,8 @@ struct RawConfig {
     #[serde(default)]
     vendors: Vec<VendorAgreement>,
     #[serde(default)]
+    olas: Vec<Ola>,
+    #[serde(default)]
     import: ImportSettings,
 }
 
@@ -134,6 +145,7 @@ pub struct Config {
     pub priorities: Vec<Priority>,
     pub groups: Vec<Group>,
     pub vendors: Vec<VendorAgreement>,
+    pub olas: Vec<Ola>,
     pub import: ImportSettings,
     pub calendars: Arc<CalendarSet>,
 }
@@ -195,6 +207,7 @@ impl Config {
             priorities: default_priorities(),
             groups: Vec::new(),
             vendors: Vec::new(),
+            olas: Vec::new(),
             import: ImportSettings::default(),
             calendars: Arc::new(CalendarSet {
                 default: Arc::new(Calendar::build(CalendarSpec::default())),
@@ -301,6 +314,7 @@ impl Config {
             priorities,
             groups: raw.groups,
             vendors: raw.vendors,
+            olas: raw.olas,
             import: raw.import,
             calendars: Arc::new(CalendarSet { default, sites }),
         })

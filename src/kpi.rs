@@ -98,6 +98,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = builtin!(
     "resolution_time",
     "sla_compliance",
     "sla_breach_time",
+    "ola_compliance",
     "reopen_rate",
     "first_level_resolution",
     "escalation",

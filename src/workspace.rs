@@ -79,7 +79,8 @@ impl Workspace {
         self.conn.execute_batch(
             "CREATE OR REPLACE TEMP TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
              CREATE OR REPLACE TEMP TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
-             CREATE OR REPLACE TEMP TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);",
+             CREATE OR REPLACE TEMP TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
+             CREATE OR REPLACE TEMP TABLE cfg_olas (level INTEGER, hours DOUBLE);",
         )?;
         // A handful of rows from the configuration: plain inserts are fine here.
         let mut ins = self
@@ -111,6 +112,10 @@ impl Workspace {
                     t.resolution_hours
                 ])?;
             }
+        }
+        let mut ins = self.conn.prepare("INSERT INTO cfg_olas VALUES (?, ?)")?;
+        for o in &self.config.olas {
+            ins.execute(duckdb::params![o.level, o.hours])?;
         }
         self.conn
             .execute_batch(ANALYSIS_SQL)

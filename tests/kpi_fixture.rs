@@ -81,6 +81,12 @@ fn every_kpi_of_the_mini_fixture() {
     );
     assert_eq!(v("sla_breach_time.level23_pct"), Some(0.0));
     assert_eq!(v("sla_breach_time.waiting_customer_pct"), Some(0.0));
+    // OLAs (level 1: 2 h, level 2: 4 h) over the 4 resolved tickets. Level 1 held T1 6 h
+    // (missed), T2 2700 + 3600 s (met), T3 6300 s (met), T4 0 s over the weekend (met): 75 %.
+    // Level 2 held T4 08:00–09:30 (met): 100 %. No level-3 OLA.
+    assert_close(v("ola_compliance.level1_pct"), 75.0, "OLA level 1");
+    assert_close(v("ola_compliance.level2_pct"), 100.0, "OLA level 2");
+    assert_eq!(v("ola_compliance.level3_pct"), None);
     // Reopened: T4 of 4 resolved. First level: T1 and T3 of 4.
     assert_close(v("reopen_rate"), 25.0, "reopen rate");
     assert_close(v("first_level_resolution"), 50.0, "first-level resolution");

@@ -1,0 +1,22 @@
+WITH t AS (
+    SELECT source, ticket_id, school_id, created_at, first_resolved_at, dim
+    FROM kt
+    WHERE first_resolved_at >= getvariable('q_start') AND first_resolved_at < getvariable('q_end')
+), held AS (
+    -- Service seconds each own level held the ticket before its first resolution (not waiting).
+    SELECT t.dim, t.source, t.ticket_id, sg.level,
+           sum(bsecs(t.school_id, greatest(sg.from_at, t.created_at),
+                     least(coalesce(sg.to_at, t.first_resolved_at), t.first_resolved_at))) AS secs
+    FROM t
+    JOIN segments sg ON sg.source = t.source AND sg.ticket_id = t.ticket_id
+    WHERE sg.from_at < t.first_resolved_at AND sg.vendor IS NULL
+      AND sg.status_class NOT IN ('waiting_customer', 'waiting_vendor')
+    GROUP BY ALL
+)
+SELECT h.dim AS key,
+       100.0 * count(*) FILTER (WHERE h.level = 1 AND h.secs <= o.hours * 3600) / nullif(count(*) FILTER (WHERE h.level = 1 AND o.hours IS NOT NULL), 0) AS level1_pct,
+       100.0 * count(*) FILTER (WHERE h.level = 2 AND h.secs <= o.hours * 3600) / nullif(count(*) FILTER (WHERE h.level = 2 AND o.hours IS NOT NULL), 0) AS level2_pct,
+       100.0 * count(*) FILTER (WHERE h.level = 3 AND h.secs <= o.hours * 3600) / nullif(count(*) FILTER (WHERE h.level = 3 AND o.hours IS NOT NULL), 0) AS level3_pct
+FROM held h
+LEFT JOIN cfg_olas o ON o.level = h.level
+GROUP BY ALL
