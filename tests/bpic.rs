@@ -285,4 +285,10 @@ fn bpic2014_vendor_handoffs() {
         q("SELECT handoff_no, outcome, vendor_bsecs, ack_at IS NULL AS ack_unknown FROM handoffs WHERE ticket_id = 'IM0000055' ORDER BY handed_at"),
         "handoff_no,outcome,vendor_bsecs,ack_unknown\n1,returned,4077549,true\n2,resolved,1738476,true\n"
     );
+    // IM0000035: External Vendor Assignment 02.04.2013 11:45:51 until the Reassignment
+    // 29.04.2013 13:59:20 (both CEST): 27 days + 2:13:29 = 2,332,800 + 8,009 = 2,340,809 s.
+    assert_eq!(
+        q("SELECT handoff_no, outcome, vendor_bsecs FROM handoffs WHERE ticket_id = 'IM0000035'"),
+        "handoff_no,outcome,vendor_bsecs\n1,returned,2340809\n"
+    );
 }

@@ -42,7 +42,7 @@ SELECT e.* REPLACE (
 FROM ev e
 LEFT JOIN cfg_groups g ON g.name = e.set_group;
 
-CREATE OR REPLACE TEMP TABLE segments AS
+CREATE OR REPLACE TEMP TABLE segments0 AS
 WITH carried AS (
     SELECT source, ticket_id, seq, event_at,
            last_value(set_status IGNORE NULLS) OVER w AS status_class,
@@ -64,6 +64,13 @@ SELECT b.source, b.ticket_id, b.seq,
        g.vendor
 FROM b
 LEFT JOIN cfg_groups g ON g.name = b.group_name;
+
+-- Each segment also in service seconds of the ticket's calendar (NULL while it runs).
+CREATE OR REPLACE TEMP TABLE segments AS
+SELECT s.*, bsecs(t.school_id, s.from_at, s.to_at) AS service_secs
+FROM segments0 s
+LEFT JOIN tickets t ON t.source = s.source AND t.ticket_id = s.ticket_id;
+DROP TABLE segments0;
 
 CREATE OR REPLACE TEMP TABLE ticket_facts AS
 WITH ev_agg AS (
