@@ -22,6 +22,15 @@ fn utc(s: &str, fmt: &str) -> Option<i64> {
     )
 }
 
+/// A workspace whose calendar is open around the clock (Amsterdam, no holidays), so that
+/// service seconds equal wall-clock seconds and plain computations can be compared.
+fn workspace_24_7() -> Ws {
+    let ws = Ws::new();
+    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
+    ws.ok(&["init"]);
+    ws
+}
+
 fn quarter_of(t: i64) -> String {
     use chrono::Datelike;
     let local = chrono::DateTime::from_timestamp(t, 0)
@@ -47,9 +56,7 @@ fn bpic2014_imports_completely_and_kpis_match_a_plain_computation() {
     let Some(dir) = shared_dataset("bpic2014-rabobank") else {
         return;
     };
-    let ws = Ws::new();
-    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
-    ws.ok(&["init"]);
+    let ws = workspace_24_7();
     let f = |n: &str| dir.join(n).display().to_string();
     let out = ws
         .cmd()
@@ -253,9 +260,7 @@ fn bpic2014_vendor_handoffs() {
     let Some(dir) = shared_dataset("bpic2014-rabobank") else {
         return;
     };
-    let ws = Ws::new();
-    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
-    ws.ok(&["init"]);
+    let ws = workspace_24_7();
     let f = |n: &str| dir.join(n).display().to_string();
     ws.ok(&[
         "import",

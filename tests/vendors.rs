@@ -45,18 +45,24 @@ V3,2026-03-31 14:30,assign_group,,Vendor B,Service Desk
 V3,2026-03-31 14:30,status,waiting_vendor,,Service Desk
 ";
 
-fn vendor_kpis(ws: &Ws, q: &str) -> std::collections::BTreeMap<(String, String), Option<f64>> {
-    kpi_map(&ws.ok(&["kpi", "--quarter", q, "--format", "csv"]))
-}
-
-#[test]
-fn handoffs_computed_by_hand() {
+/// A workspace with the three tickets above imported.
+fn fixture_workspace() -> Ws {
     let ws = Ws::new();
     std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
     ws.ok(&["init"]);
     let t = ws.write("tickets.csv", TICKETS);
     let e = ws.write("events.csv", EVENTS);
     ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    ws
+}
+
+fn vendor_kpis(ws: &Ws, q: &str) -> std::collections::BTreeMap<(String, String), Option<f64>> {
+    kpi_map(&ws.ok(&["kpi", "--quarter", q, "--format", "csv"]))
+}
+
+#[test]
+fn handoffs_computed_by_hand() {
+    let ws = fixture_workspace();
     assert_eq!(
         ws.ok(&["sql", "--analysis", "--format", "csv", "SELECT ticket_id, vendor, outcome, ack_bsecs, vendor_bsecs, bounced, ack_contract_bsecs, contract_bsecs FROM handoffs ORDER BY ticket_id, handed_at"]),
         "ticket_id,vendor,outcome,ack_bsecs,vendor_bsecs,bounced,ack_contract_bsecs,contract_bsecs\n\
@@ -157,12 +163,7 @@ V3,B,open,,,false,,\n"
 
 #[test]
 fn vendors_command_scorecard_and_one_vendor_report() {
-    let ws = Ws::new();
-    std::fs::write(ws.path().join("kennzahl.toml"), CONFIG).unwrap();
-    ws.ok(&["init"]);
-    let t = ws.write("tickets.csv", TICKETS);
-    let e = ws.write("events.csv", EVENTS);
-    ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    let ws = fixture_workspace();
     let out = ws.ok(&["vendors", "--quarter", "2026-Q2"]);
     // The header names the five quarters; A had 2 handoffs in Q1 and 1 in Q2.
     assert!(
