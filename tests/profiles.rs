@@ -109,6 +109,19 @@ fn mapping_profiles_on_their_fixtures() {
 }
 
 #[test]
+fn jsm_time_in_status() {
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let out = import(&ws, "jsm", &fixture("profiles/jsm.csv"));
+    // SD-1 spent 1.5 h Open, 1.5 h In Progress and (twice) 24 h waiting for the customer.
+    assert!(out.contains("jsm.csv (time in status): 3 rows read, 3 imported, 0 merged, 0 rejected (status_totals)"), "{out}");
+    assert_eq!(
+        ws.sql("SELECT ticket_id, status_raw, entries, seconds FROM status_totals ORDER BY seconds, status_raw"),
+        "ticket_id,status_raw,entries,seconds\nSD-1,In Progress,1,5400\nSD-1,Open,1,5400\nSD-1,Waiting for customer,2,86400\n"
+    );
+}
+
+#[test]
 fn zammad_xlsx_with_german_headers() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let ws = Ws::new();

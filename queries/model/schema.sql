@@ -88,3 +88,14 @@ CREATE TABLE IF NOT EXISTS imports (
     merged      BIGINT,
     rejected    BIGINT
 );
+
+-- Time per status as a ticket system exports it (e.g. Jira's "[CHART] Time in Status"):
+-- totals without a timeline, kept for cross-checks; the KPIs use the event history.
+CREATE TABLE IF NOT EXISTS status_totals (
+    source     VARCHAR NOT NULL,
+    ticket_id  VARCHAR NOT NULL,
+    status_raw VARCHAR NOT NULL,
+    entries    INTEGER,
+    seconds    DOUBLE,
+    PRIMARY KEY (source, ticket_id, status_raw)
+);

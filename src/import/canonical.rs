@@ -150,6 +150,14 @@ const CHANGES: &[Col] = &[
     c("linked_tickets", Ty::Str, false),
 ];
 
+const STATUS_TOTALS: &[Col] = &[
+    c("source", Ty::Str, false),
+    c("ticket_id", Ty::Str, true),
+    c("status_raw", Ty::Str, true),
+    c("entries", Ty::Int(0, i32::MAX as i64), false),
+    c("seconds", Ty::Float(0.0, 1e12), false),
+];
+
 const OUTAGES: &[Col] = &[
     c("service", Ty::Enum(SERVICES), true),
     c("school_id", Ty::Str, false),
@@ -165,6 +173,7 @@ const TABLES: &[(&str, &[Col])] = &[
     ("events", EVENTS),
     ("changes", CHANGES),
     ("outages", OUTAGES),
+    ("status_totals", STATUS_TOTALS),
 ];
 
 /// The column names of a canonical table, in file order (for writers and docs).
@@ -538,6 +547,22 @@ pub fn import_profile(
             }
             staging.reports.push(st.finish()?);
         }
+        if !out.status_totals.is_empty() {
+            staging.ensure("status_totals")?;
+            let mut st = Stager::new(
+                ws,
+                "status_totals",
+                format!("{file} (time in status)"),
+                tz,
+                &salt,
+                &source,
+            )?;
+            for (line, vals) in &out.status_totals {
+                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                st.row(*line, &raw, &mut rejects)?;
+            }
+            staging.reports.push(st.finish()?);
+        }
         if !out.derived_events.is_empty() {
             staging.ensure("events")?;
             let mut st = Stager::new(
@@ -835,6 +860,7 @@ fn merge(
         "events" => MERGE_EVENTS,
         "changes" => MERGE_CHANGES,
         "outages" => MERGE_OUTAGES,
+        "status_totals" => MERGE_STATUS_TOTALS,
         _ => unreachable!("tables are fixed"),
     };
     if std::env::var_os("KENNZAHL_TIMING").is_some() {
@@ -993,4 +1019,22 @@ WHERE _dup = 1 AND NOT EXISTS (
     SELECT 1 FROM outages x WHERE x.service = o.service AND x.school_id IS NOT DISTINCT FROM o.school_id
       AND x.start_at = o.start_at AND x.end_at IS NOT DISTINCT FROM o.end_at AND x.planned = o.planned);
 DROP TABLE _o;
+";
+
+const MERGE_STATUS_TOTALS: &str = "
+-- A ticket's totals are replaced as a whole by the import's (the later export wins).
+CREATE OR REPLACE TEMP TABLE _st AS
+SELECT *, row_number() OVER (PARTITION BY source, ticket_id, status_raw ORDER BY _file DESC, _line DESC) AS _rn FROM stg_status_totals;
+INSERT INTO _outcome
+SELECT s._file, s._line,
+       CASE WHEN s._rn > 1 THEN 'merged'
+            WHEN EXISTS (SELECT 1 FROM status_totals x WHERE x.source = s.source AND x.ticket_id = s.ticket_id
+                         AND x.status_raw = s.status_raw AND x.entries IS NOT DISTINCT FROM s.entries
+                         AND x.seconds IS NOT DISTINCT FROM s.seconds) THEN 'merged'
+            ELSE 'imported' END
+FROM _st s;
+DELETE FROM status_totals x USING (SELECT DISTINCT source, ticket_id FROM _st) t
+WHERE x.source = t.source AND x.ticket_id = t.ticket_id;
+INSERT INTO status_totals SELECT source, ticket_id, status_raw, entries, seconds FROM _st WHERE _rn = 1;
+DROP TABLE _st;
 ";

@@ -103,6 +103,18 @@ pub struct FileMapping {
     /// For snapshot (audit-style) ticket exports, where each row is the ticket after one
     /// update: the events are found by comparing consecutive rows of a ticket.
     pub snapshots: Option<Snapshots>,
+    /// A Jira-style "[CHART] Time in Status" column (`id_*:*_count_*:*_millis_*|*_…`): its
+    /// totals per status go to `status_totals`.
+    pub time_in_status: Option<TimeInStatus>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeInStatus {
+    pub column: Headers,
+    /// Status id → name; ids without a name are kept as they are.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -340,6 +352,8 @@ pub struct Mapped {
     pub blank: u64,
     /// For snapshot exports: the group of each row of `rows`.
     pub snapshot_groups: Vec<Option<String>>,
+    /// Rows for `status_totals` (source, ticket_id, status_raw, entries, seconds).
+    pub status_totals: Vec<(u64, Vec<Option<String>>)>,
 }
 
 /// Apply a file mapping to a table read from `file`. Rows that cannot be mapped are
@@ -594,6 +608,36 @@ pub fn map_table(
                 }
             }
         }
+        if let (Some(tis), Some(ti)) = (&m.time_in_status, ticket_col) {
+            if let Some((i, h)) = find(&tis.column) {
+                let raw_v = cell(i).trim();
+                if !is_missing(raw_v) {
+                    match parse_time_in_status(raw_v) {
+                        Ok(parts) => {
+                            for (id, count, millis) in parts {
+                                let name = tis.names.get(&id).cloned().unwrap_or(id);
+                                out.status_totals.push((
+                                    row.line,
+                                    vec![
+                                        vals[0]
+                                            .clone()
+                                            .or_else(|| Some(profile.source().to_string())),
+                                        vals[ti].clone(),
+                                        Some(name),
+                                        Some(count.to_string()),
+                                        Some(format!("{}", millis as f64 / 1000.0)),
+                                    ],
+                                ));
+                            }
+                        }
+                        Err(e) => {
+                            reject(&h, raw_v, e);
+                            continue 'rows;
+                        }
+                    }
+                }
+            }
+        }
         if let Some(sn) = &m.snapshots {
             let g = sn
                 .group
@@ -785,4 +829,26 @@ pub fn tickets_from_events(
             (line, row)
         })
         .collect()
+}
+
+/// Parse Jira's "[CHART] Time in Status": `statusId_*:*_count_*:*_totalMillis` entries
+/// separated by `_*|*_`. Returns (status id, times entered, milliseconds).
+pub fn parse_time_in_status(v: &str) -> Result<Vec<(String, i64, i64)>, String> {
+    let mut out = Vec::new();
+    for part in v.split("_*|*_") {
+        let f: Vec<&str> = part.split("_*:*_").collect();
+        if f.len() != 3 {
+            return Err(format!("{part:?} is not statusId_*:*_count_*:*_millis"));
+        }
+        let count = f[1]
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{:?} is not a count", f[1]))?;
+        let millis = f[2]
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{:?} is not milliseconds", f[2]))?;
+        out.push((f[0].trim().to_string(), count, millis));
+    }
+    Ok(out)
 }
