@@ -65,6 +65,7 @@ fn bpic2014_imports_completely_and_kpis_match_a_plain_computation() {
             &f("Detail_Incident.csv.gz"),
             &f("Detail_Incident_Activity_joined.csv.gz"),
             &f("Detail_Change.csv.gz"),
+            &f("Detail_Interaction.csv.gz"),
         ])
         .output()
         .unwrap();
@@ -78,6 +79,11 @@ fn bpic2014_imports_completely_and_kpis_match_a_plain_computation() {
     assert!(stdout.contains("Detail_Incident.csv.gz: 46606 rows read, 46606 imported, 0 merged, 0 rejected (tickets)"), "{stdout}");
     assert!(stdout.contains("Detail_Incident_Activity_joined.csv.gz: 466660 rows read, 466660 imported, 0 merged, 0 rejected (events)"), "{stdout}");
     assert!(stdout.contains("Detail_Change.csv.gz: 30275 rows read, 18000 imported, 12275 merged, 0 rejected (changes)"), "{stdout}");
+    assert!(stdout.contains("Detail_Interaction.csv.gz: 147004 rows read, 147004 imported, 0 merged, 0 rejected (contacts)"), "{stdout}");
+    assert_eq!(
+        ws.sql("SELECT first_contact_resolved AS fcr, count(*) AS n FROM contacts GROUP BY 1 ORDER BY 1"),
+        "fcr,n\nfalse,53008\ntrue,93996\n"
+    );
     assert_eq!(ws.sql("SELECT count(*) AS n FROM tickets"), "n\n46606\n");
     assert_eq!(
         ws.sql("SELECT count(DISTINCT change_id) AS n FROM changes"),

@@ -99,3 +99,17 @@ CREATE TABLE IF NOT EXISTS status_totals (
     seconds    DOUBLE,
     PRIMARY KEY (source, ticket_id, status_raw)
 );
+
+-- Contacts with the service desk (calls, mails) as systems with an interaction record keep
+-- them (HP Service Manager); a contact may lead to a ticket.
+CREATE TABLE IF NOT EXISTS contacts (
+    source                 VARCHAR NOT NULL,
+    contact_id             VARCHAR NOT NULL,
+    opened_at              TIMESTAMP NOT NULL,
+    closed_at              TIMESTAMP,
+    first_contact_resolved BOOLEAN,
+    ticket_id              VARCHAR,
+    service                VARCHAR,
+    priority               INTEGER,
+    PRIMARY KEY (source, contact_id)
+);

@@ -158,6 +158,17 @@ const STATUS_TOTALS: &[Col] = &[
     c("seconds", Ty::Float(0.0, 1e12), false),
 ];
 
+const CONTACTS: &[Col] = &[
+    c("source", Ty::Str, false),
+    c("contact_id", Ty::Str, true),
+    c("opened_at", Ty::Ts, true),
+    c("closed_at", Ty::Ts, false),
+    c("first_contact_resolved", Ty::Bool, false),
+    c("ticket_id", Ty::Str, false),
+    c("service", Ty::Enum(SERVICES), false),
+    c("priority", Ty::Int(1, 4), false),
+];
+
 const OUTAGES: &[Col] = &[
     c("service", Ty::Enum(SERVICES), true),
     c("school_id", Ty::Str, false),
@@ -174,6 +185,7 @@ const TABLES: &[(&str, &[Col])] = &[
     ("changes", CHANGES),
     ("outages", OUTAGES),
     ("status_totals", STATUS_TOTALS),
+    ("contacts", CONTACTS),
 ];
 
 /// The column names of a canonical table, in file order (for writers and docs).
@@ -330,7 +342,7 @@ impl<'a> Stager<'a> {
             rejects.push(r);
             return Ok(());
         }
-        if matches!(self.table, "tickets" | "events" | "changes") {
+        if matches!(self.table, "tickets" | "events" | "changes" | "contacts") {
             if let Value::Null = values[0] {
                 values[0] = Value::Text(self.source.into());
             }
@@ -861,6 +873,7 @@ fn merge(
         "changes" => MERGE_CHANGES,
         "outages" => MERGE_OUTAGES,
         "status_totals" => MERGE_STATUS_TOTALS,
+        "contacts" => MERGE_CONTACTS,
         _ => unreachable!("tables are fixed"),
     };
     if std::env::var_os("KENNZAHL_TIMING").is_some() {
@@ -1037,4 +1050,25 @@ DELETE FROM status_totals x USING (SELECT DISTINCT source, ticket_id FROM _st) t
 WHERE x.source = t.source AND x.ticket_id = t.ticket_id;
 INSERT INTO status_totals SELECT source, ticket_id, status_raw, entries, seconds FROM _st WHERE _rn = 1;
 DROP TABLE _st;
+";
+
+const MERGE_CONTACTS: &str = "
+-- The last row of a contact wins; unchanged or repeated rows count as merged.
+CREATE OR REPLACE TEMP TABLE _k AS
+SELECT *, row_number() OVER (PARTITION BY source, contact_id ORDER BY _file DESC, _line DESC) AS _rn FROM stg_contacts;
+INSERT INTO _outcome
+SELECT k._file, k._line,
+       CASE WHEN k._rn > 1 THEN 'merged'
+            WHEN EXISTS (SELECT 1 FROM contacts x WHERE x.source = k.source AND x.contact_id = k.contact_id
+                         AND x.opened_at = k.opened_at AND x.closed_at IS NOT DISTINCT FROM k.closed_at
+                         AND x.first_contact_resolved IS NOT DISTINCT FROM k.first_contact_resolved
+                         AND x.ticket_id IS NOT DISTINCT FROM k.ticket_id AND x.service IS NOT DISTINCT FROM k.service
+                         AND x.priority IS NOT DISTINCT FROM k.priority) THEN 'merged'
+            ELSE 'imported' END
+FROM _k k;
+DELETE FROM contacts x USING (SELECT source, contact_id FROM _k WHERE _rn = 1) n
+WHERE x.source = n.source AND x.contact_id = n.contact_id;
+INSERT INTO contacts SELECT source, contact_id, opened_at, closed_at, first_contact_resolved, ticket_id, service, priority
+FROM _k WHERE _rn = 1;
+DROP TABLE _k;
 ";

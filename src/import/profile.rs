@@ -173,9 +173,9 @@ pub fn builtin(name: &str) -> Option<Profile> {
 pub fn parse(text: &str, origin: &str) -> Result<Profile, String> {
     let p: Profile = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
     for (i, f) in p.files.iter().enumerate() {
-        if !["tickets", "events", "changes", "schools"].contains(&f.table.as_str()) {
+        if !["tickets", "events", "changes", "schools", "contacts"].contains(&f.table.as_str()) {
             return Err(format!(
-                "{origin}: file[{i}].table = {:?}: expected tickets, events, changes or schools",
+                "{origin}: file[{i}].table = {:?}: expected tickets, events, changes, schools or contacts",
                 f.table
             ));
         }
@@ -755,6 +755,7 @@ fn required(table: &str, col: &str) -> bool {
             | ("events", "ticket_id" | "event_at")
             | ("changes", "change_id" | "created_at")
             | ("schools", "school_id")
+            | ("contacts", "contact_id" | "opened_at")
     )
 }
 
