@@ -14,8 +14,16 @@ pub const EXIT_REFUSED: u8 = 3;
 
 fn is_canonical(files: &[PathBuf]) -> bool {
     files.iter().all(|f| {
-        ["tickets", "events", "schools", "changes", "outages"]
-            .contains(&crate::import::table_stem(f).as_str())
+        [
+            "tickets",
+            "events",
+            "schools",
+            "changes",
+            "outages",
+            "contacts",
+            "status_totals",
+        ]
+        .contains(&crate::import::table_stem(f).as_str())
     })
 }
 

@@ -427,7 +427,7 @@ pub fn import(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, Import
                 return Err(ImportError::File {
                     file: f.display().to_string(),
                     message: format!(
-                        "the canonical profile reads tickets.csv, events.csv, schools.csv, changes.csv and outages.csv (optionally .gz); {:?} is none of them",
+                        "the canonical profile reads tickets.csv, events.csv, schools.csv, changes.csv, outages.csv, contacts.csv and status_totals.csv (optionally .gz); {:?} is none of them",
                         f.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
                     ),
                 })
