@@ -519,81 +519,97 @@ pub fn import_profile(
             .find(|(t, _)| *t == table)
             .map(|(t, _)| *t)
             .expect("validated table");
-        staging.ensure(table)?;
-        let mut st = Stager::new(ws, table, file.clone(), tz, &salt, &source)?;
-        st.report.read += mapping_rejects;
-        for (line, vals) in &out.rows {
-            let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-            st.row(*line, &raw, &mut rejects)?;
-        }
-        staging.reports.push(st.finish()?);
+        let ctx = StageCtx {
+            ws,
+            tz,
+            salt: &salt,
+            source: &source,
+        };
+        ctx.stage(
+            &mut staging,
+            table,
+            file.clone(),
+            &out.rows,
+            mapping_rejects,
+            &mut rejects,
+        )?;
         if let (Some(defaults), "events") = (&ticket_defaults, table) {
-            staging.ensure("tickets")?;
-            let mut st = Stager::new(
-                ws,
+            let rows = super::profile::tickets_from_events(&out, defaults, &source);
+            ctx.stage(
+                &mut staging,
                 "tickets",
                 format!("{file} (tickets from its events)"),
-                tz,
-                &salt,
-                &source,
+                &rows,
+                0,
+                &mut rejects,
             )?;
-            for (line, vals) in super::profile::tickets_from_events(&out, defaults, &source) {
-                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-                st.row(line, &raw, &mut rejects)?;
-            }
-            staging.reports.push(st.finish()?);
         }
         if m_snapshots {
-            staging.ensure("events")?;
-            let mut st = Stager::new(
-                ws,
+            let rows = super::profile::events_from_snapshots(&out, &source);
+            ctx.stage(
+                &mut staging,
                 "events",
                 format!("{file} (events from consecutive snapshots)"),
-                tz,
-                &salt,
-                &source,
+                &rows,
+                0,
+                &mut rejects,
             )?;
-            for (line, vals) in super::profile::events_from_snapshots(&out, &source) {
-                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-                st.row(line, &raw, &mut rejects)?;
-            }
-            staging.reports.push(st.finish()?);
         }
         if !out.status_totals.is_empty() {
-            staging.ensure("status_totals")?;
-            let mut st = Stager::new(
-                ws,
+            ctx.stage(
+                &mut staging,
                 "status_totals",
                 format!("{file} (time in status)"),
-                tz,
-                &salt,
-                &source,
+                &out.status_totals,
+                0,
+                &mut rejects,
             )?;
-            for (line, vals) in &out.status_totals {
-                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-                st.row(*line, &raw, &mut rejects)?;
-            }
-            staging.reports.push(st.finish()?);
         }
         if !out.derived_events.is_empty() {
-            staging.ensure("events")?;
-            let mut st = Stager::new(
-                ws,
+            ctx.stage(
+                &mut staging,
                 "events",
                 format!("{file} (events from its timestamps)"),
-                tz,
-                &salt,
-                &source,
+                &out.derived_events,
+                0,
+                &mut rejects,
             )?;
-            for (line, vals) in &out.derived_events {
-                let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-                st.row(*line, &raw, &mut rejects)?;
-            }
-            staging.reports.push(st.finish()?);
         }
     }
     let outcome = commit(ws, &mut staging, rejects, &profile.name)?;
     Ok((outcome, notes))
+}
+
+/// What staging the rows of a profile import needs besides the rows.
+struct StageCtx<'a> {
+    ws: &'a Workspace,
+    tz: Tz,
+    salt: &'a str,
+    source: &'a str,
+}
+
+impl StageCtx<'_> {
+    /// Stage rows (in the column order of `table`) as one input of the import, labelled
+    /// `file`; `already_rejected` rows of it were rejected before staging and count as read.
+    fn stage(
+        &self,
+        staging: &mut Staging,
+        table: &'static str,
+        file: String,
+        rows: &[(u64, Vec<Option<String>>)],
+        already_rejected: u64,
+        rejects: &mut Vec<Reject>,
+    ) -> Result<(), ImportError> {
+        staging.ensure(table)?;
+        let mut st = Stager::new(self.ws, table, file, self.tz, self.salt, self.source)?;
+        st.report.read += already_rejected;
+        for (line, vals) in rows {
+            let raw: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+            st.row(*line, &raw, rejects)?;
+        }
+        staging.reports.push(st.finish()?);
+        Ok(())
+    }
 }
 
 /// Merge every staged table in one transaction, account for every row, and commit unless
