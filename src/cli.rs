@@ -21,6 +21,10 @@ pub struct Cli {
         default_value = "."
     )]
     pub workspace: PathBuf,
+    /// Print how long each stage took (import, derived tables, KPIs, rendering) and the
+    /// peak memory, to stderr. Same as setting KENNZAHL_TIMING=1.
+    #[arg(long, global = true)]
+    pub timings: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -18,4 +18,5 @@ pub mod quarter;
 pub mod report;
 pub mod sqlfn;
 pub mod timeparse;
+pub mod timing;
 pub mod workspace;

@@ -15,7 +15,10 @@ use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ws = cli.workspace;
-    match cli.command {
+    if cli.timings {
+        crate::timing::enable();
+    }
+    let result = match cli.command {
         Command::Init(a) => init::run(&ws, a),
         Command::Import(a) => import::run(&ws, a),
         Command::Sql(a) => sql::run(&ws, a),
@@ -25,5 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(a) => calendar::run(a),
         Command::Profiles(a) => profiles::run(a),
         Command::Vendors(a) => vendors::run(&ws, a),
-    }
+    };
+    crate::timing::report_peak_memory();
+    result
 }
