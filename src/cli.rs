@@ -49,6 +49,19 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Vendor scorecard (this quarter against the previous four) and vendor reports.
     Vendors(VendorsArgs),
+    /// Export the canonical and derived tables as a Parquet lake (Hive partitions by source
+    /// and quarter, zstd) for plain DuckDB, Spark or Trino.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Folder of the lake: one folder per table, partitioned source=…/quarter=YYYY-Qn.
+    #[arg(long, value_name = "DIR")]
+    pub parquet: PathBuf,
+    /// Replace the tables of an earlier export in DIR (other files there are kept).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +134,10 @@ pub struct KpiArgs {
     pub by: Dimension,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// Print the SQL that sets the quarter variables and the views `kt`, `kc`, `ks`, `kh`
+    /// the KPI queries read (to run them on the Parquet lake with plain DuckDB), and exit.
+    #[arg(long)]
+    pub print_scope: bool,
 }
 
 #[derive(Debug, clap::Args)]

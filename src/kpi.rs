@@ -262,11 +262,14 @@ impl KpiValue {
     }
 }
 
-/// Set the quarter variables and the dimension views. Requires `prepare_analysis`.
-pub fn scope(ws: &Workspace, q: Quarter, dim: Dimension) -> Result<()> {
-    let (a, b) = q.bounds(ws.config.calendars.default.tz());
+/// The SQL that sets the quarter variables and the dimension views `kt`, `kc`, `ks`, `kh`
+/// over the tables `ticket_facts`, `changes`, `schools` and `handoffs`. It uses nothing of
+/// kennzahl's own (no registered functions), so the KPI SQL runs the same way on plain
+/// DuckDB over the Parquet lake (`kennzahl export --parquet`).
+pub fn scope_sql(q: Quarter, dim: Dimension, tz: chrono_tz::Tz) -> String {
+    let (a, b) = q.bounds(tz);
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    ws.conn.execute_batch(&format!(
+    format!(
         "SET VARIABLE q_start = TIMESTAMP '{}';
          SET VARIABLE q_end = TIMESTAMP '{}';
          SET VARIABLE quarter = '{q}';
@@ -282,19 +285,38 @@ pub fn scope(ws: &Workspace, q: Quarter, dim: Dimension) -> Result<()> {
         dim.change_expr(),
         dim.school_expr(),
         dim.handoff_expr()
-    ))?;
+    )
+}
+
+/// Set the quarter variables and the dimension views. Requires `prepare_analysis`.
+pub fn scope(ws: &Workspace, q: Quarter, dim: Dimension) -> Result<()> {
+    ws.conn
+        .execute_batch(&scope_sql(q, dim, ws.config.calendars.default.tz()))?;
     Ok(())
 }
 
 /// Run the KPIs for one quarter and one breakdown. `prepare_analysis` must have run.
 pub fn run(ws: &Workspace, kpis: &[Kpi], q: Quarter, dim: Dimension) -> Result<Vec<KpiValue>> {
-    scope(ws, q, dim)?;
+    run_on(&ws.conn, ws.config.calendars.default.tz(), kpis, q, dim)
+}
+
+/// Run the KPIs on any connection that has the canonical and derived tables (the
+/// workspace, or plain DuckDB with views over the Parquet lake).
+pub fn run_on(
+    conn: &duckdb::Connection,
+    tz: chrono_tz::Tz,
+    kpis: &[Kpi],
+    q: Quarter,
+    dim: Dimension,
+) -> Result<Vec<KpiValue>> {
+    let _t = crate::timing::stage(format!("kpi: {q} by {}", dim.key()));
+    conn.execute_batch(&scope_sql(q, dim, tz))?;
     let mut out = Vec::new();
     for k in kpis
         .iter()
         .filter(|k| k.meta.dimensions.iter().any(|d| d == dim.key()))
     {
-        let mut stmt = ws.conn.prepare(&k.sql).with_context(|| {
+        let mut stmt = conn.prepare(&k.sql).with_context(|| {
             format!(
                 "KPI {} ({}): the query does not compile",
                 k.meta.name, k.origin

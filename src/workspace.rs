@@ -1,6 +1,7 @@
 //! The workspace: a folder with `kennzahl.toml` and the DuckDB file `kennzahl.duckdb`.
 //! Opening it loads the configuration, creates the canonical tables if missing,
 //! registers the calendar functions, and turns off every network access of DuckDB.
+//! The derived tables kept in it are the business of `derived`.
 
 use crate::config::Config;
 use anyhow::{Context, Result};
@@ -9,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 pub const DB_FILE: &str = "kennzahl.duckdb";
 pub const SCHEMA_SQL: &str = include_str!("../queries/model/schema.sql");
-pub const ANALYSIS_SQL: &str = include_str!("../queries/model/analysis.sql");
 
 pub struct Workspace {
     pub dir: PathBuf,
@@ -74,53 +74,11 @@ impl Workspace {
         })
     }
 
-    /// Load the configuration tables and build the derived tables (segments, ticket facts).
+    /// Make sure the derived tables (segments, ticket facts, handoffs) and the configuration
+    /// tables are current: a cheap check of two stamps, and a rebuild only when kennzahl.toml
+    /// or the data changed since they were computed (see `derived`).
     pub fn prepare_analysis(&self) -> Result<()> {
-        self.conn.execute_batch(
-            "CREATE OR REPLACE TEMP TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
-             CREATE OR REPLACE TEMP TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
-             CREATE OR REPLACE TEMP TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
-             CREATE OR REPLACE TEMP TABLE cfg_olas (level INTEGER, hours DOUBLE);",
-        )?;
-        // A handful of rows from the configuration: plain inserts are fine here.
-        let mut ins = self
-            .conn
-            .prepare("INSERT INTO cfg_groups VALUES (?, ?, ?)")?;
-        for g in &self.config.groups {
-            ins.execute(duckdb::params![g.name, g.level, g.vendor])?;
-        }
-        let mut ins = self
-            .conn
-            .prepare("INSERT INTO cfg_priorities VALUES (?, ?, ?, ?)")?;
-        for p in &self.config.priorities {
-            ins.execute(duckdb::params![
-                p.priority,
-                p.name,
-                p.response_hours,
-                p.resolution_hours
-            ])?;
-        }
-        let mut ins = self
-            .conn
-            .prepare("INSERT INTO cfg_vendor_targets VALUES (?, ?, ?, ?)")?;
-        for v in &self.config.vendors {
-            for t in &v.targets {
-                ins.execute(duckdb::params![
-                    v.name,
-                    t.priority,
-                    t.response_hours,
-                    t.resolution_hours
-                ])?;
-            }
-        }
-        let mut ins = self.conn.prepare("INSERT INTO cfg_olas VALUES (?, ?)")?;
-        for o in &self.config.olas {
-            ins.execute(duckdb::params![o.level, o.hours])?;
-        }
-        self.conn
-            .execute_batch(ANALYSIS_SQL)
-            .context("cannot build the derived tables (queries/model/analysis.sql)")?;
-        Ok(())
+        crate::derived::ensure(&self.conn, &self.config)
     }
 
     /// The folder users keep their own KPI queries in, when it exists.

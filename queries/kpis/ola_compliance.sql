@@ -5,8 +5,7 @@ WITH t AS (
 ), held AS (
     -- Service seconds each own level held the ticket before its first resolution (not waiting).
     SELECT t.dim, t.source, t.ticket_id, sg.level,
-           sum(bsecs(t.school_id, greatest(sg.from_at, t.created_at),
-                     least(coalesce(sg.to_at, t.first_resolved_at), t.first_resolved_at))) AS secs
+           sum(sg.resolution_secs) AS secs
     FROM t
     JOIN segments sg ON sg.source = t.source AND sg.ticket_id = t.ticket_id
     WHERE sg.from_at < t.first_resolved_at AND sg.vendor IS NULL

@@ -5,8 +5,7 @@ WITH breached AS (
       AND resolution_met = false
 ), seg AS (
     SELECT b.dim, sg.level, sg.vendor, sg.status_class,
-           bsecs(b.school_id, greatest(sg.from_at, b.created_at),
-                 least(coalesce(sg.to_at, b.first_resolved_at), b.first_resolved_at)) AS secs
+           sg.resolution_secs AS secs
     FROM breached b
     JOIN segments sg ON sg.source = b.source AND sg.ticket_id = b.ticket_id
     WHERE sg.from_at < b.first_resolved_at

@@ -1,5 +1,11 @@
--- Derived tables, rebuilt at every analysis run from the canonical tables and the
--- configuration (cfg_groups, cfg_priorities are loaded from kennzahl.toml first).
+-- Derived tables, computed by kennzahl at import (for the tickets an import touched) and
+-- whenever kennzahl.toml's calendars, groups or targets change (src/derived.rs), from the
+-- canonical tables and the configuration tables cfg_groups, cfg_priorities,
+-- cfg_vendor_targets and cfg_olas. This file reads the views scope_tickets and scope_events
+-- (all tickets, or only those to refresh) and leaves temp tables d_segments,
+-- d_ticket_facts and d_handoffs, which src/derived.rs installs as segments, ticket_facts
+-- and handoffs. Every service-time figure a KPI needs is computed here, so the KPI SQL
+-- runs on plain DuckDB too (e.g. on the Parquet lake of `kennzahl export`).
 -- Definitions (also in docs/model.md):
 --   * An event "sets" a status class when it is a status change, resolved, closed,
 --     reopened, or the created event (class "new"). It "sets" a group when it is an
@@ -22,13 +28,13 @@ SELECT e.*,
            WHEN 'reopened' THEN coalesce(e.status_class, 'open')
        END AS set_status,
        CASE WHEN e.kind = 'assign_group' THEN e.group_name END AS set_group
-FROM events e
+FROM scope_events e
 UNION ALL BY NAME
 -- Tickets imported without a created event get one at their creation instant (seq 0).
 SELECT t.source, t.ticket_id, 0 AS seq, t.created_at AS event_at, 'created' AS kind,
        'new' AS set_status, NULL AS set_group
-FROM tickets t
-WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.source = t.source AND e.ticket_id = t.ticket_id AND e.kind = 'created');
+FROM scope_tickets t
+WHERE NOT EXISTS (SELECT 1 FROM scope_events e WHERE e.source = t.source AND e.ticket_id = t.ticket_id AND e.kind = 'created');
 
 -- An assignment to a group that is not a vendor's ends a wait for a vendor: the ticket has
 -- come back (HP Service Manager, for one, records no status change when it does).
@@ -65,70 +71,70 @@ SELECT b.source, b.ticket_id, b.seq,
 FROM b
 LEFT JOIN cfg_groups g ON g.name = b.group_name;
 
--- Each segment also in service seconds of the ticket's calendar (NULL while it runs).
-CREATE OR REPLACE TEMP TABLE segments AS
-SELECT s.*, bsecs(t.school_id, s.from_at, s.to_at) AS service_secs
+CREATE OR REPLACE TEMP TABLE d_ev_agg AS
+SELECT source, ticket_id,
+       min(event_at) FILTER (WHERE kind = 'reply_public'
+                          OR (kind = 'status' AND status_class NOT IN ('new'))
+                          OR set_status IN ('resolved', 'closed')) AS first_response_at,
+       min(event_at) FILTER (WHERE set_status IN ('resolved', 'closed')) AS first_resolved_at,
+       max(event_at) FILTER (WHERE set_status IN ('resolved', 'closed')) AS last_resolved_at,
+       max(event_at) FILTER (WHERE set_status = 'closed') AS closed_at,
+       sum(value) FILTER (WHERE kind = 'effort') AS effort_event_minutes
+FROM ev
+GROUP BY ALL;
+
+-- Each segment in service seconds of the ticket's calendar (NULL while it runs), and the
+-- part of it between the ticket's creation and its first resolution (resolution_secs;
+-- NULL for unresolved tickets and for segments that start at or after the resolution).
+-- The resolution clock, the OLA clock and the breach analysis all sum resolution_secs.
+CREATE OR REPLACE TEMP TABLE d_segments AS
+SELECT s.*,
+       bsecs(t.school_id, s.from_at, s.to_at) AS service_secs,
+       CASE WHEN a.first_resolved_at IS NOT NULL AND s.from_at < a.first_resolved_at
+            THEN bsecs(t.school_id, greatest(s.from_at, t.created_at),
+                       least(coalesce(s.to_at, a.first_resolved_at), a.first_resolved_at)) END AS resolution_secs
 FROM segments0 s
-LEFT JOIN tickets t ON t.source = s.source AND t.ticket_id = s.ticket_id;
+LEFT JOIN scope_tickets t ON t.source = s.source AND t.ticket_id = s.ticket_id
+LEFT JOIN d_ev_agg a ON a.source = s.source AND a.ticket_id = s.ticket_id;
 DROP TABLE segments0;
 
-CREATE OR REPLACE TEMP TABLE ticket_facts AS
-WITH ev_agg AS (
-    SELECT source, ticket_id,
-           min(event_at) FILTER (WHERE kind = 'reply_public'
-                              OR (kind = 'status' AND status_class NOT IN ('new'))
-                              OR set_status IN ('resolved', 'closed')) AS first_response_at,
-           min(event_at) FILTER (WHERE set_status IN ('resolved', 'closed')) AS first_resolved_at,
-           max(event_at) FILTER (WHERE set_status IN ('resolved', 'closed')) AS last_resolved_at,
-           max(event_at) FILTER (WHERE set_status = 'closed') AS closed_at,
-           sum(value) FILTER (WHERE kind = 'effort') AS effort_event_minutes
-    FROM ev
-    GROUP BY ALL
-), seg_agg AS (
+CREATE OR REPLACE TEMP TABLE d_ticket_facts AS
+WITH seg_agg AS (
     SELECT source, ticket_id,
            count(*) FILTER (WHERE prev_status_class IN ('resolved', 'closed')
                               AND status_class NOT IN ('resolved', 'closed', 'cancelled')) AS reopen_count,
            max(level) AS max_level,
-           bool_or(vendor IS NOT NULL OR status_class = 'waiting_vendor') AS reached_vendor
-    FROM segments
+           bool_or(vendor IS NOT NULL OR status_class = 'waiting_vendor') AS reached_vendor,
+           -- Business seconds up to the first resolution, split by what pauses the clock.
+           sum(resolution_secs) FILTER (WHERE status_class <> 'waiting_customer') AS resolution_bsecs,
+           sum(resolution_secs) FILTER (WHERE status_class NOT IN ('waiting_customer', 'waiting_vendor') AND vendor IS NULL) AS own_bsecs
+    FROM d_segments
     GROUP BY ALL
 ), base AS (
     SELECT t.*, s.name AS school_name, coalesce(s.school_type, 'unknown') AS school_type,
            a.first_response_at,
-           CASE WHEN t.status = 'cancelled' AND a.first_resolved_at IS NULL THEN NULL ELSE a.first_resolved_at END AS first_resolved_at,
+           a.first_resolved_at,
            a.last_resolved_at, a.closed_at,
            coalesce(a.effort_event_minutes, t.effort_minutes) AS effort_total_minutes,
            coalesce(g.reopen_count, 0) AS reopen_count,
            coalesce(g.max_level, 1) AS max_level,
-           coalesce(g.reached_vendor, false) AS reached_vendor
-    FROM tickets t
+           coalesce(g.reached_vendor, false) AS reached_vendor,
+           g.resolution_bsecs AS clock_resolution_bsecs,
+           g.own_bsecs AS clock_own_bsecs
+    FROM scope_tickets t
     LEFT JOIN schools s USING (school_id)
-    LEFT JOIN ev_agg a USING (source, ticket_id)
+    LEFT JOIN d_ev_agg a USING (source, ticket_id)
     LEFT JOIN seg_agg g USING (source, ticket_id)
-), clock AS (
-    -- Business seconds of each segment up to the first resolution, split by what pauses it.
-    SELECT b.source, b.ticket_id,
-           sum(bsecs(b.school_id, greatest(sg.from_at, b.created_at),
-                     least(coalesce(sg.to_at, b.first_resolved_at), b.first_resolved_at)))
-               FILTER (WHERE sg.status_class <> 'waiting_customer') AS resolution_bsecs,
-           sum(bsecs(b.school_id, greatest(sg.from_at, b.created_at),
-                     least(coalesce(sg.to_at, b.first_resolved_at), b.first_resolved_at)))
-               FILTER (WHERE sg.status_class NOT IN ('waiting_customer', 'waiting_vendor') AND sg.vendor IS NULL) AS own_bsecs
-    FROM base b
-    JOIN segments sg ON sg.source = b.source AND sg.ticket_id = b.ticket_id
-    WHERE b.first_resolved_at IS NOT NULL AND sg.from_at < b.first_resolved_at
-    GROUP BY ALL
 )
-SELECT b.*,
+SELECT b.* EXCLUDE (clock_resolution_bsecs, clock_own_bsecs),
        bsecs(b.school_id, b.created_at, b.first_response_at) AS response_bsecs,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(c.resolution_bsecs, 0) END AS resolution_bsecs,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(c.own_bsecs, 0) END AS own_bsecs,
+       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_resolution_bsecs, 0) END AS resolution_bsecs,
+       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_own_bsecs, 0) END AS own_bsecs,
        p.response_hours AS response_target_hours,
        p.resolution_hours AS resolution_target_hours,
        bsecs(b.school_id, b.created_at, b.first_response_at) <= p.response_hours * 3600 AS response_met,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(c.resolution_bsecs, 0) <= p.resolution_hours * 3600 END AS resolution_met
+       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_resolution_bsecs, 0) <= p.resolution_hours * 3600 END AS resolution_met
 FROM base b
-LEFT JOIN clock c USING (source, ticket_id)
 LEFT JOIN cfg_priorities p ON p.priority = b.priority;
 
 -- Vendor handoffs: maximal runs of consecutive segments in which a vendor holds the ticket
@@ -137,12 +143,12 @@ LEFT JOIN cfg_priorities p ON p.priority = b.priority;
 -- cancelled; a handoff still running has no end. The vendor's acknowledgement is the first
 -- event inside the handoff by a member of the vendor's group (reply, note, status, effort);
 -- without one it is unknown. Durations are business seconds in the ticket's calendar.
-CREATE OR REPLACE TEMP TABLE handoffs AS
+CREATE OR REPLACE TEMP TABLE d_handoffs AS
 WITH s AS (
     SELECT sg.*,
            ((sg.vendor IS NOT NULL OR sg.status_class = 'waiting_vendor')
             AND sg.status_class NOT IN ('resolved', 'closed', 'cancelled')) AS at_vendor
-    FROM segments sg
+    FROM d_segments sg
 ), s1 AS (
     SELECT *, coalesce(lag(at_vendor) OVER (PARTITION BY source, ticket_id ORDER BY seq), false) AS prev_at
     FROM s
@@ -162,9 +168,9 @@ WITH s AS (
     SELECT r.*, last.to_at AS ended_at,
            nxt.status_class AS next_status
     FROM runs r
-    JOIN segments last ON last.source = r.source AND last.ticket_id = r.ticket_id AND last.seq = r.last_seq
-    LEFT JOIN segments nxt ON nxt.source = r.source AND nxt.ticket_id = r.ticket_id
-         AND nxt.seq = (SELECT min(x.seq) FROM segments x WHERE x.source = r.source AND x.ticket_id = r.ticket_id AND x.seq > r.last_seq)
+    JOIN d_segments last ON last.source = r.source AND last.ticket_id = r.ticket_id AND last.seq = r.last_seq
+    LEFT JOIN d_segments nxt ON nxt.source = r.source AND nxt.ticket_id = r.ticket_id
+         AND nxt.seq = (SELECT min(x.seq) FROM d_segments x WHERE x.source = r.source AND x.ticket_id = r.ticket_id AND x.seq > r.last_seq)
 ), acked AS (
     SELECT e.source, e.ticket_id, e.run_no, min(ev.event_at) AS ack_at
     FROM ended e
@@ -187,7 +193,7 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
               AND r2.run_no > e.run_no AND r2.vendor = e.vendor)) AS bounced,
        -- Resolved by the vendor and reopened afterwards.
        (e.next_status IN ('resolved', 'closed') AND EXISTS (
-            SELECT 1 FROM segments r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
+            SELECT 1 FROM d_segments r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
               AND r.from_at >= e.ended_at AND r.prev_status_class IN ('resolved', 'closed')
               AND r.status_class NOT IN ('resolved', 'closed', 'cancelled'))) AS reopened_after_fix,
        -- The same in the vendor's contract calendar ([[vendors]] calendar; else the municipality's)
@@ -200,9 +206,11 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
        bsecs('vendor:' || e.vendor, e.handed_at, e.ended_at) <= vt.resolution_hours * 3600 AS uc_resolution_met,
        t.school_id, t.service, t.priority
 FROM ended e
-JOIN tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
+JOIN scope_tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
 LEFT JOIN acked a ON a.source = e.source AND a.ticket_id = e.ticket_id AND a.run_no = e.run_no
 LEFT JOIN cfg_vendor_targets vt ON vt.vendor = e.vendor AND vt.priority = t.priority
 -- Runs of no duration are artefacts of events at the same instant (a reopen while the
 -- vendor's group is still set, immediately followed by the assignment back), not handoffs.
 WHERE e.ended_at IS NULL OR e.ended_at > e.handed_at;
+DROP TABLE ev;
+DROP TABLE d_ev_agg;

@@ -165,6 +165,19 @@ impl Calendar {
         self.spec.tz
     }
 
+    /// A digest of everything the arithmetic depends on (the zone and every open interval),
+    /// so results stored with this calendar can tell that it changed (derived tables).
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.spec.tz.name().as_bytes());
+        for (s, e) in self.starts.iter().zip(&self.ends) {
+            h.update(s.to_le_bytes());
+            h.update(e.to_le_bytes());
+        }
+        h.finalize().into()
+    }
+
     /// Number of open intervals in the table (for benchmarks and diagnostics).
     pub fn interval_count(&self) -> usize {
         self.starts.len()

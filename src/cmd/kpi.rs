@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
+    if a.print_scope {
+        let tz = ws.config.calendars.default.tz();
+        println!("{}", crate::kpi::scope_sql(a.quarter, a.by, tz));
+        return Ok(ExitCode::SUCCESS);
+    }
     ws.prepare_analysis()?;
     let kpis = crate::kpi::catalog(&ws)?;
     let values = crate::kpi::run(&ws, &kpis, a.quarter, a.by)?;

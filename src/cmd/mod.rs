@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod init;
 pub mod kpi;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(a) => calendar::run(a),
         Command::Profiles(a) => profiles::run(a),
         Command::Vendors(a) => vendors::run(&ws, a),
+        Command::Export(a) => export::run(&ws, a),
     };
     crate::timing::report_peak_memory();
     result

@@ -725,7 +725,43 @@ fn commit(
             ],
         )?;
     }
-    if let Err(e) = conn.execute_batch("DROP TABLE IF EXISTS _merge_rejects; COMMIT") {
+    // The derived tables follow in the same transaction: refreshed for the staged tickets,
+    // rebuilt whole when the school register changed (school names and types are in them).
+    let derived = (|| -> anyhow::Result<()> {
+        if reports
+            .iter()
+            .any(|r| r.table == "schools" && r.imported > 0)
+        {
+            return crate::derived::rebuild_all(conn, &ws.config);
+        }
+        let parts: Vec<&str> = ["tickets", "events"]
+            .into_iter()
+            .filter(|t| staging.tables.contains(t))
+            .collect();
+        let union = if parts.is_empty() {
+            "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS ticket_id LIMIT 0".to_string()
+        } else {
+            parts
+                .iter()
+                .map(|t| format!("SELECT source, ticket_id FROM stg_{t}"))
+                .collect::<Vec<_>>()
+                .join(" UNION ")
+        };
+        conn.execute_batch(&format!(
+            "CREATE OR REPLACE TEMP TABLE _touched_tickets AS {union};"
+        ))?;
+        crate::derived::refresh_tickets(conn, &ws.config, "_touched_tickets")
+    })();
+    if let Err(e) = derived {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(ImportError::File {
+            file: "(derived tables)".into(),
+            message: format!("{e:#}"),
+        });
+    }
+    if let Err(e) = conn.execute_batch(
+        "DROP TABLE IF EXISTS _merge_rejects; DROP TABLE IF EXISTS _touched_tickets; COMMIT",
+    ) {
         let _ = conn.execute_batch("ROLLBACK");
         return Err(e.into());
     }

@@ -489,6 +489,7 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
     };
 
     // Charts.
+    let charts_stage = crate::timing::stage("report: charts (SVG, PNG)");
     let mut chart_list = Vec::new();
     let weekly = weekly_counts(ws, q)?;
     let labels: Vec<String> = weekly.iter().map(|w| w.0.clone()).collect();
@@ -757,6 +758,8 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         });
     }
 
+    charts_stage.done();
+    let render_stage = crate::timing::stage("report: render HTML, Markdown, CSV");
     let definitions: Vec<Definition> = kpis
         .iter()
         .map(|k| Definition {
@@ -802,6 +805,7 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
     std::fs::write(&html_path, html)?;
     std::fs::write(&md_path, md)?;
     write_kpis_csv(&csv_path, &cur_values)?;
+    render_stage.done();
     Ok(ReportOutput {
         dir: out.to_path_buf(),
         files: vec![html_path, md_path, csv_path, chart_dir],

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end scale benchmark (issue 8): a million tickets through kennzahl, against the
+# floor of DuckDB's own CSV reader, plus the guard on DuckDB's build setting.
+#
+#   benches/scale.sh [TICKETS]          default 1000000; results in $BENCH_DIR (/tmp/kennzahl-scale)
+#
+# Needs: /usr/bin/time (apt-get install time) and the duckdb Python package of the bundled
+# DuckDB version (python3 -m venv ~/.cache/kennzahl-venv && ~/.cache/kennzahl-venv/bin/pip
+# install duckdb==2.0.0; or set PYTHON). Prints one line per measurement:
+#   step | wall seconds | peak RSS GB
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kennzahl-target}"
+PYTHON=${PYTHON:-$HOME/.cache/kennzahl-venv/bin/python}
+B=${BENCH_DIR:-/tmp/kennzahl-scale}
+cargo build --release --quiet
+K="$CARGO_TARGET_DIR/release/kennzahl"
+rm -rf "$B"; mkdir -p "$B"
+
+row() { printf '| %-58s | %8s | %6s |\n' "$1" "$2" "$3"; }
+# run LABEL CMD…: wall time and peak RSS of one command; its stderr goes to $B/<n>.log
+n=0
+run() {
+    local label=$1; shift
+    n=$((n + 1))
+    /usr/bin/time -f "%e %M" -o "$B/time" "$@" > "$B/$n.out" 2> "$B/$n.log"
+    read -r secs kb < "$B/time"
+    row "$label" "$secs" "$(awk -v k="$kb" 'BEGIN { printf "%.2f", k / 1048576 }')"
+    LAST=$secs
+}
+
+echo "kennzahl scale benchmark: $N tickets, $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(date -u +%F)"
+echo "DuckDB (Python, release) $("$PYTHON" benches/floor.py version)"
+row step seconds "RSS GB"
+row --- --- ---
+run "generate (demo --tickets $N --no-report)" "$K" demo --tickets "$N" --no-report --out "$B/gen" --data "$B/data"
+GZ=("$B"/data/schools.csv "$B"/data/tickets.csv.gz "$B"/data/events.csv.gz "$B"/data/changes.csv)
+mkdir -p "$B/plain"
+cp "$B"/data/schools.csv "$B"/data/changes.csv "$B/plain/"
+gunzip -c "$B/data/tickets.csv.gz" > "$B/plain/tickets.csv"
+gunzip -c "$B/data/events.csv.gz" > "$B/plain/events.csv"
+PLAIN=("$B"/plain/schools.csv "$B"/plain/tickets.csv "$B"/plain/events.csv "$B"/plain/changes.csv)
+echo "events: $(($(wc -l < "$B/plain/events.csv") - 1)) rows, $(du -h "$B/plain/events.csv" | cut -f1) plain"
+
+run "floor: DuckDB read_csv into an on-disk database (.gz)" "$PYTHON" benches/floor.py load "$B/floor.duckdb" "${GZ[@]}"
+FLOOR_GZ=$LAST
+run "floor: DuckDB read_csv into an on-disk database (plain)" "$PYTHON" benches/floor.py load "$B/floor.duckdb" "${PLAIN[@]}"
+FLOOR_PLAIN=$LAST
+
+"$K" init "$B/w" > /dev/null
+run "import into an empty workspace (.gz)" "$K" --timings -w "$B/w" import "${GZ[@]}"
+IMPORT_GZ=$LAST
+run "import again (.gz, everything merged)" "$K" --timings -w "$B/w" import "${GZ[@]}"
+REIMPORT=$LAST
+"$K" init "$B/wp" > /dev/null
+run "import into an empty workspace (plain)" "$K" --timings -w "$B/wp" import "${PLAIN[@]}"
+IMPORT_PLAIN=$LAST
+run "report --quarter 2026-Q3" "$K" --timings -w "$B/w" report --quarter 2026-Q3 --out "$B/report"
+REPORT=$LAST
+run "kpi --quarter 2026-Q3 --by school" "$K" -w "$B/w" kpi --quarter 2026-Q3 --by school
+# Correctness at scale: every quarter's KPIs against the generator's ground truth.
+for q in 2024-Q4 2025-Q1 2025-Q2 2025-Q3 2025-Q4 2026-Q1 2026-Q2 2026-Q3; do
+    "$K" -w "$B/w" kpi --quarter "$q" --format csv > "$B/kpi-$q.csv"
+done
+"$PYTHON" benches/check_truth.py "$B/data/ground_truth.csv" "$B"/kpi-*.csv
+run "export --parquet" "$K" --timings -w "$B/w" export --parquet "$B/lake"
+run "demo, 20,000 tickets end to end" "$K" demo --out "$B/demo20k" --data "$B/demo20k-data"
+DEMO=$LAST
+
+# The build guard: one query in kennzahl's embedded DuckDB and in the release DuckDB.
+Q="SELECT count(*) FROM (SELECT DISTINCT i % 4000000 AS a, i % 7 AS b FROM range(20000000) t(i))"
+EMB=$("$K" --timings -w "$B/w" sql "$Q" 2>&1 >/dev/null | awk '/timing: sql: query/ {print $(NF-1)}')
+REL=$("$PYTHON" benches/floor.py query "$Q")
+row "guard query, kennzahl's embedded DuckDB" "$EMB" -
+row "guard query, release DuckDB (Python)" "$REL" -
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "import / floor (.gz):    $(ratio "$IMPORT_GZ" "$FLOOR_GZ")   (target ≤ 1.3)"
+echo "import / floor (plain):  $(ratio "$IMPORT_PLAIN" "$FLOOR_PLAIN")   (target ≤ 1.3)"
+echo "re-import / import:      $(ratio "$REIMPORT" "$IMPORT_GZ")   (target ≤ 0.5)"
+echo "report:                  $REPORT s   (target ≤ 5)"
+echo "demo 20k:                $DEMO s   (target < 5)"
+echo "guard embedded/release:  $(ratio "$EMB" "$REL")   (target ≤ 1.5)"
+echo "per-stage timings: $B/*.log"

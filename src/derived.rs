@@ -1,0 +1,246 @@
+//! The derived tables `segments`, `ticket_facts` and `handoffs` (queries/model/analysis.sql)
+//! and the configuration tables they are computed with (`cfg_groups`, `cfg_priorities`,
+//! `cfg_vendor_targets`, `cfg_olas`), kept in the workspace database.
+//!
+//! They are computed once, not by every `kpi` or `report`: an import refreshes them for the
+//! tickets it touched, inside its own transaction; they are rebuilt whole when what they
+//! depend on changes outside an import. Two stamps in `meta` say what they were computed
+//! from: `derived_config` (a digest of the analysis SQL, every compiled calendar — zone,
+//! hours, holidays, closures — and the groups, priorities, vendor targets and OLAs of
+//! kennzahl.toml) and `derived_data` (the last import and the row counts of the canonical
+//! tables, which catches changes made with `kennzahl sql`). Opening the analysis compares
+//! both and rebuilds when either differs.
+
+use crate::config::Config;
+use anyhow::{Context, Result};
+use duckdb::Connection;
+use sha2::{Digest, Sha256};
+
+pub const ANALYSIS_SQL: &str = include_str!("../queries/model/analysis.sql");
+
+/// The derived tables, in the order they are built.
+pub const TABLES: &[&str] = &["segments", "ticket_facts", "handoffs"];
+
+/// Tables loaded from kennzahl.toml for the analysis (and exported with the lake).
+pub const CONFIG_TABLES: &[&str] = &[
+    "cfg_groups",
+    "cfg_priorities",
+    "cfg_vendor_targets",
+    "cfg_olas",
+];
+
+/// Bumped when the layout of the derived tables changes in a way the SQL text does not show.
+const VERSION: &str = "derived-v2";
+
+/// The digest of everything in the configuration the derived tables depend on.
+pub fn config_fingerprint(config: &Config) -> String {
+    let mut h = Sha256::new();
+    h.update(VERSION.as_bytes());
+    h.update(ANALYSIS_SQL.as_bytes());
+    h.update(config.calendars.default.digest());
+    for (name, cal) in &config.calendars.sites {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(cal.digest());
+    }
+    // Debug output of plain structs (strings, numbers, vectors) is deterministic.
+    h.update(format!("{:?}", config.groups).as_bytes());
+    h.update(format!("{:?}", config.priorities).as_bytes());
+    h.update(format!("{:?}", config.olas).as_bytes());
+    for v in &config.vendors {
+        h.update(format!("{}{:?}", v.name, v.targets).as_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the canonical tables hold, cheaply: the last import and the row counts.
+fn data_stamp(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT concat_ws(':', (SELECT coalesce(max(import_id), 0) FROM imports),
+                (SELECT count(*) FROM tickets), (SELECT count(*) FROM events),
+                (SELECT count(*) FROM schools))",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Option<String> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
+        .ok()
+}
+
+fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute("DELETE FROM meta WHERE key = ?", [key])?;
+    conn.execute("INSERT INTO meta VALUES (?, ?)", [key, value])?;
+    Ok(())
+}
+
+/// Forget the stamps, so the next analysis rebuilds (after data changed by hand).
+pub fn invalidate(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM meta WHERE key IN ('derived_config', 'derived_data')",
+        [],
+    )?;
+    Ok(())
+}
+
+fn tables_exist(conn: &Connection) -> bool {
+    TABLES.iter().chain(CONFIG_TABLES).all(|t| {
+        conn.query_row(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?",
+            [t],
+            |r| r.get::<_, i64>(0),
+        )
+        .is_ok_and(|n| n == 1)
+    })
+}
+
+/// Whether the stored derived tables were computed from this configuration and these data.
+pub fn is_current(conn: &Connection, config: &Config) -> Result<bool> {
+    Ok(tables_exist(conn)
+        && meta_get(conn, "derived_config").as_deref() == Some(&config_fingerprint(config))
+        && meta_get(conn, "derived_data") == Some(data_stamp(conn)?))
+}
+
+/// Make sure the derived tables are current; rebuild them in one transaction if not.
+pub fn ensure(conn: &Connection, config: &Config) -> Result<()> {
+    if is_current(conn, config)? {
+        return Ok(());
+    }
+    let _t = crate::timing::stage("derived tables: rebuild all");
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    let r = rebuild_all(conn, config);
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Load the configuration tables from kennzahl.toml.
+fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
+    conn.execute_batch(
+        "CREATE OR REPLACE TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
+         CREATE OR REPLACE TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);",
+    )?;
+    // A handful of rows from the configuration: plain inserts are fine here.
+    let mut ins = conn.prepare("INSERT INTO cfg_groups VALUES (?, ?, ?)")?;
+    for g in &config.groups {
+        ins.execute(duckdb::params![g.name, g.level, g.vendor])?;
+    }
+    let mut ins = conn.prepare("INSERT INTO cfg_priorities VALUES (?, ?, ?, ?)")?;
+    for p in &config.priorities {
+        ins.execute(duckdb::params![
+            p.priority,
+            p.name,
+            p.response_hours,
+            p.resolution_hours
+        ])?;
+    }
+    let mut ins = conn.prepare("INSERT INTO cfg_vendor_targets VALUES (?, ?, ?, ?)")?;
+    for v in &config.vendors {
+        for t in &v.targets {
+            ins.execute(duckdb::params![
+                v.name,
+                t.priority,
+                t.response_hours,
+                t.resolution_hours
+            ])?;
+        }
+    }
+    let mut ins = conn.prepare("INSERT INTO cfg_olas VALUES (?, ?)")?;
+    for o in &config.olas {
+        ins.execute(duckdb::params![o.level, o.hours])?;
+    }
+    Ok(())
+}
+
+fn run_analysis(conn: &Connection) -> Result<()> {
+    let _t = crate::timing::stage("derived tables: analysis SQL");
+    conn.execute_batch(ANALYSIS_SQL)
+        .context("cannot build the derived tables (queries/model/analysis.sql)")
+}
+
+fn drop_work_tables(conn: &Connection) {
+    let _ = conn.execute_batch(
+        "DROP VIEW IF EXISTS scope_tickets; DROP VIEW IF EXISTS scope_events;
+         DROP TABLE IF EXISTS temp.d_segments; DROP TABLE IF EXISTS temp.d_ticket_facts;
+         DROP TABLE IF EXISTS temp.d_handoffs; DROP TABLE IF EXISTS temp._derive_scope;",
+    );
+}
+
+/// Rebuild every derived table from all tickets. The caller owns the transaction.
+pub fn rebuild_all(conn: &Connection, config: &Config) -> Result<()> {
+    load_config_tables(conn, config)?;
+    conn.execute_batch(
+        "CREATE OR REPLACE TEMP VIEW scope_tickets AS SELECT * FROM main.tickets;
+         CREATE OR REPLACE TEMP VIEW scope_events AS SELECT * FROM main.events;",
+    )?;
+    let r = run_analysis(conn).and_then(|()| {
+        let _t = crate::timing::stage("derived tables: store");
+        for t in TABLES {
+            conn.execute_batch(&format!(
+                "CREATE OR REPLACE TABLE main.{t} AS SELECT * FROM temp.d_{t};"
+            ))?;
+        }
+        Ok(())
+    });
+    drop_work_tables(conn);
+    r?;
+    stamp(conn, config)
+}
+
+/// Record that the derived tables are current for this configuration and these data.
+fn stamp(conn: &Connection, config: &Config) -> Result<()> {
+    meta_set(conn, "derived_config", &config_fingerprint(config))?;
+    let d = data_stamp(conn)?;
+    meta_set(conn, "derived_data", &d)
+}
+
+/// Refresh the derived rows of the tickets listed in `scope_table` (columns source,
+/// ticket_id), after an import changed them; a full rebuild when the stored tables are not
+/// from this configuration (or do not exist yet). The caller owns the transaction.
+pub fn refresh_tickets(conn: &Connection, config: &Config, scope_table: &str) -> Result<()> {
+    let config_current = tables_exist(conn)
+        && meta_get(conn, "derived_config").as_deref() == Some(&config_fingerprint(config));
+    if !config_current {
+        let _t = crate::timing::stage("derived tables: rebuild all");
+        return rebuild_all(conn, config);
+    }
+    let _t = crate::timing::stage("derived tables: refresh touched tickets");
+    conn.execute_batch(&format!(
+        "CREATE OR REPLACE TEMP TABLE _derive_scope AS SELECT DISTINCT source, ticket_id FROM {scope_table};"
+    ))?;
+    let touched: i64 = conn.query_row("SELECT count(*) FROM _derive_scope", [], |r| r.get(0))?;
+    if touched == 0 {
+        drop_work_tables(conn);
+        return stamp(conn, config);
+    }
+    conn.execute_batch(
+        "CREATE OR REPLACE TEMP VIEW scope_tickets AS
+             SELECT t.* FROM main.tickets t SEMI JOIN _derive_scope k ON k.source = t.source AND k.ticket_id = t.ticket_id;
+         CREATE OR REPLACE TEMP VIEW scope_events AS
+             SELECT e.* FROM main.events e SEMI JOIN _derive_scope k ON k.source = e.source AND k.ticket_id = e.ticket_id;",
+    )?;
+    let r = run_analysis(conn).and_then(|()| {
+        for t in TABLES {
+            conn.execute_batch(&format!(
+                "DELETE FROM main.{t} x USING _derive_scope k WHERE x.source = k.source AND x.ticket_id = k.ticket_id;
+                 INSERT INTO main.{t} BY NAME SELECT * FROM temp.d_{t};"
+            ))?;
+        }
+        Ok(())
+    });
+    drop_work_tables(conn);
+    r?;
+    stamp(conn, config)
+}
