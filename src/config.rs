@@ -116,6 +116,60 @@ impl Default for ImportSettings {
     }
 }
 
+/// DuckDB's resources. Memory beyond the limit is spilled to a temporary folder beside the
+/// database (`kennzahl.duckdb.tmp`), so a million tickets import within it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineSettings {
+    /// Memory DuckDB may hold before it spills to disk, e.g. "1.5GB" or "800MB".
+    #[serde(default = "default_memory_limit")]
+    pub memory_limit: String,
+    /// Worker threads (default: one per core).
+    pub threads: Option<u32>,
+}
+
+fn default_memory_limit() -> String {
+    "1.5GB".into()
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            memory_limit: default_memory_limit(),
+            threads: None,
+        }
+    }
+}
+
+impl EngineSettings {
+    /// The memory limit in bytes, or why it is not one ("1.5GB", "800MB", "2GiB").
+    pub fn memory_bytes(&self) -> Result<u64, String> {
+        let v = self.memory_limit.trim();
+        let split = v
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(v.len());
+        let (num, unit) = v.split_at(split);
+        let n: f64 = num
+            .parse()
+            .map_err(|_| "expected a size such as \"1.5GB\" or \"800MB\"".to_string())?;
+        let f = match unit.trim().to_ascii_lowercase().as_str() {
+            "b" | "" => 1.0,
+            "kb" => 1e3,
+            "mb" => 1e6,
+            "gb" => 1e9,
+            "kib" => 1024.0,
+            "mib" => 1024.0 * 1024.0,
+            "gib" => 1024.0 * 1024.0 * 1024.0,
+            _ => return Err("the unit must be B, KB, MB, GB, KiB, MiB or GiB".into()),
+        };
+        let bytes = n * f;
+        if bytes < 100e6 {
+            return Err("at least 100MB".into());
+        }
+        Ok(bytes as u64)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -135,6 +189,8 @@ struct RawConfig {
     olas: Vec<Ola>,
     #[serde(default)]
     import: ImportSettings,
+    #[serde(default)]
+    engine: EngineSettings,
 }
 
 /// The validated configuration with compiled calendars.
@@ -147,6 +203,7 @@ pub struct Config {
     pub vendors: Vec<VendorAgreement>,
     pub olas: Vec<Ola>,
     pub import: ImportSettings,
+    pub engine: EngineSettings,
     pub calendars: Arc<CalendarSet>,
 }
 
@@ -209,6 +266,7 @@ impl Config {
             vendors: Vec::new(),
             olas: Vec::new(),
             import: ImportSettings::default(),
+            engine: EngineSettings::default(),
             calendars: Arc::new(CalendarSet {
                 default: Arc::new(Calendar::build(CalendarSpec::default())),
                 sites: BTreeMap::new(),
@@ -301,6 +359,20 @@ impl Config {
                 ));
             }
         }
+        if let Err(reason) = raw.engine.memory_bytes() {
+            return Err(invalid(
+                "engine.memory_limit".into(),
+                raw.engine.memory_limit.clone(),
+                &reason,
+            ));
+        }
+        if raw.engine.threads == Some(0) {
+            return Err(invalid(
+                "engine.threads".into(),
+                "0".into(),
+                "at least 1 (leave it out for one per core)",
+            ));
+        }
         // Compiling a calendar takes a few milliseconds; sites are compiled in parallel.
         use rayon::prelude::*;
         let default = Arc::new(Calendar::build(base));
@@ -316,6 +388,7 @@ impl Config {
             vendors: raw.vendors,
             olas: raw.olas,
             import: raw.import,
+            engine: raw.engine,
             calendars: Arc::new(CalendarSet { default, sites }),
         })
     }

@@ -1,4 +1,5 @@
-//! The derived tables `segments`, `ticket_facts` and `handoffs` (queries/model/analysis.sql)
+//! The derived tables `segments`, `ticket_facts`, `handoffs` and `effort_entries`
+//! (queries/model/analysis.sql)
 //! and the configuration tables they are computed with (`cfg_groups`, `cfg_priorities`,
 //! `cfg_vendor_targets`, `cfg_olas`), kept in the workspace database.
 //!
@@ -19,7 +20,7 @@ use sha2::{Digest, Sha256};
 pub const ANALYSIS_SQL: &str = include_str!("../queries/model/analysis.sql");
 
 /// The derived tables, in the order they are built.
-pub const TABLES: &[&str] = &["segments", "ticket_facts", "handoffs"];
+pub const TABLES: &[&str] = &["segments", "ticket_facts", "handoffs", "effort_entries"];
 
 /// Tables loaded from kennzahl.toml for the analysis (and exported with the lake).
 pub const CONFIG_TABLES: &[&str] = &[
@@ -166,16 +167,38 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
 
 fn run_analysis(conn: &Connection) -> Result<()> {
     let _t = crate::timing::stage("derived tables: analysis SQL");
-    conn.execute_batch(ANALYSIS_SQL)
-        .context("cannot build the derived tables (queries/model/analysis.sql)")
+    let ctx = "cannot build the derived tables (queries/model/analysis.sql)";
+    if !crate::timing::enabled() {
+        return conn.execute_batch(ANALYSIS_SQL).context(ctx);
+    }
+    // With timings on, statement by statement, each named by its first line of SQL.
+    for stmt in ANALYSIS_SQL.split(";\n").filter(|s| {
+        s.lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+    }) {
+        let name = stmt
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(40)
+            .collect::<String>();
+        let _s = crate::timing::stage(format!("  {name}"));
+        conn.execute_batch(stmt).context(ctx)?;
+    }
+    Ok(())
 }
 
 fn drop_work_tables(conn: &Connection) {
-    let _ = conn.execute_batch(
+    let mut sql = String::from(
         "DROP VIEW IF EXISTS scope_tickets; DROP VIEW IF EXISTS scope_events;
-         DROP TABLE IF EXISTS temp.d_segments; DROP TABLE IF EXISTS temp.d_ticket_facts;
-         DROP TABLE IF EXISTS temp.d_handoffs; DROP TABLE IF EXISTS temp._derive_scope;",
+         DROP TABLE IF EXISTS temp._derive_scope;",
     );
+    for t in TABLES {
+        sql.push_str(&format!("DROP TABLE IF EXISTS main.d_{t};"));
+    }
+    let _ = conn.execute_batch(&sql);
 }
 
 /// Rebuild every derived table from all tickets. The caller owns the transaction.
@@ -187,9 +210,10 @@ pub fn rebuild_all(conn: &Connection, config: &Config) -> Result<()> {
     )?;
     let r = run_analysis(conn).and_then(|()| {
         let _t = crate::timing::stage("derived tables: store");
+        // The new tables were built in place: renaming them is all that is left.
         for t in TABLES {
             conn.execute_batch(&format!(
-                "CREATE OR REPLACE TABLE main.{t} AS SELECT * FROM temp.d_{t};"
+                "DROP TABLE IF EXISTS main.{t}; ALTER TABLE main.d_{t} RENAME TO {t};"
             ))?;
         }
         Ok(())
@@ -235,7 +259,7 @@ pub fn refresh_tickets(conn: &Connection, config: &Config, scope_table: &str) ->
         for t in TABLES {
             conn.execute_batch(&format!(
                 "DELETE FROM main.{t} x USING _derive_scope k WHERE x.source = k.source AND x.ticket_id = k.ticket_id;
-                 INSERT INTO main.{t} BY NAME SELECT * FROM temp.d_{t};"
+                 INSERT INTO main.{t} BY NAME SELECT * FROM main.d_{t};"
             ))?;
         }
         Ok(())

@@ -316,6 +316,8 @@ pub fn run_on(
         .iter()
         .filter(|k| k.meta.dimensions.iter().any(|d| d == dim.key()))
     {
+        let _k =
+            crate::timing::detail().then(|| crate::timing::stage(format!("  kpi {}", k.meta.name)));
         let mut stmt = conn.prepare(&k.sql).with_context(|| {
             format!(
                 "KPI {} ({}): the query does not compile",

@@ -8,7 +8,7 @@
 //! Layout (`DIR/`):
 //! ```text
 //! tickets/source=hpsm/quarter=2014-Q1/data_0.parquet     partitioned by source, quarter
-//! events/ segments/ ticket_facts/ handoffs/ changes/ contacts/   the same
+//! events/ segments/ ticket_facts/ handoffs/ effort_entries/ changes/ contacts/   the same
 //! status_totals/source=…/data_0.parquet                   by source only (no time column)
 //! schools/schools.parquet  outages/outages.parquet  cfg_*/cfg_*.parquet   one file
 //! views.sql  manifest.json
@@ -49,6 +49,7 @@ pub const TABLES: &[LakeTable] = &[
     t("segments", true, Some("from_at")),
     t("ticket_facts", true, Some("created_at")),
     t("handoffs", true, Some("handed_at")),
+    t("effort_entries", true, Some("booked_at")),
     t("cfg_groups", false, None),
     t("cfg_priorities", false, None),
     t("cfg_vendor_targets", false, None),

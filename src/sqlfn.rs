@@ -39,12 +39,13 @@ fn site_calendar<'a>(
     strs: &[duckdb_string_t],
     i: usize,
 ) -> &'a Calendar {
-    if v.row_is_null(i as u64) {
+    // Most calls name a school without a calendar of its own: no look-up needed then.
+    if set.sites.is_empty() || v.row_is_null(i as u64) {
         return &set.default;
     }
     let mut s = strs[i];
-    let name = DuckString::new(&mut s).as_str().into_owned();
-    set.for_site(Some(&name))
+    let mut name = DuckString::new(&mut s);
+    set.for_site(Some(&name.as_str()))
 }
 
 pub struct BusinessSeconds;

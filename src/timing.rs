@@ -26,6 +26,12 @@ pub fn enabled() -> bool {
     }
 }
 
+/// Whether per-query detail is wanted as well (`KENNZAHL_TIMING=detail`): every KPI query
+/// of every breakdown, which is too much for a normal run.
+pub fn detail() -> bool {
+    enabled() && std::env::var("KENNZAHL_TIMING").is_ok_and(|v| v == "detail")
+}
+
 /// A stage being timed; prints `timing: <name> <seconds>` when dropped (if enabled).
 #[must_use = "the stage is timed until this value is dropped"]
 pub struct Stage {

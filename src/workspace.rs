@@ -30,6 +30,20 @@ fn open_conn(path: Option<&Path>) -> Result<Connection> {
     Ok(conn)
 }
 
+/// DuckDB's memory limit and threads from `[engine]` (bytes: DuckDB's own parser of "1.5GB"
+/// differs in units, so kennzahl passes what it validated).
+fn apply_engine(conn: &Connection, config: &Config) -> Result<()> {
+    let bytes = config
+        .engine
+        .memory_bytes()
+        .map_err(|e| anyhow::anyhow!("engine.memory_limit: {e}"))?;
+    conn.execute_batch(&format!("SET memory_limit = '{}KB';", bytes / 1000))?;
+    if let Some(t) = config.engine.threads {
+        conn.execute_batch(&format!("SET threads = {t};"))?;
+    }
+    Ok(())
+}
+
 impl Workspace {
     /// Open the workspace in `dir`; the configuration is `dir/kennzahl.toml` when present,
     /// otherwise the built-in model municipality. `create` makes the folder if needed.
@@ -51,6 +65,7 @@ impl Workspace {
             Config::builtin()
         };
         let conn = open_conn(Some(&dir.join(DB_FILE)))?;
+        apply_engine(&conn, &config)?;
         conn.execute_batch(SCHEMA_SQL)
             .context("cannot create the canonical tables")?;
         crate::sqlfn::register(&conn, &config.calendars)

@@ -59,6 +59,7 @@ fn dump(ws: &Ws) -> String {
         ("segments", "source, ticket_id, seq"),
         ("ticket_facts", "source, ticket_id"),
         ("handoffs", "source, ticket_id, handoff_no"),
+        ("effort_entries", "source, ticket_id, booked_at, minutes"),
     ] {
         s.push_str(&ws.ok(&[
             "sql",

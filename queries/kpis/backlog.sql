@@ -1,8 +1,9 @@
 WITH state_at_end AS (
-    SELECT source, ticket_id, arg_max(status_class, seq) AS status_class
+    -- The segment running at the end of the quarter (segments of a ticket are contiguous,
+    -- so exactly one per ticket created before the end).
+    SELECT source, ticket_id, status_class
     FROM segments
-    WHERE from_at < getvariable('q_end')
-    GROUP BY ALL
+    WHERE from_at < getvariable('q_end') AND (to_at IS NULL OR to_at >= getvariable('q_end'))
 ), open_at_end AS (
     SELECT kt.dim,
            date_diff('second', kt.created_at, getvariable('q_end')) / 86400.0 AS age_days

@@ -2,9 +2,9 @@
 -- whenever kennzahl.toml's calendars, groups or targets change (src/derived.rs), from the
 -- canonical tables and the configuration tables cfg_groups, cfg_priorities,
 -- cfg_vendor_targets and cfg_olas. This file reads the views scope_tickets and scope_events
--- (all tickets, or only those to refresh) and leaves temp tables d_segments,
--- d_ticket_facts and d_handoffs, which src/derived.rs installs as segments, ticket_facts
--- and handoffs. Every service-time figure a KPI needs is computed here, so the KPI SQL
+-- (all tickets, or only those to refresh) and leaves the tables d_segments, d_ticket_facts,
+-- d_handoffs and d_effort_entries, which src/derived.rs installs as segments, ticket_facts,
+-- handoffs and effort_entries (renamed in a rebuild, merged in a refresh). Every service-time figure a KPI needs is computed here, so the KPI SQL
 -- runs on plain DuckDB too (e.g. on the Parquet lake of `kennzahl export`).
 -- Definitions (also in docs/model.md):
 --   * An event "sets" a status class when it is a status change, resolved, closed,
@@ -18,7 +18,14 @@
 --     without a resolution step is resolved at closing). Cancelled tickets are never resolved.
 --   * Reopen: a segment in an active class whose previous segment was resolved or closed.
 
-CREATE OR REPLACE TEMP TABLE ev AS
+-- Tickets imported without a created event get one at their creation instant (seq 0).
+CREATE OR REPLACE TEMP TABLE ev_created AS
+SELECT t.source, t.ticket_id, 0 AS seq, t.created_at AS event_at
+FROM scope_tickets t
+WHERE NOT EXISTS (SELECT 1 FROM scope_events e WHERE e.source = t.source AND e.ticket_id = t.ticket_id AND e.kind = 'created');
+
+-- The events with what each one sets. A view, not a copy: the events are read where needed.
+CREATE OR REPLACE TEMP VIEW ev AS
 SELECT e.*,
        CASE e.kind
            WHEN 'created'  THEN 'new'
@@ -30,46 +37,50 @@ SELECT e.*,
        CASE WHEN e.kind = 'assign_group' THEN e.group_name END AS set_group
 FROM scope_events e
 UNION ALL BY NAME
--- Tickets imported without a created event get one at their creation instant (seq 0).
-SELECT t.source, t.ticket_id, 0 AS seq, t.created_at AS event_at, 'created' AS kind,
-       'new' AS set_status, NULL AS set_group
-FROM scope_tickets t
-WHERE NOT EXISTS (SELECT 1 FROM scope_events e WHERE e.source = t.source AND e.ticket_id = t.ticket_id AND e.kind = 'created');
+SELECT c.source, c.ticket_id, c.seq, c.event_at, 'created' AS kind, 'new' AS set_status, NULL AS set_group
+FROM ev_created c;
 
+-- Segments start at the boundary events (those that set a status or a group); the other
+-- events (replies, notes, effort) do not change who holds the ticket or its status, so the
+-- windows run over the boundary rows only.
 -- An assignment to a group that is not a vendor's ends a wait for a vendor: the ticket has
 -- come back (HP Service Manager, for one, records no status change when it does).
-CREATE OR REPLACE TEMP TABLE ev AS
-SELECT e.* REPLACE (
-           CASE WHEN e.set_status IS NULL AND e.set_group IS NOT NULL AND g.vendor IS NULL
-                 AND last_value(e.set_status IGNORE NULLS) OVER (
-                         PARTITION BY e.source, e.ticket_id ORDER BY e.seq
-                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 'waiting_vendor'
-                THEN 'open' ELSE e.set_status END AS set_status)
-FROM ev e
-LEFT JOIN cfg_groups g ON g.name = e.set_group;
-
 CREATE OR REPLACE TEMP TABLE segments0 AS
-WITH carried AS (
-    SELECT source, ticket_id, seq, event_at,
-           last_value(set_status IGNORE NULLS) OVER w AS status_class,
-           last_value(set_group IGNORE NULLS) OVER w AS group_name,
-           (set_status IS NOT NULL OR set_group IS NOT NULL) AS boundary
-    FROM ev
-    WINDOW w AS (PARTITION BY source, ticket_id ORDER BY seq
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-), b AS (
-    SELECT * FROM carried WHERE boundary
+WITH b0 AS (
+    SELECT e.source, e.ticket_id, e.seq, e.event_at, e.set_status, e.set_group,
+           g.vendor AS set_group_vendor
+    FROM ev e
+    LEFT JOIN cfg_groups g ON g.name = e.set_group
+    WHERE e.set_status IS NOT NULL OR e.set_group IS NOT NULL
+), b1 AS (
+    SELECT b0.* REPLACE (
+               CASE WHEN set_status IS NULL AND set_group IS NOT NULL AND set_group_vendor IS NULL
+                     AND last_value(set_status IGNORE NULLS) OVER (
+                             PARTITION BY source, ticket_id ORDER BY seq
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 'waiting_vendor'
+                    THEN 'open' ELSE set_status END AS set_status)
+    FROM b0
+), b2 AS (
+    -- One sort: the status and group carried forward, the previous segment's status, the
+    -- next boundary's instant.
+    SELECT source, ticket_id, seq,
+           event_at AS from_at,
+           lead(event_at) OVER (PARTITION BY source, ticket_id ORDER BY seq) AS to_at,
+           coalesce(last_value(set_status IGNORE NULLS) OVER (
+               PARTITION BY source, ticket_id ORDER BY seq
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 'new') AS status_class,
+           CASE WHEN lag(seq) OVER (PARTITION BY source, ticket_id ORDER BY seq) IS NOT NULL
+                THEN coalesce(last_value(set_status IGNORE NULLS) OVER (
+                         PARTITION BY source, ticket_id ORDER BY seq
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 'new') END AS prev_status_class,
+           last_value(set_group IGNORE NULLS) OVER (
+               PARTITION BY source, ticket_id ORDER BY seq
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS group_name
+    FROM b1
 )
-SELECT b.source, b.ticket_id, b.seq,
-       b.event_at AS from_at,
-       lead(b.event_at) OVER (PARTITION BY b.source, b.ticket_id ORDER BY b.seq) AS to_at,
-       coalesce(b.status_class, 'new') AS status_class,
-       lag(coalesce(b.status_class, 'new')) OVER (PARTITION BY b.source, b.ticket_id ORDER BY b.seq) AS prev_status_class,
-       b.group_name,
-       coalesce(g.level, 1) AS level,
-       g.vendor
-FROM b
-LEFT JOIN cfg_groups g ON g.name = b.group_name;
+SELECT b2.*, coalesce(g.level, 1) AS level, g.vendor
+FROM b2
+LEFT JOIN cfg_groups g ON g.name = b2.group_name;
 
 CREATE OR REPLACE TEMP TABLE d_ev_agg AS
 SELECT source, ticket_id,
@@ -83,11 +94,26 @@ SELECT source, ticket_id,
 FROM ev
 GROUP BY ALL;
 
+-- Effort as booked: effort events at the level of the group whose member booked them, and
+-- for tickets that only carry a total (tickets.effort_minutes, no effort events) that total,
+-- booked at the first resolution with the level unknown.
+CREATE OR REPLACE TABLE main.d_effort_entries AS
+SELECT e.source, e.ticket_id, e.event_at AS booked_at, e.value AS minutes, g.level, g.vendor
+FROM ev e
+LEFT JOIN cfg_groups g ON g.name = e.actor_group
+WHERE e.kind = 'effort'
+UNION ALL
+SELECT t.source, t.ticket_id, a.first_resolved_at AS booked_at, t.effort_minutes AS minutes,
+       NULL::INTEGER AS level, NULL::VARCHAR AS vendor
+FROM scope_tickets t
+JOIN d_ev_agg a ON a.source = t.source AND a.ticket_id = t.ticket_id
+WHERE t.effort_minutes IS NOT NULL AND a.effort_event_minutes IS NULL;
+
 -- Each segment in service seconds of the ticket's calendar (NULL while it runs), and the
 -- part of it between the ticket's creation and its first resolution (resolution_secs;
 -- NULL for unresolved tickets and for segments that start at or after the resolution).
 -- The resolution clock, the OLA clock and the breach analysis all sum resolution_secs.
-CREATE OR REPLACE TEMP TABLE d_segments AS
+CREATE OR REPLACE TABLE main.d_segments AS
 SELECT s.*,
        bsecs(t.school_id, s.from_at, s.to_at) AS service_secs,
        CASE WHEN a.first_resolved_at IS NOT NULL AND s.from_at < a.first_resolved_at
@@ -98,7 +124,7 @@ LEFT JOIN scope_tickets t ON t.source = s.source AND t.ticket_id = s.ticket_id
 LEFT JOIN d_ev_agg a ON a.source = s.source AND a.ticket_id = s.ticket_id;
 DROP TABLE segments0;
 
-CREATE OR REPLACE TEMP TABLE d_ticket_facts AS
+CREATE OR REPLACE TABLE main.d_ticket_facts AS
 WITH seg_agg AS (
     SELECT source, ticket_id,
            count(*) FILTER (WHERE prev_status_class IN ('resolved', 'closed')
@@ -143,34 +169,41 @@ LEFT JOIN cfg_priorities p ON p.priority = b.priority;
 -- cancelled; a handoff still running has no end. The vendor's acknowledgement is the first
 -- event inside the handoff by a member of the vendor's group (reply, note, status, effort);
 -- without one it is unknown. Durations are business seconds in the ticket's calendar.
-CREATE OR REPLACE TEMP TABLE d_handoffs AS
+-- Only tickets that were ever with a vendor can have a handoff: their segments.
+CREATE OR REPLACE TEMP TABLE vseg AS
+SELECT sg.*
+FROM d_segments sg
+SEMI JOIN (SELECT DISTINCT source, ticket_id FROM d_segments
+           WHERE (vendor IS NOT NULL OR status_class = 'waiting_vendor')
+             AND status_class NOT IN ('resolved', 'closed', 'cancelled')) v
+     ON v.source = sg.source AND v.ticket_id = sg.ticket_id;
+
+CREATE OR REPLACE TABLE main.d_handoffs AS
 WITH s AS (
     SELECT sg.*,
            ((sg.vendor IS NOT NULL OR sg.status_class = 'waiting_vendor')
             AND sg.status_class NOT IN ('resolved', 'closed', 'cancelled')) AS at_vendor
-    FROM d_segments sg
+    FROM vseg sg
 ), s1 AS (
-    SELECT *, coalesce(lag(at_vendor) OVER (PARTITION BY source, ticket_id ORDER BY seq), false) AS prev_at
+    SELECT *, coalesce(lag(at_vendor) OVER w, false) AS prev_at,
+           lead(status_class) OVER w AS next_status_class
     FROM s
+    WINDOW w AS (PARTITION BY source, ticket_id ORDER BY seq)
 ), s2 AS (
     SELECT *, sum(CASE WHEN at_vendor AND NOT prev_at THEN 1 ELSE 0 END)
                   OVER (PARTITION BY source, ticket_id ORDER BY seq ROWS UNBOUNDED PRECEDING) AS run_no
     FROM s1
-), runs AS (
+), ended AS (
+    -- A run ends with its last segment: its end is the handoff's end, and the status of the
+    -- segment after it says how the handoff ended.
     SELECT source, ticket_id, run_no,
            min(from_at) AS handed_at,
-           max(seq) AS last_seq,
+           arg_max_null(to_at, seq) AS ended_at,
+           arg_max_null(next_status_class, seq) AS next_status,
            coalesce(first(vendor ORDER BY seq) FILTER (WHERE vendor IS NOT NULL), 'unknown') AS vendor
     FROM s2
     WHERE at_vendor
     GROUP BY ALL
-), ended AS (
-    SELECT r.*, last.to_at AS ended_at,
-           nxt.status_class AS next_status
-    FROM runs r
-    JOIN d_segments last ON last.source = r.source AND last.ticket_id = r.ticket_id AND last.seq = r.last_seq
-    LEFT JOIN d_segments nxt ON nxt.source = r.source AND nxt.ticket_id = r.ticket_id
-         AND nxt.seq = (SELECT min(x.seq) FROM d_segments x WHERE x.source = r.source AND x.ticket_id = r.ticket_id AND x.seq > r.last_seq)
 ), acked AS (
     SELECT e.source, e.ticket_id, e.run_no, min(ev.event_at) AS ack_at
     FROM ended e
@@ -189,11 +222,11 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
        bsecs(t.school_id, e.handed_at, e.ended_at) AS vendor_bsecs,
        -- Returned unsolved and later handed to the same vendor again.
        (e.next_status NOT IN ('resolved', 'closed', 'cancelled') AND EXISTS (
-            SELECT 1 FROM runs r2 WHERE r2.source = e.source AND r2.ticket_id = e.ticket_id
+            SELECT 1 FROM ended r2 WHERE r2.source = e.source AND r2.ticket_id = e.ticket_id
               AND r2.run_no > e.run_no AND r2.vendor = e.vendor)) AS bounced,
        -- Resolved by the vendor and reopened afterwards.
        (e.next_status IN ('resolved', 'closed') AND EXISTS (
-            SELECT 1 FROM d_segments r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
+            SELECT 1 FROM vseg r WHERE r.source = e.source AND r.ticket_id = e.ticket_id
               AND r.from_at >= e.ended_at AND r.prev_status_class IN ('resolved', 'closed')
               AND r.status_class NOT IN ('resolved', 'closed', 'cancelled'))) AS reopened_after_fix,
        -- The same in the vendor's contract calendar ([[vendors]] calendar; else the municipality's)
@@ -212,5 +245,7 @@ LEFT JOIN cfg_vendor_targets vt ON vt.vendor = e.vendor AND vt.priority = t.prio
 -- Runs of no duration are artefacts of events at the same instant (a reopen while the
 -- vendor's group is still set, immediately followed by the assignment back), not handoffs.
 WHERE e.ended_at IS NULL OR e.ended_at > e.handed_at;
-DROP TABLE ev;
+DROP VIEW ev;
+DROP TABLE ev_created;
 DROP TABLE d_ev_agg;
+DROP TABLE vseg;

@@ -630,6 +630,21 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
     for _ in 0..7 {
         qs.insert(0, qs[0].prev());
     }
+    // Only the KPIs the trend charts draw are run for the seven earlier quarters.
+    let trend_kpis: Vec<Kpi> = kpis
+        .iter()
+        .filter(|k| {
+            [
+                "tickets_created",
+                "tickets_resolved",
+                "backlog",
+                "response_time",
+                "resolution_time",
+            ]
+            .contains(&k.meta.name.as_str())
+        })
+        .cloned()
+        .collect();
     let mut trend = Vec::new();
     for tq in &qs {
         trend.push(if *tq == q {
@@ -641,7 +656,7 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
                     .collect(),
             )
         } else {
-            Values::from(kpi::run(ws, &kpis, *tq, Dimension::All)?)
+            Values::from(kpi::run(ws, &trend_kpis, *tq, Dimension::All)?)
         });
     }
     let ql: Vec<String> = qs.iter().map(|x| x.to_string()).collect();
