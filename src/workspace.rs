@@ -23,8 +23,25 @@ fn open_conn(path: Option<&Path>) -> Result<Connection> {
         .enable_autoload_extension(false)?
         .with("autoinstall_known_extensions", "false")?;
     let conn = match path {
-        Some(p) => Connection::open_with_flags(p, cfg)
-            .with_context(|| format!("cannot open the workspace database {}", p.display()))?,
+        Some(p) => Connection::open_with_flags(p, cfg).map_err(|e| {
+            let msg = e.to_string();
+            // DuckDB locks the database file for one writing process; say so plainly.
+            if msg.contains("Could not set lock on file") {
+                let pid = msg
+                    .split("(PID ")
+                    .nth(1)
+                    .and_then(|r| r.split(')').next())
+                    .map(|p| format!(" (PID {p})"))
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "the workspace {} is in use by another kennzahl process{pid}: wait for it to finish and try again; nothing was changed",
+                    p.parent().unwrap_or(p).display()
+                )
+            } else {
+                anyhow::Error::new(e)
+                    .context(format!("cannot open the workspace database {}", p.display()))
+            }
+        })?,
         None => Connection::open_in_memory_with_flags(cfg)?,
     };
     Ok(conn)

@@ -6,6 +6,7 @@ mod bad;
 mod bpic;
 mod calendar;
 mod cli;
+mod crash;
 mod demo;
 mod derived;
 mod holidays;

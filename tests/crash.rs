@@ -1,0 +1,117 @@
+//! Crash safety and concurrency: an import killed with SIGKILL at any point leaves the
+//! workspace exactly as it was before (or, killed after its commit, as after it), the next
+//! import succeeds; a second kennzahl process on a workspace in use gets a clear error.
+
+use crate::util::Ws;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn demo_files() -> Vec<PathBuf> {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/muster-kommune");
+    [
+        "schools.csv",
+        "tickets.csv.gz",
+        "events.csv.gz",
+        "changes.csv",
+    ]
+    .iter()
+    .map(|f| d.join(f))
+    .collect()
+}
+
+/// Everything an import changes, in one line: row counts, the import log, the derived
+/// tables and a checksum of the events.
+fn state(ws: &Ws) -> String {
+    ws.sql(
+        "SELECT (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM events) AS events,
+                (SELECT count(*) FROM schools) AS schools, (SELECT count(*) FROM changes) AS changes,
+                (SELECT count(*) FROM imports) AS imports,
+                (SELECT count(*) FROM segments) AS segments, (SELECT count(*) FROM ticket_facts) AS facts,
+                (SELECT coalesce(sum(hash(source, ticket_id, seq, event_at, kind)), 0) FROM events) AS events_sum",
+    )
+}
+
+#[test]
+fn a_killed_import_leaves_the_previous_state() {
+    // The state after a clean import of the demo files into a workspace holding the mini
+    // fixture, for comparison.
+    let clean = Ws::mini();
+    clean.import_mini();
+    let before = state(&clean);
+    let mut args: Vec<String> = vec!["import".into()];
+    args.extend(demo_files().iter().map(|p| p.display().to_string()));
+    let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+    let t0 = std::time::Instant::now();
+    clean.ok(&args);
+    let full_ms = t0.elapsed().as_millis() as u64;
+    let after = state(&clean);
+    assert_ne!(before, after);
+
+    // Kill at points spread over the whole import: reading and staging, merging, deriving,
+    // committing.
+    let fresh = || {
+        let ws = Ws::mini();
+        ws.import_mini();
+        ws
+    };
+    let mut ws = fresh();
+    assert_eq!(state(&ws), before);
+    let (mut inside, mut committed) = (0, 0);
+    for k in 0..12u64 {
+        let delay = 20 + k * full_ms / 10;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kennzahl"))
+            .arg("--workspace")
+            .arg(ws.path())
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let now = state(&ws);
+        if now == before {
+            inside += 1;
+        } else if now == after {
+            // Killed after its commit: the import is complete; go on from the previous state.
+            committed += 1;
+            ws = fresh();
+        } else {
+            panic!("killed after {delay} ms: the workspace holds neither the previous nor the complete state:\nbefore:\n{before}\nnow:\n{now}\nafter:\n{after}");
+        }
+    }
+    assert!(
+        inside >= 5,
+        "only {inside} of 12 kills landed inside the import ({committed} after it)"
+    );
+    // The next import succeeds and gives the complete state.
+    ws.ok(&args);
+    assert_eq!(state(&ws), after);
+}
+
+#[test]
+fn a_second_process_on_a_workspace_in_use_gets_a_clear_error() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let before = state(&ws);
+    // This test process holds the database open, as a running import would.
+    let held = duckdb::Connection::open(ws.path().join("kennzahl.duckdb")).unwrap();
+    let err = ws.fails(
+        &[
+            "import",
+            &crate::util::fixture("mini/tickets.csv")
+                .display()
+                .to_string(),
+        ],
+        1,
+    );
+    assert!(
+        err.contains("is in use by another kennzahl process"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    drop(held);
+    assert_eq!(state(&ws), before);
+    ws.ok(&["kpi", "--quarter", "2026-Q1"]);
+}
