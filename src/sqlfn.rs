@@ -2,7 +2,8 @@
 //! exactly the same arithmetic as `kennzahl calendar`:
 //!
 //! - `bsecs(a, b)` / `bsecs(site, a, b)`: business seconds between two UTC timestamps
-//!   in the municipality's (or the site's) calendar; `NULL` in → `NULL` out.
+//!   in the municipality's (or the site's) calendar; `NULL` in → `NULL` out, and `NULL`
+//!   for an instant outside the calendar table (1995–2100): unknown, never 0.
 //! - `bdue(site, a, secs)`: the UTC instant at which `secs` business seconds from `a`
 //!   are used up.
 //! - `to_local(ts)`: a UTC timestamp as local wall-clock time in the calendar zone
@@ -85,7 +86,13 @@ impl VScalar for BusinessSeconds {
                 } else {
                     &set.default
                 };
-                o[i] = cal.between_secs(a[i].div_euclid(1_000_000), b[i].div_euclid(1_000_000));
+                let (sa, sb) = (a[i].div_euclid(1_000_000), b[i].div_euclid(1_000_000));
+                // Outside the calendar table business time is unknown: NULL, never 0.
+                if !cal.covers(sa) || !cal.covers(sb) {
+                    nulls.push(i);
+                    continue;
+                }
+                o[i] = cal.between_secs(sa, sb);
             }
         }
         for i in nulls {
@@ -129,6 +136,10 @@ impl VScalar for BusinessDue {
                     continue;
                 }
                 let cal = site_calendar(set, &site_v, strs, i);
+                if !cal.covers(a[i].div_euclid(1_000_000)) {
+                    nulls.push(i);
+                    continue;
+                }
                 match cal.due_secs(a[i].div_euclid(1_000_000), secs[i]) {
                     Some(t) => o[i] = t * 1_000_000,
                     None => nulls.push(i),

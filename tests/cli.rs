@@ -225,3 +225,47 @@ fn sql_business_time_equals_the_calendar_command() {
         "l\n2026-07-01 08:00:00\n"
     );
 }
+
+#[test]
+fn instants_outside_the_calendar_table_are_errors_never_zero() {
+    let ws = Ws::mini();
+    // Before 1995 and after 2100 the calendar knows no hours: an error naming the value.
+    let err = ws.fails(
+        &[
+            "calendar",
+            "between",
+            "1991-11-15T08:00:00Z",
+            "1991-11-15T12:00:00Z",
+        ],
+        1,
+    );
+    assert!(err.contains("START: 1991-11-15T08:00:00+00:00 lies outside the calendar table (1995-01-01 to 2100-12-31"), "{err}");
+    let err = ws.fails(
+        &[
+            "calendar",
+            "between",
+            "2026-03-02T08:00:00Z",
+            "9999-12-31T00:00:00Z",
+        ],
+        1,
+    );
+    assert!(err.contains("END: 9999-12-31"), "{err}");
+    let err = ws.fails(&["calendar", "due", "1970-01-01T00:00:00Z", "4h"], 1);
+    assert!(err.contains("START: 1970-01-01"), "{err}");
+    // In SQL the business time of a placeholder date is unknown (NULL), not 0; and due from
+    // it is NULL, not an instant in 1995.
+    assert_eq!(
+        ws.sql("SELECT bsecs(TIMESTAMP '1970-01-01 00:00:00', TIMESTAMP '2026-03-02 12:00:00') IS NULL AS n, bsecs('S1', TIMESTAMP '2026-03-02 08:00:00', TIMESTAMP '9999-12-31 00:00:00') IS NULL AS m, bdue('S1', TIMESTAMP '1991-11-15 08:00:00', 3600) IS NULL AS d"),
+        "n,m,d\ntrue,true,true\n"
+    );
+    // The first covered instant: local midnight of 1995-01-01 (23:00 UTC the day before).
+    assert_eq!(
+        ws.ok(&[
+            "calendar",
+            "between",
+            "1994-12-31T23:00:00Z",
+            "1995-01-02T23:00:00Z"
+        ]),
+        "28800\t8:00:00\n"
+    );
+}

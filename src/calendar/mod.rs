@@ -55,6 +55,9 @@ pub struct Calendar {
     base: i64,
     /// day_index[d] = number of intervals starting before `base + d * DAY`.
     day_index: Vec<u32>,
+    /// The instants the table covers: local midnight of its first day up to (excluding)
+    /// local midnight after its last day, as UTC seconds.
+    covered: (i64, i64),
 }
 
 /// Resolve a local wall-clock time to an instant. In a gap (spring forward) the instant of
@@ -145,6 +148,14 @@ impl Calendar {
             }
             day_index.push(k as u32);
         }
+        let covered = (
+            local_to_utc(&tz, first.and_time(chrono::NaiveTime::MIN), false),
+            local_to_utc(
+                &tz,
+                (last + Duration::days(1)).and_time(chrono::NaiveTime::MIN),
+                false,
+            ),
+        );
         Calendar {
             spec,
             closed,
@@ -154,6 +165,7 @@ impl Calendar {
             cum_end,
             base,
             day_index,
+            covered,
         }
     }
 
@@ -226,6 +238,26 @@ impl Calendar {
 
     pub fn between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
         self.between_secs(start.timestamp(), end.timestamp())
+    }
+
+    /// Whether the table covers the instant `t` (UTC seconds). Outside it the calendar knows
+    /// no opening hours, so business time there is unknown, never zero.
+    #[inline]
+    pub fn covers(&self, t: i64) -> bool {
+        t >= self.covered.0 && t < self.covered.1
+    }
+
+    /// An error naming `t` when the table does not cover it (1995-01-01 to 2100-12-31,
+    /// local time): exports carry placeholder dates such as 1970-01-01 or 9999-12-31.
+    pub fn check_covered(&self, t: DateTime<Utc>) -> Result<(), String> {
+        if self.covers(t.timestamp()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} lies outside the calendar table ({TABLE_FIRST_YEAR}-01-01 to {TABLE_LAST_YEAR}-12-31, local time): no business time can be computed for it (a placeholder date?)",
+                t.to_rfc3339()
+            ))
+        }
     }
 
     /// The instant at which `budget` business seconds counted from `start` are used up.

@@ -28,6 +28,8 @@ pub fn run(a: CalendarArgs) -> Result<ExitCode> {
         CalendarCommand::Between { start, end, fold } => {
             let s = parse_instant(&start, cal.tz(), fold).map_err(|e| anyhow!("START: {e}"))?;
             let e = parse_instant(&end, cal.tz(), fold).map_err(|e| anyhow!("END: {e}"))?;
+            cal.check_covered(s).map_err(|m| anyhow!("START: {m}"))?;
+            cal.check_covered(e).map_err(|m| anyhow!("END: {m}"))?;
             if e < s {
                 eprintln!("warning: END is before START; the business time is 0");
             }
@@ -40,6 +42,7 @@ pub fn run(a: CalendarArgs) -> Result<ExitCode> {
             fold,
         } => {
             let s = parse_instant(&start, cal.tz(), fold).map_err(|e| anyhow!("START: {e}"))?;
+            cal.check_covered(s).map_err(|m| anyhow!("START: {m}"))?;
             let budget = parse_budget(&duration).map_err(|e| anyhow!("DURATION: {e}"))?;
             let due = match budget {
                 Budget::Seconds(b) => cal.due(s, b),
