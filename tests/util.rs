@@ -18,15 +18,30 @@ pub fn shared_dataset(rel: &str) -> Option<PathBuf> {
         .join("datasets")
         .join(rel);
     if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipped: {} is absent (the shared datasets folder is not beside the project)",
+        return Some(p);
+    }
+    // CI has the shared datasets: their absence there is a failure, not a silent pass.
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false") {
+        panic!(
+            "{} is absent, but CI expects the shared datasets beside the project",
             p.display()
         );
-        None
     }
+    // Written to stderr directly: the test harness captures eprintln! of passing tests,
+    // and a skipped test must be visible.
+    use std::io::Write;
+    let n = SKIPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED ({n} so far): {} needs {}, which is absent (the shared datasets folder is not beside the project)",
+        std::thread::current().name().unwrap_or("a test"),
+        p.display()
+    );
+    None
 }
+
+/// Tests skipped for want of the shared datasets in this run.
+static SKIPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 pub struct Ws {
     pub dir: tempfile::TempDir,
