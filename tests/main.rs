@@ -13,6 +13,7 @@ mod holidays;
 mod import;
 mod kpi_fixture;
 mod lake;
+mod privacy;
 mod profiles;
 mod report;
 mod vendors;
