@@ -49,9 +49,21 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Vendor scorecard (this quarter against the previous four) and vendor reports.
     Vendors(VendorsArgs),
+    /// The groups found in the data, their tickets and their level from kennzahl.toml;
+    /// `--toml` prints [[groups]] stanzas for the groups kennzahl.toml does not list.
+    Groups(GroupsArgs),
     /// Export the canonical and derived tables as a Parquet lake (Hive partitions by source
     /// and quarter, zstd) for plain DuckDB, Spark or Trino.
     Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GroupsArgs {
+    /// Print [[groups]] stanzas (for kennzahl.toml) for the groups it does not list.
+    #[arg(long)]
+    pub toml: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]

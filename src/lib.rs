@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod derived;
+pub mod groups;
 pub mod import;
 pub mod kpi;
 pub mod lake;

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod demo;
 mod derived;
+mod groups;
 mod holidays;
 mod import;
 mod kpi_fixture;

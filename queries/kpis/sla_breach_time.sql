@@ -14,13 +14,15 @@ WITH breached AS (
            100.0 * coalesce(sum(secs) FILTER (WHERE status_class NOT IN ('waiting_customer', 'waiting_vendor') AND vendor IS NULL AND level = 1), 0) / nullif(sum(secs), 0) AS level1_pct,
            100.0 * coalesce(sum(secs) FILTER (WHERE status_class NOT IN ('waiting_customer', 'waiting_vendor') AND vendor IS NULL AND level >= 2), 0) / nullif(sum(secs), 0) AS level23_pct,
            100.0 * coalesce(sum(secs) FILTER (WHERE status_class <> 'waiting_customer' AND (vendor IS NOT NULL OR status_class = 'waiting_vendor')), 0) / nullif(sum(secs), 0) AS vendor_pct,
-           100.0 * coalesce(sum(secs) FILTER (WHERE status_class = 'waiting_customer'), 0) / nullif(sum(secs), 0) AS waiting_customer_pct
+           100.0 * coalesce(sum(secs) FILTER (WHERE status_class = 'waiting_customer'), 0) / nullif(sum(secs), 0) AS waiting_customer_pct,
+           100.0 * coalesce(sum(secs) FILTER (WHERE status_class NOT IN ('waiting_customer', 'waiting_vendor') AND vendor IS NULL AND level IS NULL), 0) / nullif(sum(secs), 0) AS unknown_level_pct
     FROM seg
     GROUP BY ALL
 )
 SELECT b.dim AS key, count(*) AS breached,
        any_value(s.level1_pct) AS level1_pct, any_value(s.level23_pct) AS level23_pct,
-       any_value(s.vendor_pct) AS vendor_pct, any_value(s.waiting_customer_pct) AS waiting_customer_pct
+       any_value(s.vendor_pct) AS vendor_pct, any_value(s.waiting_customer_pct) AS waiting_customer_pct,
+       any_value(s.unknown_level_pct) AS unknown_level_pct
 FROM breached b
 LEFT JOIN shares s ON s.dim = b.dim
 GROUP BY ALL

@@ -78,7 +78,9 @@ WITH b0 AS (
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS group_name
     FROM b1
 )
-SELECT b2.*, coalesce(g.level, 1) AS level, g.vendor
+-- Unassigned time is the service desk's (level 1); a group kennzahl.toml does not list has
+-- an unknown level (NULL), never a silent level 1.
+SELECT b2.*, CASE WHEN b2.group_name IS NULL THEN 1 ELSE g.level END AS level, g.vendor
 FROM b2
 LEFT JOIN cfg_groups g ON g.name = b2.group_name;
 
@@ -130,6 +132,7 @@ WITH seg_agg AS (
            count(*) FILTER (WHERE prev_status_class IN ('resolved', 'closed')
                               AND status_class NOT IN ('resolved', 'closed', 'cancelled')) AS reopen_count,
            max(level) AS max_level,
+           bool_or(level IS NULL) AS unknown_groups,
            bool_or(vendor IS NOT NULL OR status_class = 'waiting_vendor') AS reached_vendor,
            -- Business seconds up to the first resolution, split by what pauses the clock.
            sum(resolution_secs) FILTER (WHERE status_class <> 'waiting_customer') AS resolution_bsecs,
@@ -144,6 +147,8 @@ WITH seg_agg AS (
            coalesce(a.effort_event_minutes, t.effort_minutes) AS effort_total_minutes,
            coalesce(g.reopen_count, 0) AS reopen_count,
            coalesce(g.max_level, 1) AS max_level,
+           -- Held by a group not in kennzahl.toml at some time: its level is unknown.
+           coalesce(g.unknown_groups, false) AS unknown_groups,
            coalesce(g.reached_vendor, false) AS reached_vendor,
            g.resolution_bsecs AS clock_resolution_bsecs,
            g.own_bsecs AS clock_own_bsecs

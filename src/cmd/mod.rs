@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod demo;
 pub mod export;
+pub mod groups;
 pub mod import;
 pub mod init;
 pub mod kpi;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Profiles(a) => profiles::run(a),
         Command::Vendors(a) => vendors::run(&ws, a),
         Command::Export(a) => export::run(&ws, a),
+        Command::Groups(a) => groups::run(&ws, a),
     };
     crate::timing::report_peak_memory();
     result

@@ -796,9 +796,25 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
             .replace('\n', " "),
         })
         .collect();
+    // What the reader must know about the data behind the figures.
+    let mut data_quality = Vec::new();
+    let unknown = crate::groups::unknown(&ws.conn)?;
+    if !unknown.is_empty() {
+        let list = unknown
+            .iter()
+            .map(|g| format!("{} ({} {})", g.name, g.tickets, l.t("Tickets", "tickets")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        data_quality.push(if de {
+            format!("{} Gruppen stehen nicht in kennzahl.toml, ihre Support-Ebene ist daher unbekannt: {list}. Ihre Tickets zählen bei der Lösungsquote 1st Level und der Eskalationsquote als „nicht zuzuordnen“ statt stillschweigend als 1st Level; `kennzahl groups --toml` gibt die Einträge zum Ausfüllen aus.", unknown.len())
+        } else {
+            format!("{} groups are not in kennzahl.toml, so their support level is unknown: {list}. Their tickets count as \"unclassified\" in the first-level resolution and escalation rates instead of silently as level 1; `kennzahl groups --toml` prints the entries to fill in.", unknown.len())
+        });
+    }
     let (qa, qb) = q.bounds(ws.config.calendars.default.tz());
     let spec = ws.config.calendars.default.spec();
     let ctx = minijinja::context! {
+        data_quality => data_quality,
         lang => lang_code,
         org => ws.config.org_name(),
         quarter => q.to_string(),
