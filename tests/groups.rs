@@ -72,3 +72,33 @@ fn unknown_groups_are_unclassified_not_level_one() {
         .lines()
         .all(|l| !l.starts_with("[[groups]]")));
 }
+
+#[test]
+fn placeholder_dates_are_a_data_quality_finding_not_zero() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    // A ticket from an export with the placeholder 1970-01-01 as its creation and a real
+    // resolution: its durations are unknown (NULL), never 0, and the report says so.
+    let t = ws.write(
+        "tickets.csv",
+        "source,ticket_id,type,priority,priority_raw,service,category_raw,school_id,channel,requester_role,created_at,status,status_raw,satisfaction,effort_minutes,updated_at\n\
+         fx,T9,incident,3,P3,other,Misc,S1,portal,teacher,1970-01-01 00:00,resolved,Solved,,,\n",
+    );
+    let e = ws.write(
+        "events.csv",
+        "source,ticket_id,event_at,kind,status_class,status_raw,group_name,actor_group,agent,value\n\
+         fx,T9,2026-03-03 10:00,resolved,,Solved,,Service Desk,,\n",
+    );
+    ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    assert_eq!(
+        ws.sql("SELECT response_bsecs IS NULL AS r, resolution_bsecs FROM ticket_facts WHERE ticket_id = 'T9'"),
+        "r,resolution_bsecs\ntrue,\n"
+    );
+    ws.ok(&["report", "--quarter", "2026-Q1"]);
+    let md = std::fs::read_to_string(ws.path().join("report-2026-Q1/report.md")).unwrap();
+    assert!(
+        md.contains("1 Tickets haben Zeitpunkte außerhalb des Kalenders (1995–2100)")
+            && md.contains("(z. B. T9)"),
+        "{md}"
+    );
+}

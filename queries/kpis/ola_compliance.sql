@@ -2,6 +2,8 @@ WITH t AS (
     SELECT source, ticket_id, school_id, created_at, first_resolved_at, dim
     FROM kt
     WHERE first_resolved_at >= getvariable('q_start') AND first_resolved_at < getvariable('q_end')
+      -- A clock that cannot be computed (instants outside the calendar) counts neither way.
+      AND resolution_bsecs IS NOT NULL
 ), held AS (
     -- Service seconds each own level held the ticket before its first resolution (not waiting).
     SELECT t.dim, t.source, t.ticket_id, sg.level,

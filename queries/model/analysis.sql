@@ -156,16 +156,26 @@ WITH seg_agg AS (
     LEFT JOIN schools s USING (school_id)
     LEFT JOIN d_ev_agg a USING (source, ticket_id)
     LEFT JOIN seg_agg g USING (source, ticket_id)
+), clock AS (
+    -- The resolution clock is known when creation and first resolution lie inside the
+    -- calendar table (bsecs is NULL outside it, e.g. for a placeholder 1970-01-01): every
+    -- clipped segment lies between the two. Unknown stays NULL, never 0.
+    SELECT b.*,
+           CASE WHEN bsecs(b.school_id, b.created_at, b.first_resolved_at) IS NOT NULL
+                THEN coalesce(b.clock_resolution_bsecs, 0) END AS res_bsecs,
+           CASE WHEN bsecs(b.school_id, b.created_at, b.first_resolved_at) IS NOT NULL
+                THEN coalesce(b.clock_own_bsecs, 0) END AS own_clock_bsecs
+    FROM base b
 )
-SELECT b.* EXCLUDE (clock_resolution_bsecs, clock_own_bsecs),
+SELECT b.* EXCLUDE (clock_resolution_bsecs, clock_own_bsecs, res_bsecs, own_clock_bsecs),
        bsecs(b.school_id, b.created_at, b.first_response_at) AS response_bsecs,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_resolution_bsecs, 0) END AS resolution_bsecs,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_own_bsecs, 0) END AS own_bsecs,
+       b.res_bsecs AS resolution_bsecs,
+       b.own_clock_bsecs AS own_bsecs,
        p.response_hours AS response_target_hours,
        p.resolution_hours AS resolution_target_hours,
        bsecs(b.school_id, b.created_at, b.first_response_at) <= p.response_hours * 3600 AS response_met,
-       CASE WHEN b.first_resolved_at IS NOT NULL THEN coalesce(b.clock_resolution_bsecs, 0) <= p.resolution_hours * 3600 END AS resolution_met
-FROM base b
+       b.res_bsecs <= p.resolution_hours * 3600 AS resolution_met
+FROM clock b
 LEFT JOIN cfg_priorities p ON p.priority = b.priority;
 
 -- Vendor handoffs: maximal runs of consecutive segments in which a vendor holds the ticket

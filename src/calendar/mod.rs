@@ -247,6 +247,11 @@ impl Calendar {
         t >= self.covered.0 && t < self.covered.1
     }
 
+    /// The first covered instant and the first one after the table, as UTC seconds.
+    pub fn covered_range(&self) -> (i64, i64) {
+        self.covered
+    }
+
     /// An error naming `t` when the table does not cover it (1995-01-01 to 2100-12-31,
     /// local time): exports carry placeholder dates such as 1970-01-01 or 9999-12-31.
     pub fn check_covered(&self, t: DateTime<Utc>) -> Result<(), String> {

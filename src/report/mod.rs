@@ -811,6 +811,42 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
             format!("{} groups are not in kennzahl.toml, so their support level is unknown: {list}. Their tickets count as \"unclassified\" in the first-level resolution and escalation rates instead of silently as level 1; `kennzahl groups --toml` prints the entries to fill in.", unknown.len())
         });
     }
+    // Timestamps outside the calendar table (placeholders such as 1970-01-01 or 9999-12-31):
+    // their durations are unknown (NULL), and the reader must know they are missing.
+    let (lo, hi) = ws.config.calendars.default.covered_range();
+    let ts = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    };
+    let inside = |col: &str| {
+        format!(
+            "(coalesce({col}, created_at) >= TIMESTAMP '{}' AND coalesce({col}, created_at) < TIMESTAMP '{}')",
+            ts(lo),
+            ts(hi)
+        )
+    };
+    let (outside, examples): (i64, Option<String>) = ws.conn.query_row(
+        &format!(
+            "SELECT count(*), string_agg(ticket_id, ', ' ORDER BY rn) FILTER (WHERE rn <= 5)
+             FROM (SELECT ticket_id, row_number() OVER (ORDER BY source, ticket_id) AS rn
+                   FROM ticket_facts
+                   WHERE NOT {} OR NOT {} OR NOT {})",
+            inside("created_at"),
+            inside("first_response_at"),
+            inside("first_resolved_at")
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if outside > 0 {
+        let ex = examples.unwrap_or_default();
+        data_quality.push(if de {
+            format!("{outside} Tickets haben Zeitpunkte außerhalb des Kalenders (1995–2100), vermutlich Platzhalter wie 1970-01-01 oder 9999-12-31; ihre Dauern sind unbekannt und fehlen in den Kennzahlen (z. B. {ex}).")
+        } else {
+            format!("{outside} tickets have instants outside the calendar (1995–2100), probably placeholders such as 1970-01-01 or 9999-12-31; their durations are unknown and missing from the figures (e.g. {ex}).")
+        });
+    }
     let (qa, qb) = q.bounds(ws.config.calendars.default.tz());
     let spec = ws.config.calendars.default.spec();
     let ctx = minijinja::context! {
