@@ -78,7 +78,11 @@ pub fn report_peak_memory() {
                 .trim()
                 .parse()
                 .unwrap_or(0.0);
-            eprintln!("timing: {:<44} {:>8.2} GB", "peak memory (VmHWM)", kb / 1024.0 / 1024.0);
+            eprintln!(
+                "timing: {:<44} {:>8.2} GB",
+                "peak memory (VmHWM)",
+                kb / 1024.0 / 1024.0
+            );
         }
     }
 }
