@@ -1,7 +1,7 @@
 -- Tickets: the later snapshot of a ticket wins (updated_at; without it, the later row of the
 -- import). A snapshot equal to the workspace's, or older than it, counts as merged.
 CREATE OR REPLACE TEMP TABLE _t AS
-SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC NULLS LAST, _file DESC, _line DESC) AS _rn
+SELECT *, row_number() OVER (PARTITION BY source, ticket_id ORDER BY updated_at DESC NULLS LAST, _input DESC, _line DESC) AS _rn
 FROM stg_tickets;
 CREATE OR REPLACE TEMP TABLE _tw AS
 SELECT t.* FROM _t t
@@ -16,9 +16,9 @@ WHERE t._rn = 1 AND NOT EXISTS (
             AND x.updated_at IS NOT DISTINCT FROM t.updated_at)));
 -- Per file: the winning rows that change the workspace are imported, every other row merged.
 INSERT INTO _outcome
-SELECT _file, count(*), -count(*) FROM _tw GROUP BY _file;
+SELECT _input, count(*), -count(*) FROM _tw GROUP BY _input;
 INSERT INTO _outcome
-SELECT _file, 0, count(*) FROM _t GROUP BY _file;
+SELECT _input, 0, count(*) FROM _t GROUP BY _input;
 INSERT INTO _touched_tickets SELECT source, ticket_id FROM _tw;
 DELETE FROM tickets x USING _tw w WHERE x.source = w.source AND x.ticket_id = w.ticket_id;
 INSERT INTO tickets SELECT source, ticket_id, type, priority, priority_raw, service, category_raw, school_id, channel,

@@ -49,7 +49,7 @@ pub fn commit(
     // Rows rejected by the merge (e.g. events of unknown tickets) are listed too.
     let merge_rejects = (|| -> Result<Vec<Reject>, ImportError> {
         let mut st = conn.prepare(
-            "SELECT file, line, col, value, reason FROM _merge_rejects ORDER BY file, line",
+            "SELECT i.file, r.line, r.col, r.value, r.reason FROM _merge_rejects r JOIN _inputs i ON i.input = r._input ORDER BY i.file, r.line",
         )?;
         let rows = st.query_map([], |r| {
             Ok(Reject {

@@ -1,6 +1,7 @@
 //! Merging staging tables into the canonical tables. The SQL lives in
 //! `queries/merge/<table>.sql`; each script reads `stg_<table>`, changes `<table>`, and
-//! leaves its accounting in `_outcome(file, imported, merged)` (rows summed per file),
+//! leaves its accounting in `_outcome(_input, imported, merged)` (rows summed per input;
+//! `_inputs` names them),
 //! rows it refuses in context in `_merge_rejects`, and the tickets whose ticket row or
 //! events changed in `_touched_tickets(source, ticket_id)`.
 
@@ -32,7 +33,7 @@ fn statements(sql: &str) -> impl Iterator<Item = &str> {
 /// The temp tables every merge writes to; created once per import, inside its transaction.
 pub fn prepare(conn: &duckdb::Connection) -> Result<(), ImportError> {
     conn.execute_batch(
-        "CREATE OR REPLACE TEMP TABLE _merge_rejects (file VARCHAR, line BIGINT, col VARCHAR, value VARCHAR, reason VARCHAR);
+        "CREATE OR REPLACE TEMP TABLE _merge_rejects (_input INTEGER, line BIGINT, col VARCHAR, value VARCHAR, reason VARCHAR);
          CREATE OR REPLACE TEMP TABLE _touched_tickets (source VARCHAR, ticket_id VARCHAR);",
     )?;
     Ok(())
@@ -53,7 +54,7 @@ pub fn merge(
 ) -> Result<HashMap<String, (u64, u64)>, ImportError> {
     let _t = crate::timing::stage(format!("import: merge {table}"));
     conn.execute_batch(
-        "CREATE OR REPLACE TEMP TABLE _outcome (file VARCHAR, imported BIGINT, merged BIGINT);",
+        "CREATE OR REPLACE TEMP TABLE _outcome (_input INTEGER, imported BIGINT, merged BIGINT);",
     )?;
     for stmt in statements(script(table)) {
         let what = stmt
@@ -68,7 +69,7 @@ pub fn merge(
         conn.execute_batch(stmt)?;
     }
     let mut st = conn.prepare(
-        "SELECT file, sum(imported)::BIGINT, sum(merged)::BIGINT FROM _outcome GROUP BY file",
+        "SELECT i.file, sum(o.imported)::BIGINT, sum(o.merged)::BIGINT FROM _outcome o JOIN _inputs i ON i.input = o._input GROUP BY i.file",
     )?;
     let rows = st.query_map([], |r| {
         Ok((

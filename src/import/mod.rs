@@ -29,8 +29,9 @@ pub use detect::table_stem;
 
 use crate::workspace::Workspace;
 use chrono_tz::Tz;
+use duckdb::arrow::record_batch::RecordBatch;
 use read::{ReadOptions, Row, TableReader, BATCH_ROWS};
-use stage::{salt_of, Stager, Staging};
+use stage::{salt_of, Batcher, Stager, Staging};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -130,10 +131,10 @@ pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutco
     let tz = ws.config.calendars.default.tz();
     let salt = salt_of(&ws.conn);
     let mut rejects = Vec::new();
-    let mut staging = Staging::new(&ws.conn);
+    let labels = files.iter().map(|f| f.display().to_string()).collect();
+    let mut staging = Staging::new(&ws.conn, labels)?;
     for (table, path) in plan {
-        staging.ensure(table)?;
-        let r = stage_canonical_file(ws, table, path, tz, &salt, &mut rejects)?;
+        let r = stage_canonical_file(&mut staging, table, path, tz, &salt, &mut rejects)?;
         staging.reports.push(r);
     }
     commit::commit(ws, &mut staging, rejects, "canonical")
@@ -145,9 +146,14 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Read one canonical file batch by batch and stage its rows.
+/// What the reading thread hands to the appending one.
+type Staged = Result<(Option<RecordBatch>, Vec<Reject>), ImportError>;
+
+/// Read one canonical file batch by batch and stage its rows. Reading, validating and
+/// building a batch run on one thread while the connection appends the previous batch on
+/// this one (and `.gz` is inflated on a third): the two cores work at once.
 fn stage_canonical_file(
-    ws: &Workspace,
+    staging: &mut Staging,
     table: &'static str,
     path: &Path,
     tz: Tz,
@@ -194,32 +200,91 @@ fn stage_canonical_file(
         });
     }
     let width = rdr.header_width;
-    let mut st = Stager::new(&ws.conn, table, file.clone(), tz, salt, "canonical");
-    let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
-    while rdr.next_batch(BATCH_ROWS, &mut batch)? {
-        let mut raw: Vec<Option<&str>> = Vec::with_capacity(pos.len());
-        for row in &batch {
-            if row.is_blank() {
-                continue; // blank rows are not data
+    staging.ensure(table)?;
+    let mut batcher = Batcher::new(
+        table,
+        file.clone(),
+        staging.input(&file),
+        tz,
+        salt,
+        "canonical",
+    );
+    let conn = staging.conn;
+    // Progress on a terminal (indicatif hides it when stderr is not one).
+    let progress = indicatif::ProgressBar::new_spinner().with_message(format!("staging {file}"));
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} rows ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(2);
+    let report = std::thread::scope(|s| -> Result<FileReport, ImportError> {
+        let producer = s.spawn(move || -> FileReport {
+            let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+            loop {
+                match rdr.next_batch(BATCH_ROWS, &mut batch) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+                let mut rej = Vec::new();
+                let mut raw: Vec<Option<&str>> = Vec::with_capacity(pos.len());
+                for row in &batch {
+                    if row.is_blank() {
+                        continue; // blank rows are not data
+                    }
+                    if row.fields.len() != width {
+                        // A different field count means a broken row, e.g. an unclosed quote that ran on.
+                        batcher.report.read += 1;
+                        rej.push(Reject {
+                            file: file.clone(),
+                            line: row.line,
+                            column: String::new(),
+                            value: row.fields.iter().collect::<Vec<_>>().join(",").chars().take(80).collect(),
+                            reason: format!("the row has {} fields, the header {} (an unclosed quote or a stray delimiter?)", row.fields.len(), width),
+                        });
+                        continue;
+                    }
+                    raw.clear();
+                    raw.extend(pos.iter().map(|p| p.and_then(|i| row.fields.get(i))));
+                    batcher.row(row.line, &raw, &mut rej);
+                }
+                let msg = batcher.take().map(|b| (b, rej));
+                let failed = msg.is_err();
+                // A closed channel means the appending side failed: stop reading.
+                if tx.send(msg).is_err() || failed {
+                    break;
+                }
             }
-            if row.fields.len() != width {
-                // A different field count means a broken row, e.g. an unclosed quote that ran on.
-                st.report.read += 1;
-                rejects.push(Reject {
-                    file: file.clone(),
-                    line: row.line,
-                    column: String::new(),
-                    value: row.fields.iter().collect::<Vec<_>>().join(",").chars().take(80).collect(),
-                    reason: format!("the row has {} fields, the header {} (an unclosed quote or a stray delimiter?)", row.fields.len(), width),
-                });
-                continue;
+            batcher.report
+        });
+        let mut result = Ok(());
+        for msg in rx.iter() {
+            match msg {
+                Ok((batch, rej)) => {
+                    rejects.extend(rej);
+                    if let Some(b) = batch {
+                        progress.inc(b.num_rows() as u64);
+                        if let Err(e) = stage::append(conn, table, b) {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
-            raw.clear();
-            raw.extend(pos.iter().map(|p| p.and_then(|i| row.fields.get(i))));
-            st.row(row.line, &raw, rejects)?;
         }
-    }
-    st.finish()
+        drop(rx);
+        let report = producer.join().expect("the reading thread does not panic");
+        result.map(|_| report)
+    });
+    progress.finish_and_clear();
+    report
 }
 
 /// Import files through a declarative profile (see `profile` and `map`), in one transaction.
@@ -253,15 +318,26 @@ pub fn import_profile(
     }
     let mut rejects = Vec::new();
     let mut notes = Vec::new();
-    let mut staging = Staging::new(&ws.conn);
+    let labels = opened
+        .iter()
+        .flat_map(|(_, file, ..)| {
+            [
+                file.clone(),
+                format!("{file} (events from its timestamps)"),
+                format!("{file} (time in status)"),
+                format!("{file} (tickets from its events)"),
+                format!("{file} (events from consecutive snapshots)"),
+            ]
+        })
+        .collect();
+    let mut staging = Staging::new(&ws.conn, labels)?;
     for (path, file, mut rdr, m, mut mapper) in opened {
         let _t = crate::timing::stage(format!("import: read+map+stage {}", file_name(path)));
         let table: &'static str = contract::table(&m.table)
             .expect("profile tables are canonical")
             .name
             .as_str();
-        staging.ensure(table)?;
-        let mut st = Stager::new(&ws.conn, table, file.clone(), tz, &salt, &source);
+        let mut st = staging.stager(table, file.clone(), tz, &salt, &source)?;
         let mut derived: Option<Stager> = None;
         let mut totals: Option<Stager> = None;
         let mut blank = 0;
@@ -270,42 +346,26 @@ pub fn import_profile(
             let mb = mapper.map_batch(&batch, &mut rejects);
             blank += mb.blank;
             // Rows rejected while mapping were read too.
-            st.report.read += mb.rejected;
+            st.batcher.report.read += mb.rejected;
             for (line, vals) in &mb.rows {
                 st.row(*line, &cells(vals), &mut rejects)?;
             }
             if !mb.derived_events.is_empty() {
                 if derived.is_none() {
-                    staging.ensure("events")?;
+                    let label = format!("{file} (events from its timestamps)");
+                    derived = Some(staging.stager("events", label, tz, &salt, &source)?);
                 }
-                let d = derived.get_or_insert_with(|| {
-                    Stager::new(
-                        &ws.conn,
-                        "events",
-                        format!("{file} (events from its timestamps)"),
-                        tz,
-                        &salt,
-                        &source,
-                    )
-                });
+                let d = derived.as_mut().expect("just made");
                 for (line, vals) in &mb.derived_events {
                     d.row(*line, &cells(vals), &mut rejects)?;
                 }
             }
             if !mb.status_totals.is_empty() {
                 if totals.is_none() {
-                    staging.ensure("status_totals")?;
+                    let label = format!("{file} (time in status)");
+                    totals = Some(staging.stager("status_totals", label, tz, &salt, &source)?);
                 }
-                let s = totals.get_or_insert_with(|| {
-                    Stager::new(
-                        &ws.conn,
-                        "status_totals",
-                        format!("{file} (time in status)"),
-                        tz,
-                        &salt,
-                        &source,
-                    )
-                });
+                let s = totals.as_mut().expect("just made");
                 for (line, vals) in &mb.status_totals {
                     s.row(*line, &cells(vals), &mut rejects)?;
                 }
@@ -314,15 +374,8 @@ pub fn import_profile(
         staging.reports.push(st.finish()?);
         if m.tickets_from_events.is_some() && table == "events" {
             let tickets = mapper.tickets_from_events();
-            staging.ensure("tickets")?;
-            let mut s = Stager::new(
-                &ws.conn,
-                "tickets",
-                format!("{file} (tickets from its events)"),
-                tz,
-                &salt,
-                &source,
-            );
+            let label = format!("{file} (tickets from its events)");
+            let mut s = staging.stager("tickets", label, tz, &salt, &source)?;
             for (line, vals) in &tickets {
                 s.row(*line, &cells(vals), &mut rejects)?;
             }
@@ -330,15 +383,8 @@ pub fn import_profile(
         }
         if m.snapshots.is_some() {
             let events = mapper.events_from_snapshots();
-            staging.ensure("events")?;
-            let mut s = Stager::new(
-                &ws.conn,
-                "events",
-                format!("{file} (events from consecutive snapshots)"),
-                tz,
-                &salt,
-                &source,
-            );
+            let label = format!("{file} (events from consecutive snapshots)");
+            let mut s = staging.stager("events", label, tz, &salt, &source)?;
             for (line, vals) in &events {
                 s.row(*line, &cells(vals), &mut rejects)?;
             }

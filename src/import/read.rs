@@ -182,7 +182,7 @@ fn pump(r: &mut dyn Read, tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u
 }
 
 /// Stream what `r` yields from another thread (decompression beside parsing: two cores).
-fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read> {
+fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
     std::thread::spawn(move || pump(&mut r, &tx));
     Box::new(ChannelReader {
@@ -194,7 +194,7 @@ fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read> {
 
 /// The decompressed byte stream of a file and the name of what it holds (`.zip`: the
 /// first file inside).
-fn open_stream(path: &Path) -> Result<(Box<dyn Read>, String), ImportError> {
+fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ImportError> {
     let name = inner_name(path);
     let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
     let lower = path.to_string_lossy().to_ascii_lowercase();
@@ -218,7 +218,7 @@ fn open_stream(path: &Path) -> Result<(Box<dyn Read>, String), ImportError> {
                 let _ = tx.send(Err(std::io::Error::other(err.to_string())));
             }
         });
-        let r: Box<dyn Read> = Box::new(ChannelReader {
+        let r: Box<dyn Read + Send> = Box::new(ChannelReader {
             rx,
             buf: Vec::new(),
             pos: 0,
@@ -239,7 +239,7 @@ fn open_stream(path: &Path) -> Result<(Box<dyn Read>, String), ImportError> {
 
 /// Decodes a byte stream of a legacy encoding (UTF-16, Windows-1252) to UTF-8 as it is read.
 struct DecodeReader {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     decoder: encoding_rs::Decoder,
     raw: Vec<u8>,
     out: Vec<u8>,
@@ -248,7 +248,7 @@ struct DecodeReader {
 }
 
 impl DecodeReader {
-    fn new(inner: Box<dyn Read>, decoder: encoding_rs::Decoder) -> Self {
+    fn new(inner: Box<dyn Read + Send>, decoder: encoding_rs::Decoder) -> Self {
         DecodeReader {
             inner,
             decoder,
@@ -297,7 +297,7 @@ enum Source {
     /// later field that is not UTF-8 is read as Windows-1252 (exports concatenated from
     /// several systems); otherwise invalid UTF-8 is an error with its line.
     Csv {
-        rdr: csv::Reader<Box<dyn Read>>,
+        rdr: csv::Reader<Box<dyn Read + Send>>,
         lenient: bool,
         rec: csv::ByteRecord,
     },
@@ -378,8 +378,9 @@ impl TableReader {
             Some(e) => e.name().to_string(),
             None => "UTF-8".to_string(),
         };
-        let joined: Box<dyn Read> = Box::new(std::io::Cursor::new(head.clone()).chain(stream));
-        let decoded: Box<dyn Read> = match legacy {
+        let joined: Box<dyn Read + Send> =
+            Box::new(std::io::Cursor::new(head.clone()).chain(stream));
+        let decoded: Box<dyn Read + Send> = match legacy {
             // The decoder removes the BOM of its own encoding.
             Some(e) => Box::new(DecodeReader::new(joined, e.new_decoder_with_bom_removal())),
             None => joined,
@@ -452,9 +453,10 @@ impl TableReader {
                     }
                 }
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                let mut fields = match csv::StringRecord::from_byte_record(rec.clone()) {
+                let mut fields = match csv::StringRecord::from_byte_record(std::mem::take(rec)) {
                     Ok(s) => s,
-                    Err(_) if *lenient => rec
+                    Err(e) if *lenient => e
+                        .into_byte_record()
                         .iter()
                         .map(|f| match std::str::from_utf8(f) {
                             Ok(s) => s.to_string(),

@@ -13,8 +13,8 @@ use super::{FileReport, ImportError, Reject};
 use crate::timeparse::TsParser;
 use chrono_tz::Tz;
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Float64Builder, Int32Array, Int32Builder, Int64Builder,
+    StringBuilder, TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -28,18 +28,41 @@ pub struct Staging<'a> {
     pub tables: Vec<&'static str>,
     /// Accounting of every input, in the order they were staged.
     pub reports: Vec<FileReport>,
+    /// Every input label the import may stage, sorted: a staged row carries the position of
+    /// its label (`_input`), so ordering by `_input` is ordering by file name, and the file
+    /// name is not copied into every staged row.
+    labels: Vec<String>,
 }
 
 impl<'a> Staging<'a> {
-    pub fn new(conn: &'a duckdb::Connection) -> Self {
-        Staging {
+    /// `labels`: every input label the import may stage (files, and rows derived from them).
+    pub fn new(conn: &'a duckdb::Connection, mut labels: Vec<String>) -> Result<Self, ImportError> {
+        labels.sort();
+        labels.dedup();
+        conn.execute_batch("CREATE OR REPLACE TEMP TABLE _inputs (input INTEGER, file VARCHAR);")?;
+        {
+            let mut app = conn.appender_to_catalog_and_db("_inputs", "temp", "main")?;
+            for (i, l) in labels.iter().enumerate() {
+                app.append_row(duckdb::params![i as i32, l])?;
+            }
+            app.flush()?;
+        }
+        Ok(Staging {
             conn,
             tables: Vec::new(),
             reports: Vec::new(),
-        }
+            labels,
+        })
     }
 
-    /// Create `stg_<table>` (the table's columns, then `_line` and `_file`) once.
+    /// The `_input` of a label given to `new`.
+    pub fn input(&self, label: &str) -> i32 {
+        self.labels
+            .binary_search_by(|l| l.as_str().cmp(label))
+            .expect("every input label is declared up front") as i32
+    }
+
+    /// Create `stg_<table>` (the table's columns, then `_line` and `_input`) once.
     pub fn ensure(&mut self, table: &'static str) -> Result<(), ImportError> {
         if !self.tables.contains(&table) {
             let t = contract::table(table).expect("contract table");
@@ -49,12 +72,29 @@ impl<'a> Staging<'a> {
                 .map(|c| format!("\"{}\" {}", c.name, c.ty.sql()))
                 .collect();
             self.conn.execute_batch(&format!(
-                "CREATE OR REPLACE TEMP TABLE stg_{table} ({}, _line BIGINT, _file VARCHAR);",
+                "CREATE OR REPLACE TEMP TABLE stg_{table} ({}, _line BIGINT, _input INTEGER);",
                 cols.join(", ")
             ))?;
             self.tables.push(table);
         }
         Ok(())
+    }
+
+    /// A stager for one input into `table` (created if needed).
+    pub fn stager(
+        &mut self,
+        table: &'static str,
+        label: String,
+        tz: Tz,
+        salt: &str,
+        source: &str,
+    ) -> Result<Stager<'a>, ImportError> {
+        self.ensure(table)?;
+        let input = self.input(&label);
+        Ok(Stager {
+            conn: self.conn,
+            batcher: Batcher::new(table, label, input, tz, salt, source),
+        })
     }
 }
 
@@ -65,6 +105,9 @@ impl Drop for Staging<'_> {
                 .conn
                 .execute_batch(&format!("DROP TABLE IF EXISTS temp.stg_{t};"));
         }
+        let _ = self
+            .conn
+            .execute_batch("DROP TABLE IF EXISTS temp._inputs;");
     }
 }
 
@@ -251,38 +294,36 @@ fn arrow_type(ty: ColType) -> DataType {
     }
 }
 
-/// Validates the rows of one input (a file, or rows derived from one) and appends the
-/// valid ones to its staging table in batches.
-pub struct Stager<'c> {
-    conn: &'c duckdb::Connection,
+/// Validates the rows of one input (a file, or rows derived from one) and builds Arrow
+/// record batches of the valid ones. It holds no connection, so it can run on the thread
+/// that reads the file while the connection appends the previous batch.
+pub struct Batcher {
     table: &'static Table,
     ts: TsParser,
     salt: String,
     source: String,
+    input: i32,
     pub report: FileReport,
     schema: Arc<Schema>,
     builders: Vec<Builder>,
     lines: Int64Builder,
-    files: StringBuilder,
     pending: usize,
     source_col: Option<usize>,
     agent_col: Option<usize>,
     /// Agent name → pseudonym: hashing once per name, not once per event.
     pseudonyms: HashMap<String, String>,
-    /// Progress on a terminal (indicatif hides it when stderr is not one).
-    progress: indicatif::ProgressBar,
 }
 
-impl<'c> Stager<'c> {
+impl Batcher {
     /// `source` fills an empty `source` column; local times are in `tz`.
     pub fn new(
-        conn: &'c duckdb::Connection,
         table: &'static str,
         file: String,
+        input: i32,
         tz: Tz,
         salt: &str,
         source: &str,
-    ) -> Stager<'c> {
+    ) -> Batcher {
         let t = contract::table(table).expect("contract table");
         let mut fields: Vec<Field> = t
             .columns
@@ -290,19 +331,13 @@ impl<'c> Stager<'c> {
             .map(|c| Field::new(&c.name, arrow_type(c.ty), true))
             .collect();
         fields.push(Field::new("_line", DataType::Int64, true));
-        fields.push(Field::new("_file", DataType::Utf8, true));
-        let progress =
-            indicatif::ProgressBar::new_spinner().with_message(format!("staging {file}"));
-        progress.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} rows ({per_sec})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        Stager {
-            conn,
+        fields.push(Field::new("_input", DataType::Int32, true));
+        Batcher {
             table: t,
             ts: TsParser::iso(tz),
             salt: salt.to_string(),
             source: source.to_string(),
+            input,
             report: FileReport {
                 file,
                 table: table.to_string(),
@@ -311,7 +346,6 @@ impl<'c> Stager<'c> {
             schema: Arc::new(Schema::new(fields)),
             builders: t.columns.iter().map(|c| Builder::new(c.ty)).collect(),
             lines: Int64Builder::with_capacity(BATCH_ROWS),
-            files: StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16),
             pending: 0,
             source_col: if t.has_source() { Some(0) } else { None },
             agent_col: if table == "events" {
@@ -320,17 +354,12 @@ impl<'c> Stager<'c> {
                 None
             },
             pseudonyms: HashMap::new(),
-            progress,
         }
     }
 
-    /// Validate one row given as text in the column order of the table, and stage it.
-    pub fn row(
-        &mut self,
-        line: u64,
-        raw: &[Option<&str>],
-        rejects: &mut Vec<Reject>,
-    ) -> Result<(), ImportError> {
+    /// Validate one row given as text in the column order of the table; a valid row is
+    /// added to the batch being built, an invalid one becomes a reject.
+    pub fn row(&mut self, line: u64, raw: &[Option<&str>], rejects: &mut Vec<Reject>) {
         self.report.read += 1;
         let t = self.table;
         let mut values: Vec<Val> = Vec::with_capacity(t.columns.len());
@@ -346,7 +375,7 @@ impl<'c> Stager<'c> {
                         value: r.into(),
                         reason,
                     });
-                    return Ok(());
+                    return;
                 }
             }
         }
@@ -358,7 +387,7 @@ impl<'c> Stager<'c> {
                 value: String::new(),
                 reason: reason.into(),
             });
-            return Ok(());
+            return;
         }
         if let Some(i) = self.source_col {
             if values[i] == Val::Null {
@@ -382,42 +411,74 @@ impl<'c> Stager<'c> {
             b.push(v);
         }
         self.lines.append_value(line as i64);
-        self.files.append_value(&self.report.file);
         self.pending += 1;
-        if self.pending >= BATCH_ROWS {
+    }
+
+    /// Whether a batch is full.
+    pub fn full(&self) -> bool {
+        self.pending >= BATCH_ROWS
+    }
+
+    /// The rows built so far as one record batch (`None` when there are none).
+    pub fn take(&mut self) -> Result<Option<RecordBatch>, ImportError> {
+        if self.pending == 0 {
+            return Ok(None);
+        }
+        let mut cols: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
+        cols.push(Arc::new(self.lines.finish()));
+        cols.push(Arc::new(Int32Array::from(vec![self.input; self.pending])));
+        self.pending = 0;
+        RecordBatch::try_new(self.schema.clone(), cols)
+            .map(Some)
+            .map_err(|e| ImportError::File {
+                file: self.report.file.clone(),
+                message: format!("internal error: cannot build a batch: {e}"),
+            })
+    }
+}
+
+/// Append a record batch to the staging table of `table`.
+pub fn append(
+    conn: &duckdb::Connection,
+    table: &str,
+    batch: RecordBatch,
+) -> Result<(), ImportError> {
+    let mut app = conn.appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
+    app.append_record_batch(batch)?;
+    app.flush()?;
+    Ok(())
+}
+
+/// A batcher that appends each full batch at once, on the calling thread (profile imports,
+/// rows derived from a file).
+pub struct Stager<'c> {
+    conn: &'c duckdb::Connection,
+    pub batcher: Batcher,
+}
+
+impl Stager<'_> {
+    pub fn row(
+        &mut self,
+        line: u64,
+        raw: &[Option<&str>],
+        rejects: &mut Vec<Reject>,
+    ) -> Result<(), ImportError> {
+        self.batcher.row(line, raw, rejects);
+        if self.batcher.full() {
             self.flush()?;
         }
         Ok(())
     }
 
-    /// Append the pending rows to the staging table.
-    pub fn flush(&mut self) -> Result<(), ImportError> {
-        if self.pending == 0 {
-            return Ok(());
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if let Some(b) = self.batcher.take()? {
+            append(self.conn, &self.batcher.table.name, b)?;
         }
-        let mut cols: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
-        cols.push(Arc::new(self.lines.finish()));
-        cols.push(Arc::new(self.files.finish()));
-        let batch =
-            RecordBatch::try_new(self.schema.clone(), cols).map_err(|e| ImportError::File {
-                file: self.report.file.clone(),
-                message: format!("internal error: cannot build a batch: {e}"),
-            })?;
-        let mut app = self.conn.appender_to_catalog_and_db(
-            &format!("stg_{}", self.table.name),
-            "temp",
-            "main",
-        )?;
-        app.append_record_batch(batch)?;
-        app.flush()?;
-        self.progress.inc(self.pending as u64);
-        self.pending = 0;
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<FileReport, ImportError> {
         self.flush()?;
-        self.progress.finish_and_clear();
-        Ok(std::mem::take(&mut self.report))
+        Ok(std::mem::take(&mut self.batcher.report))
     }
 }
