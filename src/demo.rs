@@ -817,7 +817,7 @@ impl Demo {
             ))
         };
         let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
-        w.write_record(crate::import::canonical::columns("schools"))?;
+        w.write_record(crate::import::contract::columns("schools"))?;
         for s in &self.schools {
             w.write_record(rec([
                 &s.id,
@@ -830,7 +830,7 @@ impl Demo {
         }
         w.flush()?;
         let mut w = gz("tickets.csv.gz")?;
-        w.write_record(crate::import::canonical::columns("tickets"))?;
+        w.write_record(crate::import::contract::columns("tickets"))?;
         for t in &self.tickets {
             let status = status_at(&t.events, self.as_of).unwrap_or("new");
             let effort: f64 = self
@@ -869,7 +869,7 @@ impl Demo {
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .finish()?;
         let mut w = gz("events.csv.gz")?;
-        w.write_record(crate::import::canonical::columns("events"))?;
+        w.write_record(crate::import::contract::columns("events"))?;
         for t in &self.tickets {
             for (i, e) in self.visible(t).enumerate() {
                 w.write_record(rec([
@@ -892,7 +892,7 @@ impl Demo {
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .finish()?;
         let mut w = csv::Writer::from_path(dir.join("changes.csv"))?;
-        w.write_record(crate::import::canonical::columns("changes"))?;
+        w.write_record(crate::import::contract::columns("changes"))?;
         for c in &self.changes {
             w.write_record(rec([
                 "demo",

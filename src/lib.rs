@@ -1,7 +1,7 @@
 //! kennzahl: a batch KPI engine for IT service desks.
 //!
 //! Pipeline: exports are read and validated in Rust (`import`), bulk-loaded into the
-//! canonical model in embedded DuckDB (`workspace`, `queries/model/schema.sql`), turned
+//! canonical model in embedded DuckDB (`workspace`, `queries/model/contract.toml`), turned
 //! into ticket segments and facts by SQL (`queries/model/analysis.sql`) using business
 //! time from the service-hour `calendar` (registered in DuckDB by `sqlfn`), measured by
 //! one SQL file per KPI (`kpi`, `queries/kpis/`), and rendered as the quarterly `report`.

@@ -9,7 +9,10 @@ use duckdb::Connection;
 use std::path::{Path, PathBuf};
 
 pub const DB_FILE: &str = "kennzahl.duckdb";
-pub const SCHEMA_SQL: &str = include_str!("../queries/model/schema.sql");
+/// The CREATE TABLE statements of the canonical model, from the table contract.
+pub fn schema_sql() -> String {
+    crate::import::contract::schema_sql()
+}
 
 pub struct Workspace {
     pub dir: PathBuf,
@@ -83,7 +86,7 @@ impl Workspace {
         };
         let conn = open_conn(Some(&dir.join(DB_FILE)))?;
         apply_engine(&conn, &config)?;
-        conn.execute_batch(SCHEMA_SQL)
+        conn.execute_batch(&schema_sql())
             .context("cannot create the canonical tables")?;
         crate::sqlfn::register(&conn, &config.calendars)
             .context("cannot register the calendar functions")?;
@@ -97,7 +100,7 @@ impl Workspace {
     /// An in-memory workspace (tests, benchmarks).
     pub fn in_memory(config: Config) -> Result<Workspace> {
         let conn = open_conn(None)?;
-        conn.execute_batch(SCHEMA_SQL)?;
+        conn.execute_batch(&schema_sql())?;
         crate::sqlfn::register(&conn, &config.calendars)?;
         Ok(Workspace {
             dir: PathBuf::from("."),

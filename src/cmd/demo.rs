@@ -47,7 +47,7 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     .iter()
     .map(|f| data.join(f))
     .collect();
-    let (reports, _, _) = crate::import::canonical::import(&ws, &files)?;
+    let (reports, _, _) = crate::import::import_canonical(&ws, &files)?;
     for r in &reports {
         eprintln!("{r}");
     }

@@ -1,13 +1,38 @@
-//! Importing exports into the workspace: reading files, accounting for every row
-//! (read = imported + merged + rejected), writing rejects with file, line, column,
-//! value and reason, and merging into the canonical tables in one transaction.
+//! Importing exports into the workspace, as a pipeline of stages:
+//!
+//! 1. **detect** (`detect.rs`): which profile and table each file is — canonical file names,
+//!    or a profile's file kind matched by the header row alone.
+//! 2. **read** (`read.rs`): the one reader for every format, streaming rows in batches with
+//!    their line numbers (spreadsheets and JSON are parsed whole, then batched the same way).
+//! 3. **map** (`map.rs`, profiles only): export rows → canonical rows as text.
+//! 4. **stage** (`stage.rs`): validation against the table contract (`contract.rs`, from
+//!    `queries/model/contract.toml`), pseudonymisation, appending to temp staging tables —
+//!    outside the transaction; invalid rows become rejects.
+//! 5. **merge** (`merge.rs`, SQL in `queries/merge/`): staging tables into the canonical
+//!    tables, inside one transaction.
+//! 6. **commit** (`commit.rs`): accounting (read = imported + merged + rejected), rejects
+//!    file, reject threshold, imports log; COMMIT, or ROLLBACK leaving the workspace as it was.
+//!
+//! Memory is bounded by the batch size (`read::BATCH_ROWS`), not by the file size: a file is
+//! read, mapped and staged batch by batch, and DuckDB holds what is staged.
 
-pub mod canonical;
+pub mod commit;
+pub mod contract;
+pub mod detect;
+pub mod map;
+pub mod merge;
 pub mod profile;
 pub mod read;
+pub mod stage;
 
+pub use detect::table_stem;
+
+use crate::workspace::Workspace;
+use chrono_tz::Tz;
+use duckdb::arrow::record_batch::RecordBatch;
+use read::{ReadOptions, Row, TableReader, BATCH_ROWS};
+use stage::{salt_of, Batcher, Stager, Staging};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A row that could not be imported.
@@ -63,33 +88,6 @@ pub enum ImportError {
     Db(#[from] duckdb::Error),
 }
 
-/// Open a file for reading, decompressing `.gz` transparently.
-pub fn open_reader(path: &Path) -> Result<Box<dyn Read>, ImportError> {
-    let f = std::fs::File::open(path).map_err(|e| ImportError::File {
-        file: path.display().to_string(),
-        message: format!("cannot open: {e}"),
-    })?;
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".gz") {
-        Ok(Box::new(flate2::read::MultiGzDecoder::new(
-            std::io::BufReader::new(f),
-        )))
-    } else {
-        Ok(Box::new(std::io::BufReader::new(f)))
-    }
-}
-
-/// The file name without folders and without `.gz`/`.csv`, lower case.
-pub fn table_stem(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    let name = name.strip_suffix(".csv").unwrap_or(name);
-    name.to_string()
-}
-
 /// Write the rejects of an import as CSV (formula-neutralised) and return its path.
 pub fn write_rejects(dir: &Path, import_id: i64, rejects: &[Reject]) -> std::io::Result<PathBuf> {
     let rdir = dir.join("rejects");
@@ -108,4 +106,303 @@ pub fn write_rejects(dir: &Path, import_id: i64, rejects: &[Reject]) -> std::io:
     }
     w.flush()?;
     Ok(path)
+}
+
+/// Per-input accounting, every reject, and the rejects file if one was written.
+pub type ImportOutcome = (Vec<FileReport>, Vec<Reject>, Option<PathBuf>);
+
+/// What an import through a profile read, for the user: which mapping each file matched.
+pub struct ProfileNote {
+    pub file: String,
+    pub mapping: String,
+    pub detected: String,
+    pub blank: u64,
+}
+
+/// The row of a text row as `&str` cells, for the stager.
+fn cells(vals: &[Option<String>]) -> Vec<Option<&str>> {
+    vals.iter().map(|v| v.as_deref()).collect()
+}
+
+/// Import canonical files (`tickets.csv`, `events.csv.gz`, …) in one transaction.
+pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
+    // Refuse unknown file names before touching anything.
+    let plan = detect::canonical_plan(files)?;
+    let tz = ws.config.calendars.default.tz();
+    let salt = salt_of(&ws.conn);
+    let mut rejects = Vec::new();
+    let labels = files.iter().map(|f| f.display().to_string()).collect();
+    let mut staging = Staging::new(&ws.conn, labels)?;
+    for (table, path) in plan {
+        let r = stage_canonical_file(&mut staging, table, path, tz, &salt, &mut rejects)?;
+        staging.reports.push(r);
+    }
+    commit::commit(ws, &mut staging, rejects, "canonical")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// What the reading thread hands to the appending one.
+type Staged = Result<(Option<RecordBatch>, Vec<Reject>), ImportError>;
+
+/// Read one canonical file batch by batch and stage its rows. Reading, validating and
+/// building a batch run on one thread while the connection appends the previous batch on
+/// this one (and `.gz` is inflated on a third): the two cores work at once.
+fn stage_canonical_file(
+    staging: &mut Staging,
+    table: &'static str,
+    path: &Path,
+    tz: Tz,
+    salt: &str,
+    rejects: &mut Vec<Reject>,
+) -> Result<FileReport, ImportError> {
+    let _t = crate::timing::stage(format!("import: read+stage {}", file_name(path)));
+    let t = contract::table(table).expect("canonical table");
+    let file = path.display().to_string();
+    // The exchange format is UTF-8 and comma-separated: nothing to guess.
+    let opts = ReadOptions {
+        encoding: read::Encoding::Utf8,
+        delimiter: Some(b','),
+    };
+    let mut rdr = TableReader::open(path, &opts)?;
+    let headers = rdr.headers.clone();
+    let mut pos: Vec<Option<usize>> = Vec::new();
+    for col in &t.columns {
+        let p = headers.iter().position(|h| *h == col.name);
+        if p.is_none() && col.required {
+            return Err(ImportError::Line {
+                file,
+                line: 1,
+                message: format!(
+                    "required column {:?} is missing from the header (found: {})",
+                    col.name,
+                    headers.join(", ")
+                ),
+            });
+        }
+        pos.push(p);
+    }
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !h.is_empty() && t.column(h).is_none())
+    {
+        return Err(ImportError::Line {
+            file,
+            line: 1,
+            message: format!(
+                "unknown column {unknown:?} for {table}.csv (known: {})",
+                contract::columns(table).join(", ")
+            ),
+        });
+    }
+    let width = rdr.header_width;
+    staging.ensure(table)?;
+    let mut batcher = Batcher::new(
+        table,
+        file.clone(),
+        staging.input(&file),
+        tz,
+        salt,
+        "canonical",
+    );
+    let conn = staging.conn;
+    // Progress on a terminal (indicatif hides it when stderr is not one).
+    let progress = indicatif::ProgressBar::new_spinner().with_message(format!("staging {file}"));
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} rows ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(2);
+    let report = std::thread::scope(|s| -> Result<FileReport, ImportError> {
+        let producer = s.spawn(move || -> FileReport {
+            let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+            loop {
+                match rdr.next_batch(BATCH_ROWS, &mut batch) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+                let mut rej = Vec::new();
+                let mut raw: Vec<Option<&str>> = Vec::with_capacity(pos.len());
+                for row in &batch {
+                    if row.is_blank() {
+                        continue; // blank rows are not data
+                    }
+                    if row.fields.len() != width {
+                        // A different field count means a broken row, e.g. an unclosed quote that ran on.
+                        batcher.report.read += 1;
+                        rej.push(Reject {
+                            file: file.clone(),
+                            line: row.line,
+                            column: String::new(),
+                            value: row.fields.iter().collect::<Vec<_>>().join(",").chars().take(80).collect(),
+                            reason: format!("the row has {} fields, the header {} (an unclosed quote or a stray delimiter?)", row.fields.len(), width),
+                        });
+                        continue;
+                    }
+                    raw.clear();
+                    raw.extend(pos.iter().map(|p| p.and_then(|i| row.fields.get(i))));
+                    batcher.row(row.line, &raw, &mut rej);
+                }
+                let msg = batcher.take().map(|b| (b, rej));
+                let failed = msg.is_err();
+                // A closed channel means the appending side failed: stop reading.
+                if tx.send(msg).is_err() || failed {
+                    break;
+                }
+            }
+            batcher.report
+        });
+        let mut result = Ok(());
+        for msg in rx.iter() {
+            match msg {
+                Ok((batch, rej)) => {
+                    rejects.extend(rej);
+                    if let Some(b) = batch {
+                        progress.inc(b.num_rows() as u64);
+                        if let Err(e) = stage::append(conn, table, b) {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(rx);
+        let report = producer.join().expect("the reading thread does not panic");
+        result.map(|_| report)
+    });
+    progress.finish_and_clear();
+    report
+}
+
+/// Import files through a declarative profile (see `profile` and `map`), in one transaction.
+pub fn import_profile(
+    ws: &Workspace,
+    profile: &profile::Profile,
+    files: &[PathBuf],
+) -> Result<(ImportOutcome, Vec<ProfileNote>), ImportError> {
+    let tz = match &profile.read.timezone {
+        Some(z) => z.parse::<Tz>().map_err(|_| ImportError::File {
+            file: format!("profile {}", profile.name),
+            message: format!("read.timezone = {z:?} is not an IANA time zone"),
+        })?,
+        None => ws.config.calendars.default.tz(),
+    };
+    let opts = profile.read_options().map_err(|m| ImportError::File {
+        file: format!("profile {}", profile.name),
+        message: m,
+    })?;
+    let salt = salt_of(&ws.conn);
+    let source = profile.source().to_string();
+    // Every file's header is matched to a file kind before anything is staged: a file no
+    // kind fits stops the import at once.
+    let mut opened = Vec::new();
+    for f in files {
+        let file = f.display().to_string();
+        let rdr = TableReader::open(f, &opts)?;
+        let m = detect::mapping(profile, &file, &rdr.headers)?;
+        let mapper = map::Mapper::new(profile, m, &rdr.headers, &file, tz)?;
+        opened.push((f, file, rdr, m, mapper));
+    }
+    let mut rejects = Vec::new();
+    let mut notes = Vec::new();
+    let labels = opened
+        .iter()
+        .flat_map(|(_, file, ..)| {
+            [
+                file.clone(),
+                format!("{file} (events from its timestamps)"),
+                format!("{file} (time in status)"),
+                format!("{file} (tickets from its events)"),
+                format!("{file} (events from consecutive snapshots)"),
+            ]
+        })
+        .collect();
+    let mut staging = Staging::new(&ws.conn, labels)?;
+    for (path, file, mut rdr, m, mut mapper) in opened {
+        let _t = crate::timing::stage(format!("import: read+map+stage {}", file_name(path)));
+        let table: &'static str = contract::table(&m.table)
+            .expect("profile tables are canonical")
+            .name
+            .as_str();
+        let mut st = staging.stager(table, file.clone(), tz, &salt, &source)?;
+        let mut derived: Option<Stager> = None;
+        let mut totals: Option<Stager> = None;
+        let mut blank = 0;
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+        while rdr.next_batch(BATCH_ROWS, &mut batch)? {
+            let mb = mapper.map_batch(&batch, &mut rejects);
+            blank += mb.blank;
+            // Rows rejected while mapping were read too.
+            st.batcher.report.read += mb.rejected;
+            for (line, vals) in &mb.rows {
+                st.row(*line, &cells(vals), &mut rejects)?;
+            }
+            if !mb.derived_events.is_empty() {
+                if derived.is_none() {
+                    let label = format!("{file} (events from its timestamps)");
+                    derived = Some(staging.stager("events", label, tz, &salt, &source)?);
+                }
+                let d = derived.as_mut().expect("just made");
+                for (line, vals) in &mb.derived_events {
+                    d.row(*line, &cells(vals), &mut rejects)?;
+                }
+            }
+            if !mb.status_totals.is_empty() {
+                if totals.is_none() {
+                    let label = format!("{file} (time in status)");
+                    totals = Some(staging.stager("status_totals", label, tz, &salt, &source)?);
+                }
+                let s = totals.as_mut().expect("just made");
+                for (line, vals) in &mb.status_totals {
+                    s.row(*line, &cells(vals), &mut rejects)?;
+                }
+            }
+        }
+        staging.reports.push(st.finish()?);
+        if m.tickets_from_events.is_some() && table == "events" {
+            let tickets = mapper.tickets_from_events();
+            let label = format!("{file} (tickets from its events)");
+            let mut s = staging.stager("tickets", label, tz, &salt, &source)?;
+            for (line, vals) in &tickets {
+                s.row(*line, &cells(vals), &mut rejects)?;
+            }
+            staging.reports.push(s.finish()?);
+        }
+        if m.snapshots.is_some() {
+            let events = mapper.events_from_snapshots();
+            let label = format!("{file} (events from consecutive snapshots)");
+            let mut s = staging.stager("events", label, tz, &salt, &source)?;
+            for (line, vals) in &events {
+                s.row(*line, &cells(vals), &mut rejects)?;
+            }
+            staging.reports.push(s.finish()?);
+        }
+        if let Some(s) = totals {
+            staging.reports.push(s.finish()?);
+        }
+        if let Some(d) = derived {
+            staging.reports.push(d.finish()?);
+        }
+        notes.push(ProfileNote {
+            file: file.clone(),
+            mapping: m.table.clone(),
+            detected: rdr.detected.clone(),
+            blank,
+        });
+    }
+    let outcome = commit::commit(ws, &mut staging, rejects, &profile.name)?;
+    Ok((outcome, notes))
 }

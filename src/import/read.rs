@@ -1,24 +1,47 @@
-//! Reading any export into rows of text: CSV/TSV (delimiter sniffed, quoted newlines,
-//! CRLF), UTF-8 with or without BOM, UTF-16, Windows-1252 (detected or set), `.gz` and
-//! `.zip` (the first file inside), XLSX/ODS (first sheet) and JSON/NDJSON (objects).
-//! Every row keeps its line (or spreadsheet row) number for rejects.
+//! The one reader for every export format, delivering rows in batches with their line
+//! numbers: CSV/TSV (delimiter sniffed from the first line, quoted newlines, CRLF) plain,
+//! `.gz` or `.zip` (the first file inside), UTF-8 with or without BOM, UTF-16 and
+//! Windows-1252 (detected from the first bytes, or set) — all streamed, so memory is bounded
+//! by the batch size, not the file size. XLSX/ODS (first sheet) and JSON arrays/NDJSON are
+//! whole-document formats: they are parsed whole (calamine and serde need the document)
+//! and then fed through the same batch interface.
 
 use super::ImportError;
 use std::io::Read;
 use std::path::Path;
 
-/// A file read as text: headers and rows with their source line numbers.
+/// Rows per batch: large enough to amortise appending, small enough to bound memory.
+pub const BATCH_ROWS: usize = 50_000;
+
+/// Bytes looked at to detect the encoding, the format and the delimiter.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// One data row and the line (or spreadsheet row) it starts on.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub fields: csv::StringRecord,
+}
+
+impl Row {
+    pub fn get(&self, i: usize) -> &str {
+        self.fields.get(i).unwrap_or("")
+    }
+    pub fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+/// A whole document read into memory (spreadsheets, JSON).
 #[derive(Debug, Clone, Default)]
-pub struct RawTable {
-    pub headers: Vec<String>,
-    pub rows: Vec<RawRow>,
-    /// What was detected, for the user: encoding, delimiter, format.
-    pub detected: String,
+struct RawTable {
+    headers: Vec<String>,
+    rows: Vec<RawRow>,
+    detected: String,
 }
 
 impl RawTable {
-    /// The first row that is not blank is the header (trailing empty cells, from exports
-    /// padded with delimiters, are dropped); every later row is data.
+    /// The first row that is not blank is the header; every later row is data.
     fn push(&mut self, line: u64, fields: Vec<String>) {
         if !self.headers.is_empty() {
             self.rows.push(RawRow { line, fields });
@@ -27,17 +50,25 @@ impl RawTable {
         if fields.iter().all(|f| f.trim().is_empty()) {
             return;
         }
-        self.headers = fields.iter().map(|h| h.trim().to_string()).collect();
-        while self.headers.last().is_some_and(|h| h.is_empty()) {
-            self.headers.pop();
-        }
+        self.headers = clean_headers(fields.iter().map(|s| s.as_str()));
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct RawRow {
-    pub line: u64,
-    pub fields: Vec<String>,
+struct RawRow {
+    line: u64,
+    fields: Vec<String>,
+}
+
+/// Header cells trimmed; trailing empty cells (exports padded with delimiters) dropped.
+fn clean_headers<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut h: Vec<String> = fields
+        .map(|f| f.trim().trim_start_matches('\u{feff}').trim().to_string())
+        .collect();
+    while h.last().is_some_and(|x| x.is_empty()) {
+        h.pop();
+    }
+    h
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +119,7 @@ fn ferr(path: &Path, message: impl Into<String>) -> ImportError {
     }
 }
 
-/// The lower-case name without compression suffixes.
+/// The lower-case name without `.gz`.
 fn inner_name(path: &Path) -> String {
     let n = path
         .file_name()
@@ -97,29 +128,378 @@ fn inner_name(path: &Path) -> String {
     n.strip_suffix(".gz").map(str::to_string).unwrap_or(n)
 }
 
-/// Read the raw bytes, decompressing `.gz`, and for `.zip` the first file (its name is returned).
-fn read_bytes(path: &Path) -> Result<(Vec<u8>, String), ImportError> {
+/// Bytes produced on another thread (decompression runs beside parsing: two cores).
+struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            match self.rx.recv() {
+                Ok(Ok(b)) => {
+                    self.buf = b;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0), // the producer is done
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Send what `r` yields in chunks until it ends, fails or the receiver is gone.
+fn pump(r: &mut dyn Read, tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>) {
+    loop {
+        let mut chunk = vec![0u8; 256 * 1024];
+        let mut filled = 0;
+        while filled < chunk.len() {
+            match r.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        if filled == 0 {
+            return;
+        }
+        chunk.truncate(filled);
+        // A closed receiver means the import stopped early: stop too.
+        if tx.send(Ok(chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Stream what `r` yields from another thread (decompression beside parsing: two cores).
+fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    std::thread::spawn(move || pump(&mut r, &tx));
+    Box::new(ChannelReader {
+        rx,
+        buf: Vec::new(),
+        pos: 0,
+    })
+}
+
+/// The decompressed byte stream of a file and the name of what it holds (`.zip`: the
+/// first file inside).
+fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ImportError> {
     let name = inner_name(path);
-    let mut buf = Vec::new();
+    let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
+    let lower = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".zip") {
-        let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
         let mut z = zip::ZipArchive::new(f)
             .map_err(|e| ferr(path, format!("not a readable zip archive: {e}")))?;
         let idx = (0..z.len())
             .find(|i| z.by_index(*i).map(|f| f.is_file()).unwrap_or(false))
             .ok_or_else(|| ferr(path, "the zip archive holds no file"))?;
-        let mut f = z
+        let inner = z
             .by_index(idx)
-            .map_err(|e| ferr(path, format!("cannot read the zip archive: {e}")))?;
-        let inner = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-        f.read_to_end(&mut buf)
-            .map_err(|e| ferr(path, format!("cannot read {inner} in the zip archive: {e}")))?;
-        return Ok((buf, inner));
+            .map_err(|e| ferr(path, format!("cannot read the zip archive: {e}")))?
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        // The entry borrows the archive: both live on the thread that inflates.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        std::thread::spawn(move || match z.by_index(idx) {
+            Ok(mut e) => pump(&mut e, &tx),
+            Err(err) => {
+                let _ = tx.send(Err(std::io::Error::other(err.to_string())));
+            }
+        });
+        let r: Box<dyn Read + Send> = Box::new(ChannelReader {
+            rx,
+            buf: Vec::new(),
+            pos: 0,
+        });
+        return Ok((r, inner));
     }
-    let mut r = super::open_reader(path)?;
-    r.read_to_end(&mut buf)
-        .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
-    Ok((buf, name))
+    if lower.ends_with(".gz") {
+        let r = threaded(Box::new(flate2::read::MultiGzDecoder::new(
+            std::io::BufReader::with_capacity(256 * 1024, f),
+        )));
+        return Ok((r, name));
+    }
+    Ok((
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, f)),
+        name,
+    ))
+}
+
+/// Decodes a byte stream of a legacy encoding (UTF-16, Windows-1252) to UTF-8 as it is read.
+struct DecodeReader {
+    inner: Box<dyn Read + Send>,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl DecodeReader {
+    fn new(inner: Box<dyn Read + Send>, decoder: encoding_rs::Decoder) -> Self {
+        DecodeReader {
+            inner,
+            decoder,
+            raw: vec![0; 64 * 1024],
+            out: Vec::new(),
+            pos: 0,
+            eof: false,
+        }
+    }
+}
+
+impl Read for DecodeReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if self.eof {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.raw)?;
+            let last = n == 0;
+            self.eof = last;
+            self.out.clear();
+            self.pos = 0;
+            let need = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            self.out.reserve(need);
+            let mut tmp = vec![0u8; need];
+            let (_, _, written, _) = self.decoder.decode_to_utf8(&self.raw[..n], &mut tmp, last);
+            self.out.extend_from_slice(&tmp[..written]);
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Whether `b` is UTF-8, allowing a character cut off at the end.
+fn utf8_prefix(b: &[u8]) -> bool {
+    match std::str::from_utf8(b) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && b.len() - e.valid_up_to() < 4,
+    }
+}
+
+enum Source {
+    /// CSV rows as they are parsed. `lenient`: UTF-8 detected from the first bytes, so a
+    /// later field that is not UTF-8 is read as Windows-1252 (exports concatenated from
+    /// several systems); otherwise invalid UTF-8 is an error with its line.
+    Csv {
+        rdr: csv::Reader<Box<dyn Read + Send>>,
+        lenient: bool,
+        rec: csv::ByteRecord,
+    },
+    /// Rows of a whole document.
+    Rows(std::vec::IntoIter<RawRow>),
+}
+
+/// An open export: its header, what was detected, and its rows batch by batch.
+pub struct TableReader {
+    pub headers: Vec<String>,
+    /// Cells in the header row as read, before trailing empty ones were dropped.
+    pub header_width: usize,
+    /// What was detected, for the user: encoding, delimiter, format.
+    pub detected: String,
+    file: String,
+    src: Source,
+}
+
+impl TableReader {
+    /// Open a file and read up to its header row.
+    pub fn open(path: &Path, opts: &ReadOptions) -> Result<TableReader, ImportError> {
+        let (mut stream, name) = open_stream(path)?;
+        let file = path.display().to_string();
+        if name.ends_with(".xlsx")
+            || name.ends_with(".xlsm")
+            || name.ends_with(".xls")
+            || name.ends_with(".ods")
+        {
+            let mut bytes = Vec::new();
+            stream
+                .read_to_end(&mut bytes)
+                .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
+            return Ok(Self::whole(file, read_sheet(path, bytes)?));
+        }
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut stream)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
+        let looks_json = {
+            let t = String::from_utf8_lossy(&head[..head.len().min(4096)]).replace('\u{feff}', "");
+            let t = t.trim_start_matches(|c: char| c.is_whitespace() || c == '\0');
+            name.ends_with(".json")
+                || name.ends_with(".ndjson")
+                || name.ends_with(".jsonl")
+                || t.starts_with('[')
+                || t.starts_with('{')
+        };
+        if looks_json {
+            let mut bytes = head;
+            stream
+                .read_to_end(&mut bytes)
+                .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
+            let (text, enc) = decode(&bytes, opts.encoding).map_err(|m| ferr(path, m))?;
+            return Ok(Self::whole(file, read_json(path, &text, enc)?));
+        }
+        // Choose the decoding from the first bytes.
+        let bom = encoding_rs::Encoding::for_bom(&head).map(|(e, _)| e);
+        let nul_heavy = {
+            let h = &head[..head.len().min(1024)];
+            h.len() >= 4 && h.iter().filter(|b| **b == 0).count() * 4 >= h.len()
+        };
+        let legacy: Option<&'static encoding_rs::Encoding> = match (bom, opts.encoding) {
+            (Some(e), _) if e == encoding_rs::UTF_8 => None,
+            (Some(e), _) => Some(e),
+            (None, Encoding::Utf16) => Some(encoding_rs::UTF_16LE),
+            (None, Encoding::Windows1252) => Some(encoding_rs::WINDOWS_1252),
+            (None, Encoding::Utf8) => None,
+            (None, Encoding::Auto) if nul_heavy => Some(encoding_rs::UTF_16LE),
+            (None, Encoding::Auto) if !utf8_prefix(&head) => Some(encoding_rs::WINDOWS_1252),
+            (None, Encoding::Auto) => None,
+        };
+        let lenient = legacy.is_none() && opts.encoding == Encoding::Auto && bom.is_none();
+        let enc_label = match legacy {
+            Some(e) if e == encoding_rs::WINDOWS_1252 && opts.encoding == Encoding::Auto => {
+                "windows-1252 (not valid UTF-8)".to_string()
+            }
+            Some(e) => e.name().to_string(),
+            None => "UTF-8".to_string(),
+        };
+        let joined: Box<dyn Read + Send> =
+            Box::new(std::io::Cursor::new(head.clone()).chain(stream));
+        let decoded: Box<dyn Read + Send> = match legacy {
+            // The decoder removes the BOM of its own encoding.
+            Some(e) => Box::new(DecodeReader::new(joined, e.new_decoder_with_bom_removal())),
+            None => joined,
+        };
+        let head_text = match legacy {
+            Some(e) => e.decode(&head).0.into_owned(),
+            None => String::from_utf8_lossy(&head).into_owned(),
+        };
+        let delim = opts
+            .delimiter
+            .unwrap_or_else(|| sniff_delimiter(&head_text));
+        let rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(256 * 1024)
+            .from_reader(decoded);
+        let mut r = TableReader {
+            headers: Vec::new(),
+            header_width: 0,
+            detected: format!("{enc_label}, delimiter {:?}", delim as char),
+            file,
+            src: Source::Csv {
+                rdr,
+                lenient,
+                rec: csv::ByteRecord::new(),
+            },
+        };
+        // The first row that is not blank is the header.
+        while let Some(row) = r.next_row()? {
+            if !row.is_blank() {
+                r.headers = clean_headers(row.fields.iter());
+                r.header_width = row.fields.len();
+                break;
+            }
+        }
+        if r.headers.is_empty() {
+            return Err(ferr(path, "the file is empty (no header row)"));
+        }
+        Ok(r)
+    }
+
+    fn whole(file: String, t: RawTable) -> TableReader {
+        TableReader {
+            header_width: t.headers.len(),
+            headers: t.headers,
+            detected: t.detected,
+            file,
+            src: Source::Rows(t.rows.into_iter()),
+        }
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row>, ImportError> {
+        match &mut self.src {
+            Source::Rows(it) => Ok(it.next().map(|r| Row {
+                line: r.line,
+                fields: csv::StringRecord::from(r.fields),
+            })),
+            Source::Csv { rdr, lenient, rec } => {
+                match rdr.read_byte_record(rec) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {}
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        return Err(ImportError::Line {
+                            file: self.file.clone(),
+                            line,
+                            message: format!("unreadable CSV: {e}"),
+                        });
+                    }
+                }
+                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                let mut fields = match csv::StringRecord::from_byte_record(std::mem::take(rec)) {
+                    Ok(s) => s,
+                    Err(e) if *lenient => e
+                        .into_byte_record()
+                        .iter()
+                        .map(|f| match std::str::from_utf8(f) {
+                            Ok(s) => s.to_string(),
+                            Err(_) => encoding_rs::WINDOWS_1252.decode(f).0.into_owned(),
+                        })
+                        .collect(),
+                    Err(e) => {
+                        return Err(ImportError::Line {
+                            file: self.file.clone(),
+                            line,
+                            message: format!(
+                                "unreadable CSV: invalid UTF-8 in field {} (profiles read Excel/Windows exports with read.encoding = \"windows-1252\")",
+                                e.utf8_error().field() + 1
+                            ),
+                        })
+                    }
+                };
+                // Exports concatenated from several files carry byte order marks inside
+                // (BPIC 2014 has 23): a BOM is never data.
+                if fields.as_slice().contains('\u{feff}') {
+                    fields = fields.iter().map(|f| f.replace('\u{feff}', "")).collect();
+                }
+                Ok(Some(Row { line, fields }))
+            }
+        }
+    }
+
+    /// The next rows (at most `max`) into `out`, which is cleared first; `false` at the end.
+    pub fn next_batch(&mut self, max: usize, out: &mut Vec<Row>) -> Result<bool, ImportError> {
+        out.clear();
+        while out.len() < max {
+            match self.next_row()? {
+                Some(r) => out.push(r),
+                None => break,
+            }
+        }
+        Ok(!out.is_empty())
+    }
+}
+
+/// Read only the header row of a file (for detection): nothing else is parsed.
+pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>, ImportError> {
+    Ok(TableReader::open(path, opts)?.headers)
 }
 
 /// Decode bytes to text: BOMs first, then the configured or detected encoding.
@@ -191,64 +571,6 @@ pub fn sniff_delimiter(text: &str) -> u8 {
         }
     }
     best.0
-}
-
-pub fn read_table(path: &Path, opts: &ReadOptions) -> Result<RawTable, ImportError> {
-    let (bytes, name) = read_bytes(path)?;
-    if name.ends_with(".xlsx")
-        || name.ends_with(".xlsm")
-        || name.ends_with(".xls")
-        || name.ends_with(".ods")
-    {
-        return read_sheet(path, bytes);
-    }
-    let (text, enc) = decode(&bytes, opts.encoding).map_err(|m| ferr(path, m))?;
-    let trimmed = text.trim_start();
-    if name.ends_with(".json")
-        || name.ends_with(".ndjson")
-        || name.ends_with(".jsonl")
-        || trimmed.starts_with('[')
-        || trimmed.starts_with('{')
-    {
-        return read_json(path, &text, enc);
-    }
-    let delim = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut table = RawTable {
-        detected: format!("{enc}, delimiter {:?}", delim as char),
-        ..Default::default()
-    };
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(ImportError::Line {
-                    file: path.display().to_string(),
-                    line,
-                    message: format!("unreadable CSV: {e}"),
-                });
-            }
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        // Exports concatenated from several files carry byte order marks inside (BPIC 2014
-        // has 23): a BOM is never data.
-        let fields: Vec<String> = rec
-            .iter()
-            .map(|f| f.trim_start_matches('\u{feff}').to_string())
-            .collect();
-        table.push(line, fields);
-    }
-    if table.headers.is_empty() {
-        return Err(ferr(path, "the file is empty (no header row)"));
-    }
-    Ok(table)
 }
 
 fn cell_text(c: &calamine::Data) -> String {

@@ -1,0 +1,604 @@
+//! Applying a profile's file mapping to the rows of an export, batch by batch: header
+//! variants resolved once per file, values mapped (value maps, defaults, placeholders for
+//! "missing", decimal commas, scales), timestamps parsed by `timeparse` in the profile's
+//! zone, activities turned into event kinds. The output is canonical rows as text, which
+//! `stage.rs` validates against the contract like any canonical file.
+//!
+//! Two profile features need more than one row: `tickets_from_events` (a ticket per case)
+//! keeps a compact summary per ticket, and `snapshots` (events from consecutive snapshots of
+//! a ticket) keeps the few columns it compares per snapshot, never whole rows.
+
+use super::contract::{self, ColType};
+use super::profile::{norm, FileMapping, Headers, Profile};
+use super::read::Row;
+use super::{ImportError, Reject};
+use crate::timeparse::{fmt_utc_exact, TsParser};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// A canonical row as text, in the column order of its table, with its source line.
+pub type TextRow = (u64, Vec<Option<String>>);
+
+/// Rows produced from one batch of an export.
+#[derive(Debug, Default)]
+pub struct MappedBatch {
+    /// Rows of the mapping's table.
+    pub rows: Vec<TextRow>,
+    /// Events derived from ticket-level timestamps (canonical events column order).
+    pub derived_events: Vec<TextRow>,
+    /// Rows for `status_totals` (source, ticket_id, status_raw, entries, seconds).
+    pub status_totals: Vec<TextRow>,
+    /// Rows rejected while mapping.
+    pub rejected: u64,
+    pub blank: u64,
+}
+
+/// The columns a snapshot export's events are derived from, per snapshot row.
+#[derive(Debug)]
+struct Snap {
+    line: u64,
+    source: Option<String>,
+    ticket_id: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    status: Option<String>,
+    status_raw: Option<String>,
+    group: Option<String>,
+}
+
+/// Per ticket: first line, source, first instant, and the last (instant, line, status).
+type CaseSummary = (u64, Option<String>, String, (String, u64, Option<String>));
+
+/// The columns without which no row of a file can be read: a file that lacks the header
+/// is refused as a whole (other required columns are rejected row by row).
+fn identity(table: &str, col: &str) -> bool {
+    matches!(
+        (table, col),
+        ("tickets", "ticket_id" | "created_at")
+            | ("events", "ticket_id" | "event_at")
+            | ("changes", "change_id" | "created_at")
+            | ("schools", "school_id")
+            | ("contacts", "contact_id" | "opened_at")
+    )
+}
+
+/// A file mapping bound to the headers of one file.
+pub struct Mapper<'a> {
+    profile: &'a Profile,
+    m: &'a FileMapping,
+    file: String,
+    headers: Vec<String>,
+    hidx: Vec<String>,
+    parser: TsParser,
+    table: &'static contract::Table,
+    columns: Vec<&'static str>,
+    src: Vec<Option<(usize, String)>>,
+    activity: Option<(usize, String)>,
+    event_cols: Vec<(&'a str, Option<(usize, String)>)>,
+    missing: Vec<String>,
+    ticket_col: Option<usize>,
+    /// `snapshots`: the compared columns of every snapshot row.
+    snaps: Vec<Snap>,
+    /// `tickets_from_events`: one summary per ticket.
+    cases: BTreeMap<(String, String), CaseSummary>,
+}
+
+impl<'a> Mapper<'a> {
+    pub fn new(
+        profile: &'a Profile,
+        m: &'a FileMapping,
+        headers: &[String],
+        file: &str,
+        tz: Tz,
+    ) -> Result<Mapper<'a>, ImportError> {
+        let table = contract::table(&m.table).expect("profiles name contract tables");
+        let columns = contract::columns(&m.table);
+        let mut me = Mapper {
+            profile,
+            m,
+            file: file.to_string(),
+            headers: headers.to_vec(),
+            hidx: headers.iter().map(|h| norm(h)).collect(),
+            parser: TsParser::export(tz, &profile.read.timestamp_formats),
+            table,
+            columns: columns.clone(),
+            src: Vec::new(),
+            activity: None,
+            event_cols: Vec::new(),
+            missing: profile
+                .read
+                .missing
+                .iter()
+                .map(|s| s.trim().to_string())
+                .collect(),
+            ticket_col: columns.iter().position(|c| *c == "ticket_id"),
+            snaps: Vec::new(),
+            cases: BTreeMap::new(),
+        };
+        // Resolve every mapped column to a header index.
+        for c in &columns {
+            let s = match m.columns.get(*c) {
+                Some(hs) => {
+                    let f = me.find(hs);
+                    if f.is_none() && !m.defaults.contains_key(*c) && identity(&m.table, c) {
+                        return Err(ImportError::Line {
+                            file: file.into(),
+                            line: 1,
+                            message: format!(
+                                "profile {}: none of the headers {:?} for {} is in the file",
+                                profile.name,
+                                hs.names(),
+                                c
+                            ),
+                        });
+                    }
+                    f
+                }
+                None => None,
+            };
+            me.src.push(s);
+        }
+        if let Some(a) = &m.activity {
+            me.activity = Some(me.find(&a.column).ok_or_else(|| ImportError::Line {
+                file: file.into(),
+                line: 1,
+                message: format!(
+                    "profile {}: the activity column {:?} is not in the file",
+                    profile.name,
+                    a.column.names()
+                ),
+            })?);
+        }
+        me.event_cols = m
+            .events
+            .iter()
+            .map(|(k, hs)| (k.as_str(), me.find(hs)))
+            .collect();
+        Ok(me)
+    }
+
+    fn find(&self, hs: &Headers) -> Option<(usize, String)> {
+        hs.names().iter().find_map(|n| {
+            self.hidx
+                .iter()
+                .position(|h| *h == norm(n))
+                .map(|i| (i, self.headers[i].clone()))
+        })
+    }
+
+    fn is_missing(&self, v: &str) -> bool {
+        v.trim().is_empty() || self.missing.iter().any(|mv| mv == v.trim())
+    }
+
+    /// Map one batch. Rows that cannot be mapped are rejected with the line, the export's
+    /// column name, the value and the reason.
+    pub fn map_batch(&mut self, rows: &[Row], rejects: &mut Vec<Reject>) -> MappedBatch {
+        let mut out = MappedBatch::default();
+        for row in rows {
+            if row.is_blank() {
+                out.blank += 1;
+                continue;
+            }
+            let before = rejects.len();
+            self.map_row(row, rejects, &mut out);
+            if rejects.len() > before {
+                out.rejected += 1;
+            }
+        }
+        out
+    }
+
+    fn map_row(&mut self, row: &Row, rejects: &mut Vec<Reject>, out: &mut MappedBatch) {
+        let m = self.m;
+        let profile = self.profile;
+        let columns = &self.columns;
+        let cell = |i: usize| row.get(i);
+        let mut reject = |column: &str, value: &str, reason: String| {
+            rejects.push(Reject {
+                file: self.file.clone(),
+                line: row.line,
+                column: column.into(),
+                value: value.into(),
+                reason,
+            });
+        };
+        let mut vals: Vec<Option<String>> = Vec::with_capacity(columns.len());
+        for (ci, c) in columns.iter().enumerate() {
+            let (raw_v, header) = match &self.src[ci] {
+                Some((i, h)) => (cell(*i), h.as_str()),
+                None => ("", *c),
+            };
+            let mut v = if self.is_missing(raw_v) {
+                None
+            } else {
+                Some(raw_v.trim().to_string())
+            };
+            if let Some(map) = m.values.get(*c) {
+                if let Some(x) = &v {
+                    let mapped = map
+                        .get(x)
+                        .or_else(|| {
+                            map.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(x))
+                                .map(|(_, v)| v)
+                        })
+                        .or_else(|| map.get("*"));
+                    if let Some(mv) = mapped {
+                        v = if mv.is_empty() {
+                            None
+                        } else {
+                            Some(mv.clone())
+                        };
+                    }
+                }
+            }
+            if v.is_none() {
+                v = m.defaults.get(*c).cloned();
+            }
+            let ty = self.table.columns[ci].ty;
+            if let Some(x) = &v {
+                if ty == ColType::Timestamp {
+                    match self.parser.parse(x) {
+                        Ok(t) => v = Some(fmt_utc_exact(t)),
+                        Err(e) => {
+                            reject(header, raw_v, e);
+                            return;
+                        }
+                    }
+                } else if matches!(ty, ColType::Integer | ColType::Bigint | ColType::Double) {
+                    let t = if profile.read.decimal_comma {
+                        x.replace('.', "").replace(',', ".")
+                    } else {
+                        x.clone()
+                    };
+                    match t.parse::<f64>() {
+                        Ok(n) => {
+                            let n = n * m.scale.get(*c).copied().unwrap_or(1.0);
+                            v = Some(if n.fract() == 0.0 {
+                                format!("{}", n as i64)
+                            } else {
+                                format!("{n}")
+                            });
+                        }
+                        Err(_) => {
+                            reject(header, raw_v, "not a number".into());
+                            return;
+                        }
+                    }
+                }
+            }
+            if *c == "source" && v.is_none() {
+                v = Some(profile.source().to_string());
+            }
+            vals.push(v);
+        }
+        if let (Some(a), Some((ai, ah))) = (&m.activity, &self.activity) {
+            let name = cell(*ai).trim();
+            match a.map.get(name).or_else(|| a.map.get("*")) {
+                Some(k) => {
+                    let pos = |n: &str| columns.iter().position(|c| *c == n);
+                    let kind_i = pos("kind").expect("events have kind");
+                    vals[kind_i] = Some(k.kind.clone());
+                    let si = pos("status_class").expect("events have status_class");
+                    if let Some(sc) = &k.status_class {
+                        vals[si] = Some(sc.clone());
+                    }
+                    if let Some(hs) = &k.status_from {
+                        let raw_v = self
+                            .find(hs)
+                            .map(|(i, _)| cell(i).trim().to_string())
+                            .unwrap_or_default();
+                        let map = m.values.get("status_class");
+                        let mapped = map
+                            .and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*")))
+                            .cloned()
+                            .unwrap_or(raw_v.clone());
+                        if let Some(ri) = pos("status_raw") {
+                            vals[ri] = Some(raw_v.clone());
+                        }
+                        vals[si] = Some(mapped);
+                    }
+                    if let Some(hs) = &k.group_from {
+                        let gi = pos("group_name").expect("events have group_name");
+                        vals[gi] = self
+                            .find(hs)
+                            .map(|(i, _)| cell(i).trim().to_string())
+                            .filter(|g| !g.is_empty());
+                    }
+                    if let Some(ri) = pos("status_raw") {
+                        if vals[ri].is_none() {
+                            vals[ri] = Some(name.to_string());
+                        }
+                    }
+                }
+                None => {
+                    reject(
+                        ah,
+                        name,
+                        format!(
+                            "activity {name:?} is not mapped by profile {}",
+                            profile.name
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        // Ticket-level timestamps become events of the ticket.
+        let mut derived = Vec::new();
+        if let Some(ti) = self.ticket_col {
+            let ev_cols = contract::columns("events");
+            for (kind, col) in &self.event_cols {
+                let Some((i, h)) = col else { continue };
+                let raw_v = cell(*i);
+                if self.is_missing(raw_v) {
+                    continue;
+                }
+                match self.parser.parse(raw_v) {
+                    Ok(t) => {
+                        let mut e: Vec<Option<String>> = vec![None; ev_cols.len()];
+                        let set = |e: &mut Vec<Option<String>>, name: &str, val: Option<String>| {
+                            if let Some(p) = ev_cols.iter().position(|c| *c == name) {
+                                e[p] = val;
+                            }
+                        };
+                        set(
+                            &mut e,
+                            "source",
+                            vals[0]
+                                .clone()
+                                .or_else(|| Some(profile.source().to_string())),
+                        );
+                        set(&mut e, "ticket_id", vals[ti].clone());
+                        set(&mut e, "event_at", Some(fmt_utc_exact(t)));
+                        // "status=open": a status event with that class.
+                        let (k, class) = kind
+                            .split_once('=')
+                            .map(|(k, c)| (k, Some(c.to_string())))
+                            .unwrap_or((kind, None));
+                        set(&mut e, "kind", Some(k.to_string()));
+                        set(&mut e, "status_class", class);
+                        derived.push((row.line, e));
+                    }
+                    Err(err) => {
+                        reject(h, raw_v, err);
+                        return;
+                    }
+                }
+            }
+        }
+        let mut totals = Vec::new();
+        if let (Some(tis), Some(ti)) = (&m.time_in_status, self.ticket_col) {
+            if let Some((i, h)) = self.find(&tis.column) {
+                let raw_v = cell(i).trim();
+                if !self.is_missing(raw_v) {
+                    match parse_time_in_status(raw_v) {
+                        Ok(parts) => {
+                            for (id, count, millis) in parts {
+                                let name = tis.names.get(&id).cloned().unwrap_or(id);
+                                totals.push((
+                                    row.line,
+                                    vec![
+                                        vals[0]
+                                            .clone()
+                                            .or_else(|| Some(profile.source().to_string())),
+                                        vals[ti].clone(),
+                                        Some(name),
+                                        Some(count.to_string()),
+                                        Some(format!("{}", millis as f64 / 1000.0)),
+                                    ],
+                                ));
+                            }
+                        }
+                        Err(e) => {
+                            reject(&h, raw_v, e);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(sn) = &m.snapshots {
+            let group = sn
+                .group
+                .as_ref()
+                .and_then(|g| self.find(g))
+                .map(|(i, _)| cell(i).trim().to_string())
+                .filter(|g| !self.is_missing(g));
+            let at = |n: &str| {
+                columns
+                    .iter()
+                    .position(|c| *c == n)
+                    .map(|i| vals[i].clone())
+                    .flatten()
+            };
+            self.snaps.push(Snap {
+                line: row.line,
+                source: at("source"),
+                ticket_id: at("ticket_id"),
+                created_at: at("created_at"),
+                updated_at: at("updated_at"),
+                status: at("status"),
+                status_raw: at("status_raw"),
+                group,
+            });
+        }
+        if m.tickets_from_events.is_some() && m.table == "events" {
+            self.add_case(row.line, &vals);
+        }
+        out.derived_events.extend(derived);
+        out.status_totals.extend(totals);
+        out.rows.push((row.line, vals));
+    }
+
+    fn add_case(&mut self, line: u64, v: &[Option<String>]) {
+        let at = |n: &str| {
+            self.columns
+                .iter()
+                .position(|c| *c == n)
+                .expect("events column")
+        };
+        let (ti, ei, ki, si, src) = (
+            at("ticket_id"),
+            at("event_at"),
+            at("kind"),
+            at("status_class"),
+            at("source"),
+        );
+        let (Some(t), Some(e)) = (&v[ti], &v[ei]) else {
+            return;
+        };
+        let status = match v[ki].as_deref() {
+            Some("closed") => Some("closed".to_string()),
+            Some("resolved") => Some("resolved".to_string()),
+            Some("reopened") => Some("open".to_string()),
+            Some("status") => v[si].clone(),
+            _ => None,
+        };
+        let s = v[src]
+            .clone()
+            .unwrap_or_else(|| self.profile.source().to_string());
+        let entry = self
+            .cases
+            .entry((s.clone(), t.clone()))
+            .or_insert_with(|| (line, Some(s), e.clone(), (String::new(), 0, None)));
+        entry.0 = entry.0.min(line);
+        if *e < entry.2 {
+            entry.2 = e.clone();
+        }
+        if status.is_some() && (e.as_str(), line) >= (entry.3 .0.as_str(), entry.3 .1) {
+            entry.3 = (e.clone(), line, status);
+        }
+    }
+
+    /// Tickets for an event log without a ticket file (`tickets_from_events`): one per
+    /// ticket id, created at its first event, in the status class its last event set
+    /// (open when none did).
+    pub fn tickets_from_events(&mut self) -> Vec<TextRow> {
+        let Some(defaults) = &self.m.tickets_from_events else {
+            return Vec::new();
+        };
+        let tc = contract::columns("tickets");
+        std::mem::take(&mut self.cases)
+            .into_iter()
+            .map(|((_, id), (line, s, first, last))| {
+                let mut row: Vec<Option<String>> =
+                    tc.iter().map(|c| defaults.get(*c).cloned()).collect();
+                let set = |row: &mut Vec<Option<String>>, n: &str, v: Option<String>| {
+                    if let Some(p) = tc.iter().position(|c| *c == n) {
+                        row[p] = v;
+                    }
+                };
+                set(&mut row, "source", s);
+                set(&mut row, "ticket_id", Some(id));
+                set(&mut row, "created_at", Some(first));
+                set(
+                    &mut row,
+                    "status",
+                    Some(last.2.unwrap_or_else(|| "open".into())),
+                );
+                if row[tc.iter().position(|c| *c == "type").unwrap()].is_none() {
+                    set(&mut row, "type", Some("incident".into()));
+                }
+                if row[tc.iter().position(|c| *c == "service").unwrap()].is_none() {
+                    set(&mut row, "service", Some("other".into()));
+                }
+                (line, row)
+            })
+            .collect()
+    }
+
+    /// Events from consecutive snapshots of each ticket (`snapshots`): created (and the
+    /// first group) at its creation, then a status event where the status class changed and
+    /// an assignment where the group changed, at the snapshot's `updated_at`. Rows without
+    /// `updated_at` are ordered by line.
+    pub fn events_from_snapshots(&mut self) -> Vec<TextRow> {
+        let mut snaps = std::mem::take(&mut self.snaps);
+        snaps.sort_by(|a, b| {
+            (&a.ticket_id, &a.updated_at, a.line).cmp(&(&b.ticket_id, &b.updated_at, b.line))
+        });
+        let source = self.profile.source();
+        let ec = contract::columns("events");
+        let ev = |s: &Snap, at_: &Option<String>, kind: &str, class, raw, group| {
+            let mut e: Vec<Option<String>> = vec![None; ec.len()];
+            let mut set = |n: &str, v: Option<String>| {
+                if let Some(p) = ec.iter().position(|c| *c == n) {
+                    e[p] = v;
+                }
+            };
+            set(
+                "source",
+                s.source.clone().or_else(|| Some(source.to_string())),
+            );
+            set("ticket_id", s.ticket_id.clone());
+            set("event_at", at_.clone());
+            set("kind", Some(kind.to_string()));
+            set("status_class", class);
+            set("status_raw", raw);
+            set("group_name", group);
+            (s.line, e)
+        };
+        let mut out = Vec::new();
+        for (i, v) in snaps.iter().enumerate() {
+            // The previous snapshot of the same ticket, if any.
+            let before = i
+                .checked_sub(1)
+                .map(|p| &snaps[p])
+                .filter(|p| p.ticket_id == v.ticket_id);
+            let when = v.updated_at.clone().or_else(|| v.created_at.clone());
+            if before.is_none() {
+                out.push(ev(v, &v.created_at, "created", None, None, None));
+            }
+            let status_changed = match before {
+                None => v.status.as_deref().is_some_and(|s| s != "new"),
+                Some(p) => p.status != v.status,
+            };
+            if status_changed {
+                out.push(ev(
+                    v,
+                    &when,
+                    "status",
+                    v.status.clone(),
+                    v.status_raw.clone(),
+                    None,
+                ));
+            }
+            let group_changed = match before {
+                None => v.group.is_some(),
+                Some(p) => v.group.is_some() && p.group != v.group,
+            };
+            if group_changed {
+                // The first group holds the ticket from its creation.
+                let at_ = if before.is_none() {
+                    &v.created_at
+                } else {
+                    &when
+                };
+                out.push(ev(v, at_, "assign_group", None, None, v.group.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// Parse Jira's "[CHART] Time in Status": `statusId_*:*_count_*:*_totalMillis` entries
+/// separated by `_*|*_`. Returns (status id, times entered, milliseconds).
+pub fn parse_time_in_status(v: &str) -> Result<Vec<(String, i64, i64)>, String> {
+    let mut out = Vec::new();
+    for part in v.split("_*|*_") {
+        let f: Vec<&str> = part.split("_*:*_").collect();
+        if f.len() != 3 {
+            return Err(format!("{part:?} is not statusId_*:*_count_*:*_millis"));
+        }
+        let count = f[1]
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{:?} is not a count", f[1]))?;
+        let millis = f[2]
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{:?} is not milliseconds", f[2]))?;
+        out.push((f[0].trim().to_string(), count, millis));
+    }
+    Ok(out)
+}

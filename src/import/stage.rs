@@ -1,0 +1,484 @@
+//! Staging: every row is validated against the table contract (type, required, range,
+//! allowed values, the rules across columns), agent names are pseudonymised, and the valid
+//! rows are appended to a temporary staging table `stg_<table>` as Arrow record batches;
+//! invalid rows become rejects with line, column, value and reason.
+//!
+//! Staging happens outside the import's transaction: appending large volumes inside an
+//! open transaction and then reading them with window functions failed in the bundled
+//! DuckDB, and staging is not part of the workspace anyway.
+
+use super::contract::{self, ColType, Column, Table};
+use super::read::BATCH_ROWS;
+use super::{FileReport, ImportError, Reject};
+use crate::timeparse::TsParser;
+use chrono_tz::Tz;
+use duckdb::arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, Int32Array, Int32Builder, Int64Builder,
+    StringBuilder, TimestampMicrosecondBuilder,
+};
+use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use duckdb::arrow::record_batch::RecordBatch;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Temporary staging tables of one import, dropped when the import ends either way.
+pub struct Staging<'a> {
+    pub conn: &'a duckdb::Connection,
+    pub tables: Vec<&'static str>,
+    /// Accounting of every input, in the order they were staged.
+    pub reports: Vec<FileReport>,
+    /// Every input label the import may stage, sorted: a staged row carries the position of
+    /// its label (`_input`), so ordering by `_input` is ordering by file name, and the file
+    /// name is not copied into every staged row.
+    labels: Vec<String>,
+}
+
+impl<'a> Staging<'a> {
+    /// `labels`: every input label the import may stage (files, and rows derived from them).
+    pub fn new(conn: &'a duckdb::Connection, mut labels: Vec<String>) -> Result<Self, ImportError> {
+        labels.sort();
+        labels.dedup();
+        conn.execute_batch("CREATE OR REPLACE TEMP TABLE _inputs (input INTEGER, file VARCHAR);")?;
+        {
+            let mut app = conn.appender_to_catalog_and_db("_inputs", "temp", "main")?;
+            for (i, l) in labels.iter().enumerate() {
+                app.append_row(duckdb::params![i as i32, l])?;
+            }
+            app.flush()?;
+        }
+        Ok(Staging {
+            conn,
+            tables: Vec::new(),
+            reports: Vec::new(),
+            labels,
+        })
+    }
+
+    /// The `_input` of a label given to `new`.
+    pub fn input(&self, label: &str) -> i32 {
+        self.labels
+            .binary_search_by(|l| l.as_str().cmp(label))
+            .expect("every input label is declared up front") as i32
+    }
+
+    /// Create `stg_<table>` (the table's columns, then `_line` and `_input`) once.
+    pub fn ensure(&mut self, table: &'static str) -> Result<(), ImportError> {
+        if !self.tables.contains(&table) {
+            let t = contract::table(table).expect("contract table");
+            let cols: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| format!("\"{}\" {}", c.name, c.ty.sql()))
+                .collect();
+            self.conn.execute_batch(&format!(
+                "CREATE OR REPLACE TEMP TABLE stg_{table} ({}, _line BIGINT, _input INTEGER);",
+                cols.join(", ")
+            ))?;
+            self.tables.push(table);
+        }
+        Ok(())
+    }
+
+    /// A stager for one input into `table` (created if needed).
+    pub fn stager(
+        &mut self,
+        table: &'static str,
+        label: String,
+        tz: Tz,
+        salt: &str,
+        source: &str,
+    ) -> Result<Stager<'a>, ImportError> {
+        self.ensure(table)?;
+        let input = self.input(&label);
+        Ok(Stager {
+            conn: self.conn,
+            batcher: Batcher::new(table, label, input, tz, salt, source),
+        })
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        for t in &self.tables {
+            let _ = self
+                .conn
+                .execute_batch(&format!("DROP TABLE IF EXISTS temp.stg_{t};"));
+        }
+        let _ = self
+            .conn
+            .execute_batch("DROP TABLE IF EXISTS temp._inputs;");
+    }
+}
+
+/// The pseudonym salt of the workspace.
+pub fn salt_of(conn: &duckdb::Connection) -> String {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = 'pseudonym_salt'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|_| "kennzahl".to_string())
+}
+
+/// Agent names never reach the workspace: they are replaced by a salted hash.
+fn pseudonym(salt: &str, name: &str) -> String {
+    if name.starts_with("agent-") && name.len() == 16 {
+        return name.to_string();
+    }
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(name.as_bytes());
+    let d = h.finalize();
+    let hex: String = d.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("agent-{hex}")
+}
+
+/// A validated value, borrowing text from the row where it can.
+#[derive(Debug, Clone, PartialEq)]
+enum Val<'r> {
+    Null,
+    Text(&'r str),
+    Owned(String),
+    Int(i64),
+    Float(f64),
+    /// Microseconds since the epoch, UTC.
+    Ts(i64),
+    Bool(bool),
+}
+
+fn parse_value<'r>(col: &Column, raw: &'r str, ts: &TsParser) -> Result<Val<'r>, String> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return if col.required {
+            Err("a value is required".into())
+        } else {
+            Ok(Val::Null)
+        };
+    }
+    let range = |n: f64| -> Result<(), String> {
+        let lo = col.min.unwrap_or(f64::NEG_INFINITY);
+        let hi = col.max.unwrap_or(f64::INFINITY);
+        if !n.is_finite() || n < lo || n > hi {
+            Err(format!(
+                "out of range {}..{}",
+                col.min.map(|x| x.to_string()).unwrap_or_default(),
+                col.max.map(|x| x.to_string()).unwrap_or_default()
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match col.ty {
+        ColType::Varchar => {
+            if col.allowed.is_empty() || col.allowed.iter().any(|a| a == v) {
+                Ok(Val::Text(v))
+            } else {
+                Err(format!("expected one of {}", col.allowed.join(", ")))
+            }
+        }
+        ColType::Integer | ColType::Bigint => {
+            let n: i64 = v.parse().map_err(|_| "not a whole number".to_string())?;
+            range(n as f64)?;
+            Ok(Val::Int(n))
+        }
+        ColType::Double => {
+            let n: f64 = v.parse().map_err(|_| "not a number".to_string())?;
+            range(n)?;
+            Ok(Val::Float(n))
+        }
+        ColType::Timestamp => Ok(Val::Ts(ts.parse(v)?.timestamp_micros())),
+        ColType::Boolean => match v.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "ja" => Ok(Val::Bool(true)),
+            "false" | "0" | "no" | "nein" => Ok(Val::Bool(false)),
+            _ => Err("expected true or false".into()),
+        },
+    }
+}
+
+/// Rules across columns of one row: (column, reason) of the first broken one.
+fn check_row(table: &str, t: &Table, v: &[Val]) -> Option<(&'static str, &'static str)> {
+    let get = |name: &str| t.position(name).map(|i| &v[i]);
+    if table == "events" {
+        let kind = match get("kind") {
+            Some(Val::Text(k)) => *k,
+            _ => "",
+        };
+        if kind == "status" && matches!(get("status_class"), Some(Val::Null)) {
+            return Some(("status_class", "a status event needs the new status class"));
+        }
+        if kind == "assign_group" && matches!(get("group_name"), Some(Val::Null)) {
+            return Some(("group_name", "an assign_group event needs the group"));
+        }
+        if kind == "effort" && matches!(get("value"), Some(Val::Null)) {
+            return Some(("value", "an effort event needs the minutes in value"));
+        }
+    }
+    if table == "changes" {
+        if let (Some(Val::Ts(a)), Some(Val::Ts(b))) = (get("actual_start"), get("actual_end")) {
+            if b < a {
+                return Some(("actual_end", "the change ends before it starts"));
+            }
+        }
+    }
+    None
+}
+
+enum Builder {
+    Str(StringBuilder),
+    I32(Int32Builder),
+    I64(Int64Builder),
+    F64(Float64Builder),
+    Ts(TimestampMicrosecondBuilder),
+    Bool(BooleanBuilder),
+}
+
+impl Builder {
+    fn new(ty: ColType) -> Builder {
+        match ty {
+            ColType::Varchar => {
+                Builder::Str(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))
+            }
+            ColType::Integer => Builder::I32(Int32Builder::with_capacity(BATCH_ROWS)),
+            ColType::Bigint => Builder::I64(Int64Builder::with_capacity(BATCH_ROWS)),
+            ColType::Double => Builder::F64(Float64Builder::with_capacity(BATCH_ROWS)),
+            ColType::Timestamp => {
+                Builder::Ts(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS))
+            }
+            ColType::Boolean => Builder::Bool(BooleanBuilder::with_capacity(BATCH_ROWS)),
+        }
+    }
+    fn push(&mut self, v: &Val) {
+        match (self, v) {
+            (Builder::Str(b), Val::Text(s)) => b.append_value(s),
+            (Builder::Str(b), Val::Owned(s)) => b.append_value(s),
+            (Builder::I32(b), Val::Int(n)) => b.append_value(*n as i32),
+            (Builder::I64(b), Val::Int(n)) => b.append_value(*n),
+            (Builder::F64(b), Val::Float(n)) => b.append_value(*n),
+            (Builder::F64(b), Val::Int(n)) => b.append_value(*n as f64),
+            (Builder::Ts(b), Val::Ts(n)) => b.append_value(*n),
+            (Builder::Bool(b), Val::Bool(x)) => b.append_value(*x),
+            (b, _) => b.null(),
+        }
+    }
+    fn null(&mut self) {
+        match self {
+            Builder::Str(b) => b.append_null(),
+            Builder::I32(b) => b.append_null(),
+            Builder::I64(b) => b.append_null(),
+            Builder::F64(b) => b.append_null(),
+            Builder::Ts(b) => b.append_null(),
+            Builder::Bool(b) => b.append_null(),
+        }
+    }
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Str(b) => Arc::new(b.finish()),
+            Builder::I32(b) => Arc::new(b.finish()),
+            Builder::I64(b) => Arc::new(b.finish()),
+            Builder::F64(b) => Arc::new(b.finish()),
+            Builder::Ts(b) => Arc::new(b.finish()),
+            Builder::Bool(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+fn arrow_type(ty: ColType) -> DataType {
+    match ty {
+        ColType::Varchar => DataType::Utf8,
+        ColType::Integer => DataType::Int32,
+        ColType::Bigint => DataType::Int64,
+        ColType::Double => DataType::Float64,
+        ColType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
+        ColType::Boolean => DataType::Boolean,
+    }
+}
+
+/// Validates the rows of one input (a file, or rows derived from one) and builds Arrow
+/// record batches of the valid ones. It holds no connection, so it can run on the thread
+/// that reads the file while the connection appends the previous batch.
+pub struct Batcher {
+    table: &'static Table,
+    ts: TsParser,
+    salt: String,
+    source: String,
+    input: i32,
+    pub report: FileReport,
+    schema: Arc<Schema>,
+    builders: Vec<Builder>,
+    lines: Int64Builder,
+    pending: usize,
+    source_col: Option<usize>,
+    agent_col: Option<usize>,
+    /// Agent name → pseudonym: hashing once per name, not once per event.
+    pseudonyms: HashMap<String, String>,
+}
+
+impl Batcher {
+    /// `source` fills an empty `source` column; local times are in `tz`.
+    pub fn new(
+        table: &'static str,
+        file: String,
+        input: i32,
+        tz: Tz,
+        salt: &str,
+        source: &str,
+    ) -> Batcher {
+        let t = contract::table(table).expect("contract table");
+        let mut fields: Vec<Field> = t
+            .columns
+            .iter()
+            .map(|c| Field::new(&c.name, arrow_type(c.ty), true))
+            .collect();
+        fields.push(Field::new("_line", DataType::Int64, true));
+        fields.push(Field::new("_input", DataType::Int32, true));
+        Batcher {
+            table: t,
+            ts: TsParser::iso(tz),
+            salt: salt.to_string(),
+            source: source.to_string(),
+            input,
+            report: FileReport {
+                file,
+                table: table.to_string(),
+                ..Default::default()
+            },
+            schema: Arc::new(Schema::new(fields)),
+            builders: t.columns.iter().map(|c| Builder::new(c.ty)).collect(),
+            lines: Int64Builder::with_capacity(BATCH_ROWS),
+            pending: 0,
+            source_col: if t.has_source() { Some(0) } else { None },
+            agent_col: if table == "events" {
+                t.position("agent")
+            } else {
+                None
+            },
+            pseudonyms: HashMap::new(),
+        }
+    }
+
+    /// Validate one row given as text in the column order of the table; a valid row is
+    /// added to the batch being built, an invalid one becomes a reject.
+    pub fn row(&mut self, line: u64, raw: &[Option<&str>], rejects: &mut Vec<Reject>) {
+        self.report.read += 1;
+        let t = self.table;
+        let mut values: Vec<Val> = Vec::with_capacity(t.columns.len());
+        for (col, r) in t.columns.iter().zip(raw) {
+            let r = r.unwrap_or("");
+            match parse_value(col, r, &self.ts) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    rejects.push(Reject {
+                        file: self.report.file.clone(),
+                        line,
+                        column: col.name.clone(),
+                        value: r.into(),
+                        reason,
+                    });
+                    return;
+                }
+            }
+        }
+        if let Some((column, reason)) = check_row(&t.name, t, &values) {
+            rejects.push(Reject {
+                file: self.report.file.clone(),
+                line,
+                column: column.into(),
+                value: String::new(),
+                reason: reason.into(),
+            });
+            return;
+        }
+        if let Some(i) = self.source_col {
+            if values[i] == Val::Null {
+                values[i] = Val::Text(&self.source);
+            }
+        }
+        if let Some(i) = self.agent_col {
+            if let Val::Text(a) = values[i] {
+                let p = match self.pseudonyms.get(a) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p = pseudonym(&self.salt, a);
+                        self.pseudonyms.insert(a.to_string(), p.clone());
+                        p
+                    }
+                };
+                values[i] = Val::Owned(p);
+            }
+        }
+        for (b, v) in self.builders.iter_mut().zip(&values) {
+            b.push(v);
+        }
+        self.lines.append_value(line as i64);
+        self.pending += 1;
+    }
+
+    /// Whether a batch is full.
+    pub fn full(&self) -> bool {
+        self.pending >= BATCH_ROWS
+    }
+
+    /// The rows built so far as one record batch (`None` when there are none).
+    pub fn take(&mut self) -> Result<Option<RecordBatch>, ImportError> {
+        if self.pending == 0 {
+            return Ok(None);
+        }
+        let mut cols: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
+        cols.push(Arc::new(self.lines.finish()));
+        cols.push(Arc::new(Int32Array::from(vec![self.input; self.pending])));
+        self.pending = 0;
+        RecordBatch::try_new(self.schema.clone(), cols)
+            .map(Some)
+            .map_err(|e| ImportError::File {
+                file: self.report.file.clone(),
+                message: format!("internal error: cannot build a batch: {e}"),
+            })
+    }
+}
+
+/// Append a record batch to the staging table of `table`.
+pub fn append(
+    conn: &duckdb::Connection,
+    table: &str,
+    batch: RecordBatch,
+) -> Result<(), ImportError> {
+    let mut app = conn.appender_to_catalog_and_db(&format!("stg_{table}"), "temp", "main")?;
+    app.append_record_batch(batch)?;
+    app.flush()?;
+    Ok(())
+}
+
+/// A batcher that appends each full batch at once, on the calling thread (profile imports,
+/// rows derived from a file).
+pub struct Stager<'c> {
+    conn: &'c duckdb::Connection,
+    pub batcher: Batcher,
+}
+
+impl Stager<'_> {
+    pub fn row(
+        &mut self,
+        line: u64,
+        raw: &[Option<&str>],
+        rejects: &mut Vec<Reject>,
+    ) -> Result<(), ImportError> {
+        self.batcher.row(line, raw, rejects);
+        if self.batcher.full() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if let Some(b) = self.batcher.take()? {
+            append(self.conn, &self.batcher.table.name, b)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<FileReport, ImportError> {
+        self.flush()?;
+        Ok(std::mem::take(&mut self.batcher.report))
+    }
+}
