@@ -15,8 +15,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kennzahl-target}"
 PYTHON=${PYTHON:-$HOME/.cache/kennzahl-venv/bin/python}
 B=${BENCH_DIR:-/tmp/kennzahl-scale}
 cargo build --release --quiet
-K="$CARGO_TARGET_DIR/release/kennzahl"
 rm -rf "$B"; mkdir -p "$B"
+# A copy: another build into the same target folder must not swap the binary mid-run.
+cp "$CARGO_TARGET_DIR/release/kennzahl" "$B/kennzahl"
+K="$B/kennzahl"
 
 row() { printf '| %-58s | %8s | %6s |\n' "$1" "$2" "$3"; }
 # run LABEL CMD…: wall time and peak RSS of one command; its stderr goes to $B/<n>.log
