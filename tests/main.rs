@@ -11,6 +11,7 @@ mod demo;
 mod derived;
 mod groups;
 mod holidays;
+mod hostile;
 mod import;
 mod kpi_fixture;
 mod lake;

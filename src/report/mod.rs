@@ -905,6 +905,22 @@ fn render_template(
             minijinja::AutoEscape::None
         }
     });
+    if !html {
+        // Markdown renderers pass HTML through, so user text (school, group, vendor names)
+        // must not carry markup into the Markdown report either: < > & become entities.
+        env.set_formatter(|out, state, value| {
+            if let (false, Some(s)) = (value.is_safe(), value.as_str()) {
+                if s.contains(['<', '>', '&']) {
+                    let e = s
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;");
+                    return out.write_str(&e).map_err(minijinja::Error::from);
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
+    }
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_template(name, &src)
         .with_context(|| format!("template {origin} does not parse"))?;
