@@ -7,17 +7,7 @@ use crate::util::{kpi_map, Ws};
 fn kpis_recover_the_ground_truth() {
     let ws = Ws::new();
     // A smaller run of the same generator keeps the test quick.
-    let out = ws.path().join("demo");
-    let data = ws.path().join("data");
-    ws.ok(&[
-        "demo",
-        "--tickets",
-        "3000",
-        "--out",
-        out.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-    ]);
+    let (out, data) = ws.demo(3000);
     assert!(out.join("report-2026-Q3/report.html").exists());
     let truth = std::fs::read_to_string(data.join("ground_truth.csv")).unwrap();
     let mut checked = 0;

@@ -29,17 +29,7 @@ fn k(w: &Path, args: &[&str]) -> Result<String, (Option<i32>, String)> {
 #[test]
 fn kpi_sql_runs_unchanged_on_the_parquet_lake() {
     let ws = Ws::new();
-    let out = ws.path().join("demo");
-    let data = ws.path().join("data");
-    ws.ok(&[
-        "demo",
-        "--tickets",
-        "2000",
-        "--out",
-        out.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-    ]);
+    let (out, _data) = ws.demo(2000);
     let lake = ws.path().join("lake");
     let w = out.as_path();
     let l = lake.to_str().unwrap();

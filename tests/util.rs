@@ -114,6 +114,22 @@ impl Ws {
             &f("changes.csv"),
         ])
     }
+    /// Run `kennzahl demo` with `tickets` tickets into `demo/` (workspace, report) and
+    /// `data/` (canonical files, ground truth) of this folder; returns both paths.
+    pub fn demo(&self, tickets: usize) -> (PathBuf, PathBuf) {
+        let out = self.path().join("demo");
+        let data = self.path().join("data");
+        self.ok(&[
+            "demo",
+            "--tickets",
+            &tickets.to_string(),
+            "--out",
+            out.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ]);
+        (out, data)
+    }
     pub fn sql(&self, q: &str) -> String {
         self.ok(&["sql", "--format", "csv", q])
     }
