@@ -125,6 +125,7 @@ pub fn lines(
             .x_labels(n.min(14))
             .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
             .y_desc(y_label)
+            .y_label_formatter(&|y| axis_number(*y))
             .label_style((FONT_NAME, 12))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
@@ -202,6 +203,7 @@ pub fn grouped_bars(
                 }
             })
             .y_desc(y_label)
+            .y_label_formatter(&|y| axis_number(*y))
             .label_style((FONT_NAME, 12))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
@@ -294,4 +296,14 @@ pub fn hbars(
             .map_err(err)?;
         Ok(())
     })
+}
+
+/// An axis tick without float noise: 600 rather than 600.0, 2.5 as 2.5.
+pub fn axis_number(y: f64) -> String {
+    if (y - y.round()).abs() < 1e-9 {
+        format!("{}", y.round() as i64)
+    } else {
+        let s = format!("{y:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
