@@ -284,6 +284,7 @@ pub fn hbars(
                 }
             })
             .x_desc(x_label)
+            .x_label_formatter(&|x| axis_number(*x))
             .label_style((FONT_NAME, 11))
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
