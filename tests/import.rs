@@ -357,3 +357,58 @@ fn local_times_follow_the_daylight_saving_policy() {
         "{rejects}"
     );
 }
+
+#[test]
+fn events_in_their_final_order_skip_the_sort_with_the_same_result() {
+    // The same history with seq 1, 2, 3, … (the merge takes it as given) and without seq (the
+    // merge sorts): the workspace must end up the same. A third file breaks the order (seq 2
+    // before an earlier event) and must be renumbered.
+    let tickets = "source,ticket_id,type,service,created_at,status\nfx,A,incident,network,2026-03-02 08:00,open\nfx,B,incident,network,2026-03-02 08:00,open\n";
+    let rows = [
+        ("A", 1, "2026-03-02 08:00", "created"),
+        ("A", 2, "2026-03-02 08:00", "assign_group"),
+        ("A", 3, "2026-03-02 09:00", "note_internal"),
+        ("B", 1, "2026-03-02 08:00", "created"),
+        ("B", 2, "2026-03-02 10:00", "note_internal"),
+    ];
+    let with_seq: String =
+        std::iter::once("source,ticket_id,seq,event_at,kind,group_name\n".to_string())
+            .chain(
+                rows.iter()
+                    .map(|(t, s, at, k)| format!("fx,{t},{s},{at},{k},Service Desk\n")),
+            )
+            .collect();
+    let without: String =
+        std::iter::once("source,ticket_id,event_at,kind,group_name\n".to_string())
+            .chain(
+                rows.iter()
+                    .map(|(t, _, at, k)| format!("fx,{t},{at},{k},Service Desk\n")),
+            )
+            .collect();
+    let broken = with_seq.replace("fx,B,2,2026-03-02 10:00", "fx,B,2,2026-03-02 07:00");
+    let q = "SELECT ticket_id, seq, event_at, kind FROM events WHERE source = 'fx' ORDER BY ALL";
+    let mut results = Vec::new();
+    for text in [&with_seq, &without, &broken] {
+        let ws = Ws::mini();
+        let t = ws.write("tickets.csv", tickets);
+        let e = ws.write("events.csv", text);
+        let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+        assert!(
+            out.contains("events.csv: 5 rows read, 5 imported, 0 merged, 0 rejected"),
+            "{out}"
+        );
+        let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+        assert!(
+            out.contains("events.csv: 5 rows read, 0 imported, 5 merged, 0 rejected"),
+            "{out}"
+        );
+        results.push(ws.sql(q));
+    }
+    assert_eq!(results[0], results[1]);
+    assert!(
+        results[2].contains("B,1,2026-03-02 06:00:00,note_internal")
+            && results[2].contains("B,2,2026-03-02 07:00:00,created"),
+        "{}",
+        results[2]
+    );
+}

@@ -245,7 +245,7 @@ fn stage_canonical_file(
     );
     let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(2);
     let report = std::thread::scope(|s| -> Result<FileReport, ImportError> {
-        let producer = s.spawn(move || -> FileReport {
+        let producer = s.spawn(move || -> (bool, FileReport) {
             let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
             loop {
                 match rdr.next_batch(BATCH_ROWS, &mut batch) {
@@ -285,7 +285,7 @@ fn stage_canonical_file(
                     break;
                 }
             }
-            batcher.report
+            (batcher.presorted(), batcher.report)
         });
         let mut result = Ok(());
         for msg in rx.iter() {
@@ -307,7 +307,10 @@ fn stage_canonical_file(
             }
         }
         drop(rx);
-        let report = producer.join().expect("the reading thread does not panic");
+        let (presorted, report) = producer.join().expect("the reading thread does not panic");
+        if presorted && result.is_ok() {
+            staging.presorted.push(report.file.clone());
+        }
         result.map(|_| report)
     });
     progress.finish_and_clear();
