@@ -405,6 +405,20 @@ fn events_in_their_final_order_skip_the_sort_with_the_same_result() {
         results.push(ws.sql(q));
     }
     assert_eq!(results[0], results[1]);
+    // In order, but with an exact duplicate (its own seq): merged into one, then numbered.
+    let ws = Ws::mini();
+    let t = ws.write("tickets.csv", tickets);
+    let dup = with_seq.replace(
+        "fx,B,1,2026-03-02 08:00,created,Service Desk\n",
+        "fx,B,1,2026-03-02 08:00,created,Service Desk\nfx,B,2,2026-03-02 08:00,created,Service Desk\n",
+    ).replace("fx,B,2,2026-03-02 10:00", "fx,B,3,2026-03-02 10:00");
+    let e = ws.write("events.csv", &dup);
+    let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv: 6 rows read, 5 imported, 1 merged, 0 rejected"),
+        "{out}"
+    );
+    assert_eq!(ws.sql(q), results[0]);
     assert!(
         results[2].contains("B,1,2026-03-02 06:00:00,note_internal")
             && results[2].contains("B,2,2026-03-02 07:00:00,created"),

@@ -37,7 +37,14 @@ pub fn commit(
                 .iter()
                 .filter(|r| r.table == table)
                 .collect();
-            let presorted = inputs.len() == 1 && staging.presorted.contains(&inputs[0].file);
+            let presorted = match inputs.as_slice() {
+                [one] => staging
+                    .presorted
+                    .iter()
+                    .find(|(f, _)| *f == one.file)
+                    .map(|(_, distinct)| *distinct),
+                _ => None,
+            };
             let mut counts = merge::merge(conn, table, presorted)?;
             for r in staging.reports.iter().filter(|r| r.table == table) {
                 let mut r = r.clone();

@@ -66,11 +66,11 @@ fn run(conn: &duckdb::Connection, sql: &str) -> Result<(), ImportError> {
 
 /// Merge the staging table of `table` into it; returns (imported, merged) per file.
 /// `presorted`: the table's only input came in the documented order with its final `seq`
-/// (events; see `stage::OrderCheck`).
+/// (events; see `stage::OrderCheck`), `Some(true)` when it surely holds no exact duplicates.
 pub fn merge(
     conn: &duckdb::Connection,
     table: &str,
-    presorted: bool,
+    presorted: Option<bool>,
 ) -> Result<HashMap<String, (u64, u64)>, ImportError> {
     let _t = crate::timing::stage(format!("import: merge {table}"));
     conn.execute_batch(
@@ -78,14 +78,19 @@ pub fn merge(
     )?;
     run(conn, script(table))?;
     if table == "events" {
-        // Exact duplicates would change the numbering: then the order is computed.
-        let no_duplicates: bool =
-            conn.query_row("SELECT count(*) = 0 FROM _drop", [], |r| r.get(0))?;
-        if presorted && no_duplicates {
-            run(
-                conn,
-                include_str!("../../queries/merge/events_presorted.sql"),
-            )?;
+        let presorted_sql = include_str!("../../queries/merge/events_presorted.sql");
+        if presorted == Some(true) {
+            run(conn, presorted_sql)?;
+        } else {
+            run(conn, include_str!("../../queries/merge/events_dups.sql"))?;
+            // Exact duplicates would change the numbering: then the order is computed.
+            let no_duplicates: bool =
+                conn.query_row("SELECT count(*) = 0 FROM _drop", [], |r| r.get(0))?;
+            if presorted.is_some() && no_duplicates {
+                run(conn, presorted_sql)?;
+            } else {
+                run(conn, include_str!("../../queries/merge/events_order.sql"))?;
+            }
         }
         // The fast path of a first import: no staged ticket has events in the workspace.
         let replace: bool = conn.query_row(

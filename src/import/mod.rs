@@ -245,7 +245,7 @@ fn stage_canonical_file(
     );
     let (tx, rx) = std::sync::mpsc::sync_channel::<Staged>(2);
     let report = std::thread::scope(|s| -> Result<FileReport, ImportError> {
-        let producer = s.spawn(move || -> (bool, FileReport) {
+        let producer = s.spawn(move || -> (Option<bool>, FileReport) {
             let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
             loop {
                 match rdr.next_batch(BATCH_ROWS, &mut batch) {
@@ -308,8 +308,8 @@ fn stage_canonical_file(
         }
         drop(rx);
         let (presorted, report) = producer.join().expect("the reading thread does not panic");
-        if presorted && result.is_ok() {
-            staging.presorted.push(report.file.clone());
+        if let (Some(distinct), true) = (presorted, result.is_ok()) {
+            staging.presorted.push((report.file.clone(), distinct));
         }
         result.map(|_| report)
     });

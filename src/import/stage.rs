@@ -32,8 +32,9 @@ pub struct Staging<'a> {
     /// its label (`_input`), so ordering by `_input` is ordering by file name, and the file
     /// name is not copied into every staged row.
     labels: Vec<String>,
-    /// Inputs of events whose rows came in the documented order (`Batcher::presorted`).
-    pub presorted: Vec<String>,
+    /// Inputs of events whose rows came in the documented order, and whether they surely
+    /// hold no exact duplicates (`Batcher::presorted`).
+    pub presorted: Vec<(String, bool)>,
 }
 
 impl<'a> Staging<'a> {
@@ -324,6 +325,10 @@ pub struct Batcher {
 /// ordering by (event_at, seq, kind, file, line) is ordering by seq, and the merge can take
 /// the given seq instead of sorting every event (see queries/merge/events_presorted.sql).
 /// Kennzahl's own exports and most event logs sorted by case are like this.
+///
+/// As every ticket's rows then come together, exact duplicates can only sit inside the
+/// current ticket: a set of content hashes per ticket shows there are none, and the merge
+/// skips its duplicate search too. A hash collision only makes the merge search anyway.
 #[derive(Default)]
 struct OrderCheck {
     broken: bool,
@@ -331,11 +336,14 @@ struct OrderCheck {
     prev: Option<(u64, i64, i64)>,
     /// Tickets already finished (hashes: a collision only turns the shortcut off).
     seen: std::collections::HashSet<u64>,
+    /// Content hashes (every column but seq) of the current ticket's rows.
+    rows: std::collections::HashSet<u64>,
+    /// Two rows of a ticket may be exact duplicates.
+    maybe_duplicates: bool,
 }
 
 impl OrderCheck {
-    fn row(&mut self, source: &str, ticket: &str, seq: Option<i64>, at: i64) {
-        use std::hash::{Hash, Hasher};
+    fn row(&mut self, ticket_key: u64, content: u64, seq: Option<i64>, at: i64) {
         if self.broken {
             return;
         }
@@ -343,16 +351,37 @@ impl OrderCheck {
             self.broken = true;
             return;
         };
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (source, ticket).hash(&mut h);
-        let key = h.finish();
         let ok = match self.prev {
-            Some((k, s, a)) if k == key => seq == s + 1 && at >= a,
-            _ => seq == 1 && self.seen.insert(key),
+            Some((k, s, a)) if k == ticket_key => seq == s + 1 && at >= a,
+            _ => {
+                self.rows.clear();
+                seq == 1 && self.seen.insert(ticket_key)
+            }
         };
+        if !self.rows.insert(content) {
+            self.maybe_duplicates = true;
+        }
         self.broken = !ok;
-        self.prev = Some((key, seq, at));
+        self.prev = Some((ticket_key, seq, at));
     }
+}
+
+/// Hash of validated values as the merge compares them (a float zero of either sign alike).
+fn hash_values<'v, 'r: 'v>(values: impl Iterator<Item = &'v Val<'r>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for v in values {
+        match v {
+            Val::Null => 0u8.hash(&mut h),
+            Val::Text(s) => (1u8, *s).hash(&mut h),
+            Val::Owned(s) => (1u8, s.as_str()).hash(&mut h),
+            Val::Int(n) => (2u8, n).hash(&mut h),
+            Val::Float(f) => (3u8, if *f == 0.0 { 0 } else { f.to_bits() }).hash(&mut h),
+            Val::Ts(n) => (4u8, n).hash(&mut h),
+            Val::Bool(b) => (5u8, b).hash(&mut h),
+        }
+    }
+    h.finish()
 }
 
 impl Batcher {
@@ -450,24 +479,32 @@ impl Batcher {
             }
         }
         if let Some(o) = &mut self.order {
-            let text = |i: Option<usize>| match i.map(|i| &values[i]) {
-                Some(Val::Text(s)) => *s,
-                _ => "",
-            };
-            let seq = match t.position("seq").map(|i| &values[i]) {
-                Some(Val::Int(n)) => Some(*n),
-                _ => None,
-            };
-            let at = match t.position("event_at").map(|i| &values[i]) {
-                Some(Val::Ts(n)) => *n,
-                _ => i64::MIN,
-            };
-            o.row(
-                text(t.position("source")),
-                text(t.position("ticket_id")),
-                seq,
-                at,
-            );
+            if !o.broken {
+                let (si, ti, qi, ai) = (
+                    t.position("source"),
+                    t.position("ticket_id"),
+                    t.position("seq"),
+                    t.position("event_at"),
+                );
+                let pick = |i: Option<usize>| i.map(|i| &values[i]);
+                let ticket = hash_values(pick(si).into_iter().chain(pick(ti)));
+                let content = hash_values(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| Some(*i) != qi)
+                        .map(|(_, v)| v),
+                );
+                let seq = match pick(qi) {
+                    Some(Val::Int(n)) => Some(*n),
+                    _ => None,
+                };
+                let at = match pick(ai) {
+                    Some(Val::Ts(n)) => *n,
+                    _ => i64::MIN,
+                };
+                o.row(ticket, content, seq, at);
+            }
         }
         for (b, v) in self.builders.iter_mut().zip(&values) {
             b.push(v);
@@ -476,9 +513,13 @@ impl Batcher {
         self.pending += 1;
     }
 
-    /// Whether every staged event came in the documented order with its final seq.
-    pub fn presorted(&self) -> bool {
-        self.order.as_ref().is_some_and(|o| !o.broken)
+    /// Whether every staged event came in the documented order with its final seq, and if
+    /// so, whether exact duplicates are impossible (`Some(true)`) or possible (`Some(false)`).
+    pub fn presorted(&self) -> Option<bool> {
+        self.order
+            .as_ref()
+            .filter(|o| !o.broken)
+            .map(|o| !o.maybe_duplicates)
     }
 
     /// Whether a batch is full.
