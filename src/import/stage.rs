@@ -335,9 +335,9 @@ struct OrderCheck {
     /// Hash of (source, ticket_id), seq and event_at of the previous staged row.
     prev: Option<(u64, i64, i64)>,
     /// Tickets already finished (hashes: a collision only turns the shortcut off).
-    seen: std::collections::HashSet<u64>,
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fx>>,
     /// Content hashes (every column but seq) of the current ticket's rows.
-    rows: std::collections::HashSet<u64>,
+    rows: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fx>>,
     /// Two rows of a ticket may be exact duplicates.
     maybe_duplicates: bool,
 }
@@ -366,10 +366,51 @@ impl OrderCheck {
     }
 }
 
+/// A fast multiply-rotate hash (as in rustc's FxHash). Every use tolerates collisions: they
+/// only make the merge do the work the shortcut would have saved.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            a[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(a) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
 /// Hash of validated values as the merge compares them (a float zero of either sign alike).
 fn hash_values<'v, 'r: 'v>(values: impl Iterator<Item = &'v Val<'r>>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = Fx::default();
     for v in values {
         match v {
             Val::Null => 0u8.hash(&mut h),
