@@ -378,8 +378,15 @@ impl Fx {
 }
 
 impl std::hash::Hasher for Fx {
+    /// Mixed with murmur3's finaliser: the multiply alone leaves the low bits depending on
+    /// the low bytes only (the same for `T0000001` … `T1000000`), and hash sets index by them.
     fn finish(&self) -> u64 {
-        self.0
+        let mut z = self.0;
+        z ^= z >> 33;
+        z = z.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z ^= z >> 33;
+        z = z.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        z ^ (z >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
