@@ -195,3 +195,234 @@ fn gzip_and_bom_are_read() {
         "name,devices\n\"Schule, mit Komma\",40\n"
     );
 }
+
+/// Write `text` gzip-compressed.
+fn write_gz(path: &std::path::Path, text: &str) {
+    use std::io::Write;
+    let f = std::fs::File::create(path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+/// Every key of the contract is unique in the workspace (the merge keeps them unique; the
+/// tables declare no PRIMARY KEY index).
+fn assert_keys_unique(ws: &Ws) {
+    for (table, key) in [
+        ("schools", "school_id"),
+        ("tickets", "source, ticket_id"),
+        ("events", "source, ticket_id, seq"),
+        ("changes", "source, change_id"),
+        ("contacts", "source, contact_id"),
+        ("status_totals", "source, ticket_id, status_raw"),
+    ] {
+        let out = ws.sql(&format!(
+            "SELECT count(*) AS dup FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+        ));
+        assert_eq!(out.trim(), "dup\n0", "duplicate keys in {table}");
+    }
+}
+
+#[test]
+fn files_larger_than_a_batch_stream_with_rejects_at_their_lines() {
+    // 120,000 events (more than two batches of 50,000), gzip-compressed, with bad rows on
+    // both sides of each batch boundary and in the last line.
+    let ws = Ws::mini();
+    let tickets = ws.write(
+        "tickets.csv",
+        "source,ticket_id,type,service,created_at,status\nfx,T1,incident,network,2026-03-02 08:00,open\nfx,T2,incident,network,2026-03-02 08:00,open\n",
+    );
+    let bad_lines = [2u64, 50_001, 50_002, 100_001, 120_001];
+    let mut text = String::from("source,ticket_id,event_at,kind,agent\n");
+    for i in 0..120_000u64 {
+        let line = i + 2;
+        let t = if i % 2 == 0 { "T1" } else { "T2" };
+        let kind = if bad_lines.contains(&line) {
+            "bogus"
+        } else {
+            "note_internal"
+        };
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            + chrono::Duration::seconds(i as i64);
+        text.push_str(&format!(
+            "fx,{t},{},{kind},Erika Muster\n",
+            at.format("%Y-%m-%d %H:%M:%S%.3f")
+        ));
+    }
+    let ev = ws.path().join("events.csv.gz");
+    write_gz(&ev, &text);
+    let out = ws.ok(&["import", tickets.to_str().unwrap(), ev.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv.gz: 120000 rows read, 119995 imported, 0 merged, 5 rejected"),
+        "{out}"
+    );
+    let rejects = std::fs::read_to_string(ws.path().join("rejects/import-0001.csv")).unwrap();
+    for l in bad_lines {
+        assert!(
+            rejects.contains(&format!(
+                "{},{l},kind,bogus,\"expected one of",
+                ev.display()
+            )),
+            "line {l} missing:\n{rejects}"
+        );
+    }
+    assert_eq!(rejects.lines().count(), 6, "{rejects}");
+    // Fractional seconds are kept, the order follows event_at, agents are pseudonymised.
+    let q = ws.sql(
+        "SELECT seq, strftime(event_at, '%H:%M:%S.%g') AS at, agent LIKE 'agent-%' AS pseudo FROM events WHERE ticket_id = 'T2' ORDER BY seq LIMIT 2",
+    );
+    assert_eq!(
+        q.trim(),
+        "seq,at,pseudo\n1,08:00:01.000,true\n2,08:00:03.000,true",
+        "{q}"
+    );
+    // Importing the same files again changes nothing and counts every row as merged.
+    let before = ws.sql("SELECT count(*), sum(seq), min(event_at), max(event_at) FROM events");
+    let out = ws.ok(&["import", tickets.to_str().unwrap(), ev.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv.gz: 120000 rows read, 0 imported, 119995 merged, 5 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tickets.csv: 2 rows read, 0 imported, 2 merged"),
+        "{out}"
+    );
+    assert_eq!(
+        before,
+        ws.sql("SELECT count(*), sum(seq), min(event_at), max(event_at) FROM events")
+    );
+    assert_keys_unique(&ws);
+}
+
+#[test]
+fn keys_stay_unique_and_duplicates_merge() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    ws.import_mini();
+    // Exact duplicate rows within one import are one event; a changed history replaces the
+    // ticket's events as a whole.
+    let ev = ws.write(
+        "events.csv",
+        "source,ticket_id,event_at,kind,status_class\nfx,T1,2026-03-02 09:00,created,\nfx,T1,2026-03-02 09:00,created,\nfx,T1,2026-03-02 10:00,status,open\n",
+    );
+    let out = ws.ok(&["import", ev.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv: 3 rows read, 2 imported, 1 merged, 0 rejected"),
+        "{out}"
+    );
+    assert_eq!(
+        ws.sql("SELECT count(*) AS n FROM events WHERE source = 'fx' AND ticket_id = 'T1'")
+            .trim(),
+        "n\n2"
+    );
+    let out = ws.ok(&["import", ev.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv: 3 rows read, 0 imported, 3 merged, 0 rejected"),
+        "{out}"
+    );
+    assert_keys_unique(&ws);
+}
+
+#[test]
+fn local_times_follow_the_daylight_saving_policy() {
+    let ws = Ws::mini();
+    std::fs::write(
+        ws.path().join("kennzahl.toml"),
+        std::fs::read_to_string(fixture("mini/kennzahl.toml")).unwrap()
+            + "\n[import]\nreject_threshold = 0.9\n",
+    )
+    .unwrap();
+    // 02:30 on 2026-10-25 happens twice in Berlin: the first (summer time) is taken; 02:30
+    // on 2026-03-29 does not exist: rejected with the reason.
+    let t = ws.write(
+        "tickets.csv",
+        "source,ticket_id,type,service,created_at,status\nfx,D1,incident,network,2026-10-25 02:30,open\nfx,D2,incident,network,2026-03-29 02:30,open\n",
+    );
+    let out = ws.ok(&["import", t.to_str().unwrap()]);
+    assert!(
+        out.contains("2 rows read, 1 imported, 0 merged, 1 rejected"),
+        "{out}"
+    );
+    assert_eq!(
+        ws.sql("SELECT created_at FROM tickets WHERE ticket_id = 'D1'")
+            .trim(),
+        "created_at\n2026-10-25 00:30:00"
+    );
+    let rejects = std::fs::read_to_string(ws.path().join("rejects/import-0001.csv")).unwrap();
+    assert!(
+        rejects.contains("\"\"\"2026-03-29 02:30\"\" does not exist in Europe/Berlin (the clocks go forward at that time)\""),
+        "{rejects}"
+    );
+}
+
+#[test]
+fn events_in_their_final_order_skip_the_sort_with_the_same_result() {
+    // The same history with seq 1, 2, 3, … (the merge takes it as given) and without seq (the
+    // merge sorts): the workspace must end up the same. A third file breaks the order (seq 2
+    // before an earlier event) and must be renumbered.
+    let tickets = "source,ticket_id,type,service,created_at,status\nfx,A,incident,network,2026-03-02 08:00,open\nfx,B,incident,network,2026-03-02 08:00,open\n";
+    let rows = [
+        ("A", 1, "2026-03-02 08:00", "created"),
+        ("A", 2, "2026-03-02 08:00", "assign_group"),
+        ("A", 3, "2026-03-02 09:00", "note_internal"),
+        ("B", 1, "2026-03-02 08:00", "created"),
+        ("B", 2, "2026-03-02 10:00", "note_internal"),
+    ];
+    let with_seq: String =
+        std::iter::once("source,ticket_id,seq,event_at,kind,group_name\n".to_string())
+            .chain(
+                rows.iter()
+                    .map(|(t, s, at, k)| format!("fx,{t},{s},{at},{k},Service Desk\n")),
+            )
+            .collect();
+    let without: String =
+        std::iter::once("source,ticket_id,event_at,kind,group_name\n".to_string())
+            .chain(
+                rows.iter()
+                    .map(|(t, _, at, k)| format!("fx,{t},{at},{k},Service Desk\n")),
+            )
+            .collect();
+    let broken = with_seq.replace("fx,B,2,2026-03-02 10:00", "fx,B,2,2026-03-02 07:00");
+    let q = "SELECT ticket_id, seq, event_at, kind FROM events WHERE source = 'fx' ORDER BY ALL";
+    let mut results = Vec::new();
+    for text in [&with_seq, &without, &broken] {
+        let ws = Ws::mini();
+        let t = ws.write("tickets.csv", tickets);
+        let e = ws.write("events.csv", text);
+        let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+        assert!(
+            out.contains("events.csv: 5 rows read, 5 imported, 0 merged, 0 rejected"),
+            "{out}"
+        );
+        let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+        assert!(
+            out.contains("events.csv: 5 rows read, 0 imported, 5 merged, 0 rejected"),
+            "{out}"
+        );
+        results.push(ws.sql(q));
+    }
+    assert_eq!(results[0], results[1]);
+    // In order, but with an exact duplicate (its own seq): merged into one, then numbered.
+    let ws = Ws::mini();
+    let t = ws.write("tickets.csv", tickets);
+    let dup = with_seq.replace(
+        "fx,B,1,2026-03-02 08:00,created,Service Desk\n",
+        "fx,B,1,2026-03-02 08:00,created,Service Desk\nfx,B,2,2026-03-02 08:00,created,Service Desk\n",
+    ).replace("fx,B,2,2026-03-02 10:00", "fx,B,3,2026-03-02 10:00");
+    let e = ws.write("events.csv", &dup);
+    let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+    assert!(
+        out.contains("events.csv: 6 rows read, 5 imported, 1 merged, 0 rejected"),
+        "{out}"
+    );
+    assert_eq!(ws.sql(q), results[0]);
+    assert!(
+        results[2].contains("B,1,2026-03-02 06:00:00,note_internal")
+            && results[2].contains("B,2,2026-03-02 07:00:00,created"),
+        "{}",
+        results[2]
+    );
+}

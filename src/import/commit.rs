@@ -31,7 +31,21 @@ pub fn commit(
             if !staging.tables.contains(&table) {
                 continue;
             }
-            let mut counts = merge::merge(conn, table)?;
+            // The one input of this table came with its final order (events only).
+            let inputs: Vec<&FileReport> = staging
+                .reports
+                .iter()
+                .filter(|r| r.table == table)
+                .collect();
+            let presorted = match inputs.as_slice() {
+                [one] => staging
+                    .presorted
+                    .iter()
+                    .find(|(f, _)| *f == one.file)
+                    .map(|(_, distinct)| *distinct),
+                _ => None,
+            };
+            let mut counts = merge::merge(conn, table, presorted)?;
             for r in staging.reports.iter().filter(|r| r.table == table) {
                 let mut r = r.clone();
                 let (imp, mer) = counts.remove(&r.file).unwrap_or((0, 0));

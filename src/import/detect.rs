@@ -90,6 +90,7 @@ pub fn mapping<'p>(
 
 /// The built-in profile that can read every file, with the reason (for the user).
 pub fn detect_profile(files: &[PathBuf]) -> Result<(Profile, String), ImportError> {
+    let _t = crate::timing::stage("import: detect profile (header rows)");
     let mut headers = Vec::new();
     for f in files {
         headers.push((f, read_headers(f, &ReadOptions::default())?));

@@ -409,8 +409,7 @@ impl<'a> Mapper<'a> {
                 columns
                     .iter()
                     .position(|c| *c == n)
-                    .map(|i| vals[i].clone())
-                    .flatten()
+                    .and_then(|i| vals[i].clone())
             };
             self.snaps.push(Snap {
                 line: row.line,

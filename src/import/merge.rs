@@ -8,7 +8,7 @@
 use super::ImportError;
 use std::collections::HashMap;
 
-/// The merge script of a table.
+/// The merge script of a table (for events the preparing part; see events.sql).
 fn script(table: &str) -> &'static str {
     match table {
         "schools" => include_str!("../../queries/merge/schools.sql"),
@@ -47,16 +47,9 @@ pub fn finish(conn: &duckdb::Connection) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Merge the staging table of `table` into it; returns (imported, merged) per file.
-pub fn merge(
-    conn: &duckdb::Connection,
-    table: &str,
-) -> Result<HashMap<String, (u64, u64)>, ImportError> {
-    let _t = crate::timing::stage(format!("import: merge {table}"));
-    conn.execute_batch(
-        "CREATE OR REPLACE TEMP TABLE _outcome (_input INTEGER, imported BIGINT, merged BIGINT);",
-    )?;
-    for stmt in statements(script(table)) {
+/// Run a script statement by statement, each timed (`--timings`).
+fn run(conn: &duckdb::Connection, sql: &str) -> Result<(), ImportError> {
+    for stmt in statements(sql) {
         let what = stmt
             .lines()
             .map(str::trim)
@@ -67,6 +60,52 @@ pub fn merge(
             .collect::<String>();
         let _s = crate::timing::stage(format!("import:   {what}"));
         conn.execute_batch(stmt)?;
+    }
+    Ok(())
+}
+
+/// Merge the staging table of `table` into it; returns (imported, merged) per file.
+/// `presorted`: the table's only input came in the documented order with its final `seq`
+/// (events; see `stage::OrderCheck`), `Some(true)` when it surely holds no exact duplicates.
+pub fn merge(
+    conn: &duckdb::Connection,
+    table: &str,
+    presorted: Option<bool>,
+) -> Result<HashMap<String, (u64, u64)>, ImportError> {
+    let _t = crate::timing::stage(format!("import: merge {table}"));
+    conn.execute_batch(
+        "CREATE OR REPLACE TEMP TABLE _outcome (_input INTEGER, imported BIGINT, merged BIGINT);",
+    )?;
+    run(conn, script(table))?;
+    if table == "events" {
+        let presorted_sql = include_str!("../../queries/merge/events_presorted.sql");
+        if presorted == Some(true) {
+            run(conn, presorted_sql)?;
+        } else {
+            run(conn, include_str!("../../queries/merge/events_dups.sql"))?;
+            // Exact duplicates would change the numbering: then the order is computed.
+            let no_duplicates: bool =
+                conn.query_row("SELECT count(*) = 0 FROM _drop", [], |r| r.get(0))?;
+            if presorted.is_some() && no_duplicates {
+                run(conn, presorted_sql)?;
+            } else {
+                run(conn, include_str!("../../queries/merge/events_order.sql"))?;
+            }
+        }
+        // The fast path of a first import: no staged ticket has events in the workspace.
+        let replace: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM events x SEMI JOIN _ek k ON k.source = x.source AND k.ticket_id = x.ticket_id)",
+            [],
+            |r| r.get(0),
+        )?;
+        run(
+            conn,
+            if replace {
+                include_str!("../../queries/merge/events_replace.sql")
+            } else {
+                include_str!("../../queries/merge/events_new.sql")
+            },
+        )?;
     }
     let mut st = conn.prepare(
         "SELECT i.file, sum(o.imported)::BIGINT, sum(o.merged)::BIGINT FROM _outcome o JOIN _inputs i ON i.input = o._input GROUP BY i.file",

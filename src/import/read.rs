@@ -784,4 +784,45 @@ mod tests {
             .unwrap_err()
             .starts_with("line 2: invalid UTF-8"));
     }
+
+    /// Every row of a file through the batch interface.
+    fn all_rows(path: &Path, opts: &ReadOptions) -> (TableReader, Vec<Row>) {
+        let mut r = TableReader::open(path, opts).unwrap();
+        let mut out = Vec::new();
+        let mut batch = Vec::new();
+        while r.next_batch(1000, &mut batch).unwrap() {
+            out.append(&mut batch);
+        }
+        (r, out)
+    }
+
+    #[test]
+    fn legacy_encodings_stream_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        // Far more than the head and one decoder chunk; a multi-line quoted cell on the way.
+        let mut text = String::from("Nr;Straße;Notiz\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i};Größe {i};\"zwei\nZeilen\"\n"));
+        }
+        let cp1252 = encoding_rs::WINDOWS_1252.encode(&text).0.into_owned();
+        let p = dir.path().join("w.csv");
+        std::fs::write(&p, &cp1252).unwrap();
+        let (r, rows) = all_rows(&p, &ReadOptions::default());
+        assert_eq!(r.headers, ["Nr", "Straße", "Notiz"]);
+        assert!(r.detected.starts_with("windows-1252"), "{}", r.detected);
+        assert_eq!(rows.len(), 20_000);
+        assert_eq!(rows[19_999].get(1), "Größe 19999");
+        assert_eq!(rows[1].line, 4, "a quoted newline counts as a line");
+        let utf16: Vec<u8> = std::iter::once(0xfeff_u16)
+            .chain(text.encode_utf16())
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let p = dir.path().join("u.csv");
+        std::fs::write(&p, &utf16).unwrap();
+        let (r, rows) = all_rows(&p, &ReadOptions::default());
+        assert_eq!(r.headers, ["Nr", "Straße", "Notiz"]);
+        assert_eq!(rows.len(), 20_000);
+        assert_eq!(rows[12_345].get(1), "Größe 12345");
+        assert_eq!(rows[12_345].get(2), "zwei\nZeilen");
+    }
 }

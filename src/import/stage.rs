@@ -32,6 +32,9 @@ pub struct Staging<'a> {
     /// its label (`_input`), so ordering by `_input` is ordering by file name, and the file
     /// name is not copied into every staged row.
     labels: Vec<String>,
+    /// Inputs of events whose rows came in the documented order, and whether they surely
+    /// hold no exact duplicates (`Batcher::presorted`).
+    pub presorted: Vec<(String, bool)>,
 }
 
 impl<'a> Staging<'a> {
@@ -52,6 +55,7 @@ impl<'a> Staging<'a> {
             tables: Vec::new(),
             reports: Vec::new(),
             labels,
+            presorted: Vec::new(),
         })
     }
 
@@ -312,6 +316,120 @@ pub struct Batcher {
     agent_col: Option<usize>,
     /// Agent name → pseudonym: hashing once per name, not once per event.
     pseudonyms: HashMap<String, String>,
+    /// For events: whether the staged rows already are in the documented order.
+    order: Option<OrderCheck>,
+}
+
+/// Watches whether a file's events already carry the numbering the merge would give them:
+/// each ticket's rows together, `seq` 1, 2, 3, … with `event_at` never decreasing. Then
+/// ordering by (event_at, seq, kind, file, line) is ordering by seq, and the merge can take
+/// the given seq instead of sorting every event (see queries/merge/events_presorted.sql).
+/// Kennzahl's own exports and most event logs sorted by case are like this.
+///
+/// As every ticket's rows then come together, exact duplicates can only sit inside the
+/// current ticket: a set of content hashes per ticket shows there are none, and the merge
+/// skips its duplicate search too. A hash collision only makes the merge search anyway.
+#[derive(Default)]
+struct OrderCheck {
+    broken: bool,
+    /// Hash of (source, ticket_id), seq and event_at of the previous staged row.
+    prev: Option<(u64, i64, i64)>,
+    /// Tickets already finished (hashes: a collision only turns the shortcut off).
+    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fx>>,
+    /// Content hashes (every column but seq) of the current ticket's rows.
+    rows: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fx>>,
+    /// Two rows of a ticket may be exact duplicates.
+    maybe_duplicates: bool,
+}
+
+impl OrderCheck {
+    fn row(&mut self, ticket_key: u64, content: u64, seq: Option<i64>, at: i64) {
+        if self.broken {
+            return;
+        }
+        let Some(seq) = seq else {
+            self.broken = true;
+            return;
+        };
+        let ok = match self.prev {
+            Some((k, s, a)) if k == ticket_key => seq == s + 1 && at >= a,
+            _ => {
+                self.rows.clear();
+                seq == 1 && self.seen.insert(ticket_key)
+            }
+        };
+        if !self.rows.insert(content) {
+            self.maybe_duplicates = true;
+        }
+        self.broken = !ok;
+        self.prev = Some((ticket_key, seq, at));
+    }
+}
+
+/// A fast multiply-rotate hash (as in rustc's FxHash). Every use tolerates collisions: they
+/// only make the merge do the work the shortcut would have saved.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    /// Mixed with murmur3's finaliser: the multiply alone leaves the low bits depending on
+    /// the low bytes only (the same for `T0000001` … `T1000000`), and hash sets index by them.
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z ^= z >> 33;
+        z = z.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z ^= z >> 33;
+        z = z.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        z ^ (z >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            a[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(a) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+/// Hash of validated values as the merge compares them (a float zero of either sign alike).
+fn hash_values<'v, 'r: 'v>(values: impl Iterator<Item = &'v Val<'r>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = Fx::default();
+    for v in values {
+        match v {
+            Val::Null => 0u8.hash(&mut h),
+            Val::Text(s) => (1u8, *s).hash(&mut h),
+            Val::Owned(s) => (1u8, s.as_str()).hash(&mut h),
+            Val::Int(n) => (2u8, n).hash(&mut h),
+            Val::Float(f) => (3u8, if *f == 0.0 { 0 } else { f.to_bits() }).hash(&mut h),
+            Val::Ts(n) => (4u8, n).hash(&mut h),
+            Val::Bool(b) => (5u8, b).hash(&mut h),
+        }
+    }
+    h.finish()
 }
 
 impl Batcher {
@@ -354,6 +472,7 @@ impl Batcher {
                 None
             },
             pseudonyms: HashMap::new(),
+            order: (table == "events").then(OrderCheck::default),
         }
     }
 
@@ -407,11 +526,48 @@ impl Batcher {
                 values[i] = Val::Owned(p);
             }
         }
+        if let Some(o) = &mut self.order {
+            if !o.broken {
+                let (si, ti, qi, ai) = (
+                    t.position("source"),
+                    t.position("ticket_id"),
+                    t.position("seq"),
+                    t.position("event_at"),
+                );
+                let pick = |i: Option<usize>| i.map(|i| &values[i]);
+                let ticket = hash_values(pick(si).into_iter().chain(pick(ti)));
+                let content = hash_values(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| Some(*i) != qi)
+                        .map(|(_, v)| v),
+                );
+                let seq = match pick(qi) {
+                    Some(Val::Int(n)) => Some(*n),
+                    _ => None,
+                };
+                let at = match pick(ai) {
+                    Some(Val::Ts(n)) => *n,
+                    _ => i64::MIN,
+                };
+                o.row(ticket, content, seq, at);
+            }
+        }
         for (b, v) in self.builders.iter_mut().zip(&values) {
             b.push(v);
         }
         self.lines.append_value(line as i64);
         self.pending += 1;
+    }
+
+    /// Whether every staged event came in the documented order with its final seq, and if
+    /// so, whether exact duplicates are impossible (`Some(true)`) or possible (`Some(false)`).
+    pub fn presorted(&self) -> Option<bool> {
+        self.order
+            .as_ref()
+            .filter(|o| !o.broken)
+            .map(|o| !o.maybe_duplicates)
     }
 
     /// Whether a batch is full.
