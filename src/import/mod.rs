@@ -124,35 +124,8 @@ fn cells(vals: &[Option<String>]) -> Vec<Option<&str>> {
     vals.iter().map(|v| v.as_deref()).collect()
 }
 
-/// DuckDB's memory limit while an import runs. Staged rows, hash tables and sorts beyond
-/// it spill to the workspace's temp folder, so the import's peak memory stays near this
-/// plus a few batches, whatever the size of the files. `KENNZAHL_IMPORT_MEMORY` overrides
-/// it (a DuckDB size such as `4GB`).
-const IMPORT_MEMORY: &str = "1GB";
-
-/// Sets DuckDB's memory limit for an import and resets it when dropped.
-struct MemoryLimit<'a>(&'a duckdb::Connection);
-
-impl<'a> MemoryLimit<'a> {
-    fn set(conn: &'a duckdb::Connection) -> Result<Self, ImportError> {
-        let limit = std::env::var("KENNZAHL_IMPORT_MEMORY")
-            .ok()
-            .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
-            .unwrap_or_else(|| IMPORT_MEMORY.to_string());
-        conn.execute_batch(&format!("SET memory_limit = '{limit}';"))?;
-        Ok(MemoryLimit(conn))
-    }
-}
-
-impl Drop for MemoryLimit<'_> {
-    fn drop(&mut self) {
-        let _ = self.0.execute_batch("RESET memory_limit;");
-    }
-}
-
 /// Import canonical files (`tickets.csv`, `events.csv.gz`, …) in one transaction.
 pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
-    let _memory = MemoryLimit::set(&ws.conn)?;
     // Refuse unknown file names before touching anything.
     let plan = detect::canonical_plan(files)?;
     let tz = ws.config.calendars.default.tz();
@@ -336,7 +309,6 @@ pub fn import_profile(
     })?;
     let salt = salt_of(&ws.conn);
     let source = profile.source().to_string();
-    let _memory = MemoryLimit::set(&ws.conn)?;
     // Every file's header is matched to a file kind before anything is staged: a file no
     // kind fits stops the import at once.
     let mut opened = Vec::new();
