@@ -124,6 +124,39 @@ fn cells(vals: &[Option<String>]) -> Vec<Option<&str>> {
     vals.iter().map(|v| v.as_deref()).collect()
 }
 
+/// What opening a side stager needs: the input's name and how to read its values.
+struct SideCtx<'s> {
+    file: &'s str,
+    tz: Tz,
+    salt: &'s str,
+    source: &'s str,
+}
+
+/// Stage rows a mapping derives besides its own (events from ticket timestamps, time in
+/// status) through a stager opened on first use, labelled `<file> (<what>)`.
+fn stage_side<'a>(
+    staging: &mut Staging<'a>,
+    slot: &mut Option<Stager<'a>>,
+    table: &'static str,
+    what: &str,
+    rows: &[(u64, Vec<Option<String>>)],
+    ctx: &SideCtx,
+    rejects: &mut Vec<Reject>,
+) -> Result<(), ImportError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if slot.is_none() {
+        let label = format!("{} ({what})", ctx.file);
+        *slot = Some(staging.stager(table, label, ctx.tz, ctx.salt, ctx.source)?);
+    }
+    let s = slot.as_mut().expect("just opened");
+    for (line, vals) in rows {
+        s.row(*line, &cells(vals), rejects)?;
+    }
+    Ok(())
+}
+
 /// Import canonical files (`tickets.csv`, `events.csv.gz`, …) in one transaction.
 pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
     // Refuse unknown file names before touching anything.
@@ -353,25 +386,28 @@ pub fn import_profile(
             for (line, vals) in &mb.rows {
                 st.row(*line, &cells(vals), &mut rejects)?;
             }
-            if !mb.derived_events.is_empty() {
-                if derived.is_none() {
-                    let label = format!("{file} (events from its timestamps)");
-                    derived = Some(staging.stager("events", label, tz, &salt, &source)?);
-                }
-                let d = derived.as_mut().expect("just made");
-                for (line, vals) in &mb.derived_events {
-                    d.row(*line, &cells(vals), &mut rejects)?;
-                }
-            }
-            if !mb.status_totals.is_empty() {
-                if totals.is_none() {
-                    let label = format!("{file} (time in status)");
-                    totals = Some(staging.stager("status_totals", label, tz, &salt, &source)?);
-                }
-                let s = totals.as_mut().expect("just made");
-                for (line, vals) in &mb.status_totals {
-                    s.row(*line, &cells(vals), &mut rejects)?;
-                }
+            let ctx = SideCtx {
+                file: &file,
+                tz,
+                salt: &salt,
+                source: &source,
+            };
+            let side = [
+                (
+                    &mut derived,
+                    "events",
+                    "events from its timestamps",
+                    &mb.derived_events,
+                ),
+                (
+                    &mut totals,
+                    "status_totals",
+                    "time in status",
+                    &mb.status_totals,
+                ),
+            ];
+            for (slot, table, what, rows) in side {
+                stage_side(&mut staging, slot, table, what, rows, &ctx, &mut rejects)?;
             }
         }
         staging.reports.push(st.finish()?);

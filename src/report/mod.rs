@@ -800,11 +800,24 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
     let mut data_quality = Vec::new();
     let unknown = crate::groups::unknown(&ws.conn)?;
     if !unknown.is_empty() {
-        let list = unknown
+        // The groups with the most tickets; all of them: `kennzahl groups`.
+        let mut list = unknown
             .iter()
+            .take(12)
             .map(|g| format!("{} ({} {})", g.name, g.tickets, l.t("Tickets", "tickets")))
             .collect::<Vec<_>>()
             .join(", ");
+        if unknown.len() > 12 {
+            list.push_str(&format!(
+                "{} {}",
+                l.t(" und", " and"),
+                if de {
+                    format!("{} weitere", unknown.len() - 12)
+                } else {
+                    format!("{} more", unknown.len() - 12)
+                }
+            ));
+        }
         data_quality.push(if de {
             format!("{} Gruppen stehen nicht in kennzahl.toml, ihre Support-Ebene ist daher unbekannt: {list}. Ihre Tickets zählen bei der Lösungsquote 1st Level und der Eskalationsquote als „nicht zuzuordnen“ statt stillschweigend als 1st Level; `kennzahl groups --toml` gibt die Einträge zum Ausfüllen aus.", unknown.len())
         } else {
