@@ -139,8 +139,12 @@ pub struct SqlArgs {
 #[derive(Debug, clap::Args)]
 pub struct KpiArgs {
     /// Quarter, e.g. 2026-Q3.
-    #[arg(long, value_parser = parse_quarter)]
-    pub quarter: crate::quarter::Quarter,
+    #[arg(long, value_parser = parse_quarter, required_unless_present = "list")]
+    pub quarter: Option<crate::quarter::Quarter>,
+    /// List the KPI catalogue (built-in and the workspace's queries/kpis/): every
+    /// `kpi.measure` a report spec can name, its unit, statistic and breakdowns.
+    #[arg(long)]
+    pub list: bool,
     /// Breakdown.
     #[arg(long, value_enum, default_value = "all")]
     pub by: Dimension,
@@ -163,6 +167,12 @@ pub struct ReportArgs {
     /// Report language (default: organisation.language of kennzahl.toml).
     #[arg(long, value_parser = ["de", "en"])]
     pub lang: Option<String>,
+    /// Formats, comma-separated: html, md, csv, xlsx, pdf, json, or all.
+    #[arg(long, default_value = "all")]
+    pub format: String,
+    /// Do not write a page per school (schools/<id>.*).
+    #[arg(long)]
+    pub no_schools: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,10 +15,26 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Measure {
     pub unit: String,
     pub de: String,
     pub en: String,
+    /// How a change of this measure between two quarters is judged (the report's management
+    /// summary): `median` or `mean` (bootstrap interval over the KPI's sample query),
+    /// `proportion` (Wilson/Newcombe over the sample's 0/1 outcomes), `count` (Poisson).
+    /// Absent: the change is shown without an interval.
+    #[serde(default)]
+    pub stat: Option<Stat>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Stat {
+    Median,
+    Mean,
+    Proportion,
+    Count,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -80,36 +96,61 @@ pub mod indexmap_lite {
 pub struct Kpi {
     pub meta: KpiMeta,
     pub sql: String,
+    /// `<name>.sample.sql`: one row per ticket with `key` and, per measure with a `stat`, the
+    /// value the measure aggregates (a duration, or 0/1 for a rate). Used for intervals.
+    pub sample_sql: Option<String>,
     pub origin: String,
 }
 
-macro_rules! builtin {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../queries/kpis/", $name, ".sql")), include_str!(concat!("../queries/kpis/", $name, ".toml")))),*]
-    };
+impl Kpi {
+    /// The measure of this KPI, if it has one by that name.
+    pub fn measure(&self, name: &str) -> Option<&Measure> {
+        self.meta
+            .measures
+            .0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m)
+    }
+    pub fn title(&self, de: bool) -> &str {
+        if de {
+            &self.meta.title_de
+        } else {
+            &self.meta.title_en
+        }
+    }
+    pub fn definition(&self, de: bool) -> String {
+        if de {
+            self.meta
+                .definition_de
+                .as_deref()
+                .unwrap_or(&self.meta.definition)
+        } else {
+            &self.meta.definition
+        }
+        .trim()
+        .replace('\n', " ")
+    }
 }
 
-/// The built-in KPIs, in report order.
-pub const BUILTIN: &[(&str, &str, &str)] = builtin!(
-    "tickets_created",
-    "tickets_resolved",
-    "backlog",
-    "response_time",
-    "resolution_time",
-    "sla_compliance",
-    "sla_breach_time",
-    "ola_compliance",
-    "reopen_rate",
-    "first_level_resolution",
-    "escalation",
-    "tickets_per_100",
-    "changes",
-    "satisfaction",
-    "effort",
-    "vendor_handoffs",
-);
+/// One built-in KPI as compiled into the binary by build.rs from `queries/kpis/`.
+pub struct BuiltinKpi {
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub sidecar: &'static str,
+    pub sample: Option<&'static str>,
+}
 
-fn parse_kpi(name: &str, sql: &str, toml_text: &str, origin: &str) -> Result<Kpi> {
+/// The built-in KPIs: every file of `queries/kpis/`, sorted by name.
+pub const BUILTIN: &[BuiltinKpi] = include!(concat!(env!("OUT_DIR"), "/builtin_kpis.rs"));
+
+fn parse_kpi(
+    name: &str,
+    sql: &str,
+    toml_text: &str,
+    sample: Option<&str>,
+    origin: &str,
+) -> Result<Kpi> {
     let meta: KpiMeta = toml::from_str(toml_text)
         .with_context(|| format!("{origin}: invalid KPI sidecar {name}.toml"))?;
     if meta.name != name {
@@ -121,9 +162,20 @@ fn parse_kpi(name: &str, sql: &str, toml_text: &str, origin: &str) -> Result<Kpi
     if meta.measures.0.is_empty() {
         bail!("{origin}: sidecar {name}.toml lists no [measures]");
     }
+    if sample.is_none() {
+        if let Some((m, _)) = meta
+            .measures
+            .0
+            .iter()
+            .find(|(_, m)| matches!(m.stat, Some(Stat::Median | Stat::Mean | Stat::Proportion)))
+        {
+            bail!("{origin}: sidecar {name}.toml gives the measure {m:?} a `stat` that needs a sample, but there is no {name}.sample.sql");
+        }
+    }
     Ok(Kpi {
         meta,
         sql: sql.to_string(),
+        sample_sql: sample.map(str::to_string),
         origin: origin.to_string(),
     })
 }
@@ -131,20 +183,23 @@ fn parse_kpi(name: &str, sql: &str, toml_text: &str, origin: &str) -> Result<Kpi
 pub fn builtin_catalog() -> Vec<Kpi> {
     BUILTIN
         .iter()
-        .map(|(n, sql, meta)| {
-            parse_kpi(n, sql, meta, "built-in").expect("built-in KPI sidecars are valid")
+        .map(|b| {
+            parse_kpi(b.name, b.sql, b.sidecar, b.sample, "built-in")
+                .expect("built-in KPI sidecars are valid")
         })
         .collect()
 }
 
-/// Read every `*.sql` with its `.toml` sidecar from a folder, sorted by the order of the
-/// built-in set first, then by name.
+/// Read every `*.sql` (not `*.sample.sql`) with its `.toml` sidecar from a folder, by name.
 pub fn load_dir(dir: &Path) -> Result<Vec<Kpi>> {
     let mut out = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "sql")
+                && !p.to_string_lossy().ends_with(".sample.sql")
+        })
         .collect();
     entries.sort();
     for p in entries {
@@ -159,23 +214,40 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Kpi>> {
                 side.display()
             )
         })?;
-        out.push(parse_kpi(&stem, &sql, &meta, &p.display().to_string())?);
+        let sample_path = p.with_extension("sample.sql");
+        let sample = if sample_path.is_file() {
+            Some(
+                std::fs::read_to_string(&sample_path)
+                    .with_context(|| format!("cannot read {}", sample_path.display()))?,
+            )
+        } else {
+            None
+        };
+        out.push(parse_kpi(
+            &stem,
+            &sql,
+            &meta,
+            sample.as_deref(),
+            &p.display().to_string(),
+        )?);
     }
-    let order = |k: &Kpi| {
-        BUILTIN
-            .iter()
-            .position(|(n, _, _)| *n == k.meta.name)
-            .unwrap_or(usize::MAX)
-    };
-    out.sort_by(|a, b| order(a).cmp(&order(b)).then(a.meta.name.cmp(&b.meta.name)));
     Ok(out)
 }
 
+/// The built-in catalogue with a workspace's `queries/kpis/` laid over it: a KPI of the same
+/// name replaces the built-in one, a new name adds a KPI. Sorted by name.
 pub fn catalog(ws: &Workspace) -> Result<Vec<Kpi>> {
-    match ws.user_queries_dir() {
-        Some(d) => load_dir(&d),
-        None => Ok(builtin_catalog()),
+    let mut all = builtin_catalog();
+    if let Some(d) = ws.user_queries_dir() {
+        for k in load_dir(&d)? {
+            match all.iter_mut().find(|b| b.meta.name == k.meta.name) {
+                Some(b) => *b = k,
+                None => all.push(k),
+            }
+        }
     }
+    all.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    Ok(all)
 }
 
 /// A breakdown of the KPIs.

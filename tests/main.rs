@@ -18,4 +18,5 @@ mod lake;
 mod privacy;
 mod profiles;
 mod report;
+mod report_pack;
 mod vendors;

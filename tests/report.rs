@@ -70,7 +70,7 @@ fn report_files_and_escaping() {
     assert!(md.contains("| Eingegangene Tickets | 6 |"), "{md}");
     // The vendor section: T2's handoff to Vendor X, returned (not open at quarter end).
     assert!(
-        md.contains("### Dienstleister") && md.contains("| Vendor X | 1 |"),
+        md.contains("## Dienstleister") && md.contains("| Vendor X | 1 |"),
         "{md}"
     );
     // kpis.csv: long format, formulas neutralised.
@@ -101,7 +101,7 @@ fn english_report() {
         "en",
     ]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("Quarterly report 2026-Q1"));
+    assert!(html.contains("Quarterly IT support report 2026-Q1"));
     assert!(html.contains("<div class=\"v\">3.9 h</div>"));
     assert!(html.contains("Service hours from the creation of a ticket to its first response"));
 }
@@ -115,14 +115,37 @@ fn user_kpis_and_templates_replace_the_builtin_ones() {
     std::fs::write(q.join("phone_share.sql"), "SELECT dim AS key, 100.0 * count(*) FILTER (WHERE channel = 'phone') / count(*) AS value FROM kt WHERE created_at >= getvariable('q_start') AND created_at < getvariable('q_end') GROUP BY ALL").unwrap();
     std::fs::write(q.join("phone_share.toml"), "name = \"phone_share\"\ntitle_de = \"Telefonanteil\"\ntitle_en = \"Phone share\"\ndimensions = [\"all\"]\ndefinition = \"Share of tickets created by phone.\"\n[measures]\nvalue = { unit = \"percent\", de = \"Anteil\", en = \"share\" }\n").unwrap();
     let out = ws.ok(&["kpi", "--quarter", "2026-Q1", "--format", "csv"]);
-    // T2 and T4 of 6 by phone.
-    assert_eq!(
-        out,
-        format!(
-            "quarter,kpi,dimension,key,value,unit\n2026-Q1,phone_share,all,all,{},percent\n",
+    // T2 and T4 of 6 by phone. The workspace's KPI is added to the built-in ones.
+    assert!(out.starts_with("quarter,kpi,dimension,key,value,unit\n"));
+    assert!(
+        out.contains(&format!(
+            "\n2026-Q1,phone_share,all,all,{},percent\n",
             100.0 * 2.0 / 6.0
-        )
+        )),
+        "{out}"
     );
+    assert!(
+        out.contains("\n2026-Q1,tickets_created,all,all,6,count\n"),
+        "{out}"
+    );
+    // A KPI of the same name replaces the built-in one.
+    std::fs::write(
+        q.join("tickets_created.sql"),
+        "SELECT 'all' AS key, 42 AS value",
+    )
+    .unwrap();
+    std::fs::write(
+        q.join("tickets_created.toml"),
+        "name = \"tickets_created\"\ntitle_de = \"Eingang\"\ntitle_en = \"Created\"\ndimensions = [\"all\"]\ndefinition = \"Always 42.\"\n[measures]\nvalue = { unit = \"count\", de = \"Anzahl\", en = \"count\" }\n",
+    )
+    .unwrap();
+    let out = ws.ok(&["kpi", "--quarter", "2026-Q1", "--format", "csv"]);
+    assert!(
+        out.contains("\n2026-Q1,tickets_created,all,all,42,count\n"),
+        "{out}"
+    );
+    std::fs::remove_file(q.join("tickets_created.sql")).unwrap();
+    std::fs::remove_file(q.join("tickets_created.toml")).unwrap();
     std::fs::write(q.join("broken.sql"), "SELECT 1").unwrap();
     let e = ws.fails(&["kpi", "--quarter", "2026-Q1"], 1);
     assert!(e.contains("broken.sql") && e.contains("sidecar"), "{e}");

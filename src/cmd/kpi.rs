@@ -1,4 +1,5 @@
-//! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format.
+//! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format;
+//! `kennzahl kpi --list`: the catalogue a report spec can name.
 
 use crate::cli::KpiArgs;
 use crate::output::print_rows;
@@ -9,14 +10,40 @@ use std::process::ExitCode;
 
 pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
+    if a.list {
+        let kpis = crate::kpi::catalog(&ws)?;
+        let cols: Vec<String> = ["name", "unit", "stat", "dimensions", "origin"]
+            .map(String::from)
+            .to_vec();
+        let mut rows = Vec::new();
+        for k in &kpis {
+            for (m, meas) in &k.meta.measures.0 {
+                let name = if m == "value" {
+                    k.meta.name.clone()
+                } else {
+                    format!("{}.{m}", k.meta.name)
+                };
+                rows.push(vec![
+                    Some(name),
+                    Some(meas.unit.clone()),
+                    meas.stat.map(|s| format!("{s:?}").to_lowercase()),
+                    Some(k.meta.dimensions.join(" ")),
+                    Some(k.origin.clone()),
+                ]);
+            }
+        }
+        print_rows(&cols, &rows, a.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let quarter = a.quarter.expect("clap requires --quarter without --list");
     if a.print_scope {
         let tz = ws.config.calendars.default.tz();
-        println!("{}", crate::kpi::scope_sql(a.quarter, a.by, tz));
+        println!("{}", crate::kpi::scope_sql(quarter, a.by, tz));
         return Ok(ExitCode::SUCCESS);
     }
     ws.prepare_analysis()?;
     let kpis = crate::kpi::catalog(&ws)?;
-    let values = crate::kpi::run(&ws, &kpis, a.quarter, a.by)?;
+    let values = crate::kpi::run(&ws, &kpis, quarter, a.by)?;
     let cols: Vec<String> = ["quarter", "kpi", "dimension", "key", "value", "unit"]
         .map(String::from)
         .to_vec();

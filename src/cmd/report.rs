@@ -12,12 +12,24 @@ pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
         .out
         .unwrap_or_else(|| ws.dir.join(format!("report-{}", a.quarter)));
     let lang = a.lang.unwrap_or_else(|| ws.config.language().to_string());
-    let r = crate::report::write(&ws, a.quarter, &out, &lang)?;
-    println!("{}", r.dir.join("report.html").display());
+    let opts = crate::report::Options {
+        formats: crate::report::render::parse_formats(&a.format)?,
+        schools: !a.no_schools,
+    };
+    let r = crate::report::write_with(&ws, a.quarter, &out, &lang, &opts)?;
+    for f in &r.files {
+        println!("{}", f.display());
+    }
     eprintln!(
-        "report {} written to {} (report.html, report.md, kpis.csv, charts/)",
+        "report {} written to {} ({}{})",
         a.quarter,
-        r.dir.display()
+        r.dir.display(),
+        opts.formats.join(", "),
+        if opts.schools {
+            "; a page per school in schools/"
+        } else {
+            ""
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -60,12 +60,17 @@ fn render(
         root.present()
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    // Dimensions as viewBox so the SVG scales with the page.
-    let svg = svg.replacen(
-        &format!("width=\"{W}\" height=\"{h}\""),
-        &format!("viewBox=\"0 0 {W} {h}\" width=\"100%\""),
-        1,
-    );
+    // A viewBox so the SVG scales with the page (CSS max-width in HTML, the image width in
+    // the PDF); plotters writes one itself in newer versions.
+    let svg = if svg[..svg.find('>').unwrap_or(0)].contains("viewBox") {
+        svg
+    } else {
+        svg.replacen(
+            &format!("width=\"{W}\" height=\"{h}\""),
+            &format!("viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\""),
+            1,
+        )
+    };
     Ok(Chart {
         name: name.to_string(),
         svg,

@@ -1,0 +1,451 @@
+//! The report's analysis sections that are not one KPI by one breakdown: problem candidates
+//! (recurring incidents for problem management), control-chart flags (schools whose weekly
+//! ticket rate per 100 devices leaves its u-chart limits), and a school's own view (its tickets
+//! by IT service against the municipality, its oldest open tickets by id).
+
+use super::eval::{sanitize, Eval, Subject};
+use super::model::{Cell, Chart, Column, Section, Table};
+use super::{charts, fmt_num, service_label};
+use crate::kpi::Dimension;
+use anyhow::Result;
+
+fn school_filter(subject: &Subject, col: &str) -> String {
+    match subject {
+        Subject::All => "TRUE".into(),
+        Subject::School(s) => format!("{col} = '{}'", s.0.replace('\'', "''")),
+    }
+}
+
+fn text(s: String) -> Cell {
+    Cell {
+        text: s,
+        value: None,
+    }
+}
+fn num(e: &Eval, v: f64, unit: &str) -> Cell {
+    Cell {
+        text: fmt_num(Some(v), unit, &e.lang),
+        value: Some(v),
+    }
+}
+
+/// Recurring incidents: at least `min_tickets` incidents of one school × IT service × category
+/// (as exported) within `days` days, with at least one of them created in the quarter.
+pub fn problems(
+    e: &Eval,
+    s: &super::spec::Section,
+    subject: &Subject,
+    sec: &mut Section,
+) -> Result<()> {
+    let n = s.min_tickets.unwrap_or(3).max(2);
+    let days = s.days.unwrap_or(14).max(1);
+    let limit = s.limit.unwrap_or(15);
+    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    let sql = format!(
+        "WITH t AS (
+             SELECT ticket_id, school_id, service, coalesce(category_raw, '–') AS category, created_at
+             FROM ticket_facts
+             WHERE type = 'incident' AND school_id IS NOT NULL AND {f}
+               AND created_at >= getvariable('q_start') - INTERVAL {days} DAY
+               AND created_at < getvariable('q_end')
+         ), w AS (
+             SELECT *, count(*) OVER (PARTITION BY school_id, service, category ORDER BY created_at
+                                      RANGE BETWEEN INTERVAL {days} DAY PRECEDING AND CURRENT ROW) AS in_window
+             FROM t
+         ), hot AS (
+             SELECT school_id, service, category, max(in_window) AS peak
+             FROM w WHERE created_at >= getvariable('q_start')
+             GROUP BY ALL HAVING max(in_window) >= {n}
+         )
+         SELECT h.school_id, coalesce(s.name, h.school_id), h.service, h.category, h.peak, count(*) AS tickets,
+                string_agg(t.ticket_id, ', ' ORDER BY t.created_at, t.ticket_id)
+         FROM hot h
+         JOIN t USING (school_id, service, category)
+         LEFT JOIN schools s ON s.school_id = h.school_id
+         WHERE t.created_at >= getvariable('q_start')
+         GROUP BY ALL
+         ORDER BY h.peak DESC, tickets DESC, h.school_id, h.service, h.category",
+        f = school_filter(subject, "school_id")
+    );
+    let mut st = e.ws.conn.prepare(&sql)?;
+    type Row = (String, String, String, String, i64, i64, String);
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    sec.text = if e.de {
+        format!("Störungen derselben Schule, desselben IT-Service und derselben Kategorie, von denen mindestens {n} innerhalb von {days} Tagen eingingen: Kandidaten für das Problem-Management (Ursache statt Einzelfall). {} Kandidaten.", rows.len())
+    } else {
+        format!("Incidents of one school, IT service and category of which at least {n} came in within {days} days: candidates for problem management (the cause rather than each case). {} candidates.", rows.len())
+    };
+    let window = if e.de {
+        format!("höchstens in {days} Tagen")
+    } else {
+        format!("most within {days} days")
+    };
+    let columns = [
+        (e.t_("Schule", "School"), "text"),
+        (e.t_("IT-Service", "IT service"), "text"),
+        (e.t_("Kategorie", "Category"), "text"),
+        (window.as_str(), "count"),
+        (e.t_("im Quartal", "in the quarter"), "count"),
+        (e.t_("Tickets", "Tickets"), "text"),
+    ];
+    let cols: Vec<Column> = columns
+        .iter()
+        .map(|(l, u)| Column {
+            label: l.to_string(),
+            unit: u.to_string(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (_, name, service, cat, peak, tickets, ids) in rows.into_iter().take(limit) {
+        // Ids only, at most 12: the list is for looking the tickets up, not a ticket dump.
+        let mut list: Vec<&str> = ids.split(", ").collect();
+        let more = list.len().saturating_sub(12);
+        list.truncate(12);
+        let mut ids = list.join(", ");
+        if more > 0 {
+            ids.push_str(&format!(" (+{more})"));
+        }
+        out.push(vec![
+            text(name),
+            text(service_label(&service, e.de).to_string()),
+            text(cat),
+            num(e, peak as f64, "count"),
+            num(e, tickets as f64, "count"),
+            text(ids),
+        ]);
+    }
+    if !out.is_empty() {
+        sec.tables.push(Table {
+            title: sec.title.clone(),
+            columns: cols,
+            rows: out,
+        });
+    }
+    Ok(())
+}
+
+/// Weekly tickets per school (local ISO weeks) from `from` to the quarter's end.
+fn weekly_by_school(
+    e: &Eval,
+    subject: &Subject,
+    weeks_back: i64,
+) -> Result<Vec<(String, String, i64)>> {
+    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    let sql = format!(
+        "WITH weeks AS (
+             SELECT unnest(generate_series(date_trunc('week', to_local(getvariable('q_start'))) - INTERVAL {wb} WEEK,
+                                           to_local(getvariable('q_end')) - INTERVAL 1 SECOND, INTERVAL 7 DAY)) AS w
+         ), c AS (
+             SELECT school_id, date_trunc('week', to_local(created_at)) AS w, count(*) AS n
+             FROM ticket_facts
+             WHERE school_id IS NOT NULL AND {f}
+               AND created_at >= getvariable('q_start') - INTERVAL {wb} WEEK - INTERVAL 7 DAY
+               AND created_at < getvariable('q_end')
+             GROUP BY ALL
+         )
+         SELECT s.school_id, strftime(weeks.w, '%Y-%m-%d'), coalesce(c.n, 0)
+         FROM schools s CROSS JOIN weeks
+         LEFT JOIN c ON c.school_id = s.school_id AND c.w = weeks.w
+         WHERE {fs} AND weeks.w >= date_trunc('week', to_local(getvariable('q_start'))) - INTERVAL {wb} WEEK
+         ORDER BY 1, 2",
+        wb = weeks_back,
+        f = school_filter(subject, "school_id"),
+        fs = school_filter(subject, "s.school_id"),
+    );
+    let mut st = e.ws.conn.prepare(&sql)?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// u-chart per school: the centre line is the school's own weekly rate over the 52 weeks before
+/// the quarter (Shewhart's phase I baseline), the exposure a week's devices / 100; a week of the
+/// quarter is flagged when its rate lies outside ū ± 3·√(ū/n).
+pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -> Result<()> {
+    let baseline_weeks = 52;
+    let rows = weekly_by_school(e, subject, baseline_weeks)?;
+    let tz = e.ws.config.calendars.default.tz();
+    let q_start_local = e.q.bounds(tz).0.with_timezone(&tz).date_naive();
+    let q_week = q_start_local - chrono::Duration::days(q_start_local.weekday_num());
+    let q_week = q_week.format("%Y-%m-%d").to_string();
+    let mut flagged = Vec::new();
+    let mut judged = 0;
+    for school in &e.schools {
+        let Some(devices) = school.3.filter(|d| *d > 0) else {
+            continue;
+        };
+        let n = devices as f64 / 100.0;
+        let weeks: Vec<&(String, String, i64)> = rows.iter().filter(|r| r.0 == school.0).collect();
+        let (base, cur): (Vec<&(String, String, i64)>, Vec<&(String, String, i64)>) =
+            weeks.iter().partition(|r| r.1 < q_week);
+        if base.is_empty() || cur.is_empty() {
+            continue;
+        }
+        judged += 1;
+        let ubar = base.iter().map(|r| r.2 as f64).sum::<f64>() / (base.len() as f64 * n);
+        let ucl = ubar + 3.0 * (ubar / n).sqrt();
+        let lcl = (ubar - 3.0 * (ubar / n).sqrt()).max(0.0);
+        let _ = lcl;
+        let out: Vec<(String, f64)> = cur
+            .iter()
+            .map(|r| (r.1.clone(), r.2 as f64 / n))
+            // Only the upper limit: the quarter's first and last weeks are partial, and a low
+            // week is no finding for the review.
+            .filter(|(_, u)| *u > ucl)
+            .collect();
+        if !out.is_empty() {
+            flagged.push((
+                school,
+                ubar,
+                ucl,
+                lcl,
+                cur.iter()
+                    .map(|r| (r.1.clone(), r.2 as f64 / n))
+                    .collect::<Vec<_>>(),
+                out,
+            ));
+        }
+    }
+    sec.text = if e.de {
+        format!("Tickets je 100 Geräte und Woche gegen die obere Eingriffsgrenze der u-Karte (Mittel der 52 Wochen vor dem Quartal + 3 Standardabweichungen, je Schule nach ihrer Geräteanzahl). {} von {judged} Schulen mit Geräteangabe liegen in mindestens einer Woche darüber.", flagged.len())
+    } else {
+        format!("Tickets per 100 devices and week against the u-chart's upper control limit (mean of the 52 weeks before the quarter + 3 standard deviations, per school by its device count). {} of {judged} schools with a device count lie above it in at least one week.", flagged.len())
+    };
+    let mut trows = Vec::new();
+    for (school, ubar, ucl, _lcl, series, out) in &flagged {
+        let weeks: Vec<String> = out.iter().map(|(w, _)| w.clone()).collect();
+        trows.push(vec![
+            text(school.1.clone()),
+            num(e, *ubar, "ratio"),
+            num(e, *ucl, "ratio"),
+            num(e, out.iter().map(|x| x.1).fold(0.0, f64::max), "ratio"),
+            text(weeks.join(", ")),
+        ]);
+        // A small chart per flagged school (at most six, the worst first are listed above).
+        if sec.charts.len() < 6 {
+            let labels: Vec<String> = series.iter().map(|(w, _)| w[5..].to_string()).collect();
+            let name = format!("{id}-{}", sanitize(&school.0));
+            let c = charts::lines(
+                e.chart_dir,
+                &name,
+                e.t_(
+                    "Tickets je 100 Geräte und Woche",
+                    "Tickets per 100 devices and week",
+                ),
+                &labels,
+                &[
+                    (
+                        school.1.clone(),
+                        series.iter().map(|x| Some(x.1)).collect(),
+                        charts::BLUE,
+                    ),
+                    (
+                        e.t_("obere Grenze", "upper limit").into(),
+                        vec![Some(*ucl); series.len()],
+                        charts::RED,
+                    ),
+                    (
+                        e.t_("Mittel", "centre").into(),
+                        vec![Some(*ubar); series.len()],
+                        charts::GREY,
+                    ),
+                ],
+                e.t_("je 100 Geräte", "per 100 devices"),
+            )
+            .map_err(|err| {
+                anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0)
+            })?;
+            std::fs::write(e.chart_dir.join(format!("{}.svg", c.name)), &c.svg)?;
+            sec.charts.push(Chart {
+                file: format!("charts/{}.svg", c.name),
+                name: c.name,
+                title: school.1.clone(),
+                svg: c.svg,
+            });
+        }
+    }
+    if !trows.is_empty() {
+        sec.tables.push(Table {
+            title: sec.title.clone(),
+            columns: vec![
+                Column {
+                    label: e.t_("Schule", "School").into(),
+                    unit: "text".into(),
+                },
+                Column {
+                    label: e.t_("Mittel (Basis)", "centre (baseline)").into(),
+                    unit: "ratio".into(),
+                },
+                Column {
+                    label: e.t_("obere Grenze", "upper limit").into(),
+                    unit: "ratio".into(),
+                },
+                Column {
+                    label: e.t_("höchste Woche", "highest week").into(),
+                    unit: "ratio".into(),
+                },
+                Column {
+                    label: e
+                        .t_("Wochen außerhalb (Montag)", "weeks outside (Monday)")
+                        .into(),
+                    unit: "text".into(),
+                },
+            ],
+            rows: trows,
+        });
+    }
+    Ok(())
+}
+
+trait WeekdayNum {
+    fn weekday_num(&self) -> i64;
+}
+impl WeekdayNum for chrono::NaiveDate {
+    fn weekday_num(&self) -> i64 {
+        use chrono::Datelike;
+        self.weekday().num_days_from_monday() as i64
+    }
+}
+
+/// A school's tickets by IT service in the quarter, with its share against the municipality's.
+pub fn school_services(e: &Eval, subject: &Subject, sec: &mut Section) -> Result<()> {
+    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    let sql = format!(
+        "WITH t AS (SELECT service, {f} AS mine FROM ticket_facts
+                    WHERE created_at >= getvariable('q_start') AND created_at < getvariable('q_end'))
+         SELECT service, count(*) FILTER (WHERE mine),
+                100.0 * count(*) FILTER (WHERE mine) / nullif(sum(count(*) FILTER (WHERE mine)) OVER (), 0),
+                100.0 * count(*) / sum(count(*)) OVER ()
+         FROM t GROUP BY 1 ORDER BY 2 DESC, 1",
+        f = school_filter(subject, "school_id")
+    );
+    let mut st = e.ws.conn.prepare(&sql)?;
+    let rows: Vec<(String, i64, Option<f64>, Option<f64>)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    sec.tables.push(Table {
+        title: sec.title.clone(),
+        columns: vec![
+            Column {
+                label: e.t_("IT-Service", "IT service").into(),
+                unit: "text".into(),
+            },
+            Column {
+                label: e.t_("Tickets", "Tickets").into(),
+                unit: "count".into(),
+            },
+            Column {
+                label: e.t_("Anteil", "Share").into(),
+                unit: "percent".into(),
+            },
+            Column {
+                label: e.t_("Anteil Kommune", "Municipality's share").into(),
+                unit: "percent".into(),
+            },
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(s, n, a, b)| {
+                vec![
+                    text(service_label(&s, e.de).to_string()),
+                    num(e, n as f64, "count"),
+                    Cell {
+                        text: fmt_num(a, "percent", &e.lang),
+                        value: a,
+                    },
+                    Cell {
+                        text: fmt_num(b, "percent", &e.lang),
+                        value: b,
+                    },
+                ]
+            })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// A school's oldest tickets open at the end of the quarter, by id only.
+pub fn oldest_open(
+    e: &Eval,
+    s: &super::spec::Section,
+    subject: &Subject,
+    sec: &mut Section,
+) -> Result<()> {
+    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    let limit = s.limit.unwrap_or(10);
+    let sql = format!(
+        "SELECT t.ticket_id, t.service, strftime(to_local(t.created_at), '%Y-%m-%d'),
+                date_diff('second', t.created_at, getvariable('q_end')) / 86400.0, sg.status_class
+         FROM ticket_facts t
+         JOIN segments sg ON sg.source = t.source AND sg.ticket_id = t.ticket_id
+         WHERE sg.from_at < getvariable('q_end') AND (sg.to_at IS NULL OR sg.to_at >= getvariable('q_end'))
+           AND t.created_at < getvariable('q_end')
+           AND sg.status_class NOT IN ('resolved', 'closed', 'cancelled') AND {f}
+         ORDER BY t.created_at, t.ticket_id LIMIT {limit}",
+        f = school_filter(subject, "t.school_id")
+    );
+    let mut st = e.ws.conn.prepare(&sql)?;
+    let rows: Vec<(String, String, String, f64, String)> = st
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        sec.text = e
+            .t_(
+                "Am Quartalsende war kein Ticket offen.",
+                "No ticket was open at the end of the quarter.",
+            )
+            .into();
+        return Ok(());
+    }
+    sec.tables.push(Table {
+        title: sec.title.clone(),
+        columns: vec![
+            Column {
+                label: "Ticket".into(),
+                unit: "text".into(),
+            },
+            Column {
+                label: e.t_("IT-Service", "IT service").into(),
+                unit: "text".into(),
+            },
+            Column {
+                label: e.t_("erstellt", "created").into(),
+                unit: "text".into(),
+            },
+            Column {
+                label: e.t_("Alter (Tage)", "age (days)").into(),
+                unit: "ratio".into(),
+            },
+            Column {
+                label: "Status".into(),
+                unit: "text".into(),
+            },
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(id, s, c, age, st)| {
+                vec![
+                    text(id),
+                    text(service_label(&s, e.de).to_string()),
+                    text(c),
+                    num(e, age.floor(), "count"),
+                    text(st),
+                ]
+            })
+            .collect(),
+    });
+    Ok(())
+}

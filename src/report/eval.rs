@@ -1,0 +1,784 @@
+//! Evaluates a report spec into the report model: runs each KPI once per quarter and breakdown
+//! it is needed in, builds the tables, charts, headline lights and summary sentences, and the
+//! analysis sections (data quality, problem candidates, control charts). Renderers never query.
+
+use super::model::{self, Cell, Chart, Column, Definition, Report, Section, Table};
+use super::spec::{self, Better, Kind, Spec};
+use super::{charts, fmt_num, service_label, type_label, SchoolRow};
+use crate::kpi::{self, Dimension, Kpi, KpiValue, Stat};
+use crate::quarter::Quarter;
+use crate::workspace::Workspace;
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// The values of the KPIs run so far: (quarter, dimension, full name, key) → value.
+pub struct Store<'a> {
+    ws: &'a Workspace,
+    kpis: &'a [Kpi],
+    ran: HashSet<(Quarter, &'static str, String)>,
+    values: HashMap<(Quarter, &'static str, String, String), Option<f64>>,
+    /// Keys per (quarter, dimension, full name), in the KPI's order.
+    keys: HashMap<(Quarter, &'static str, String), Vec<String>>,
+    /// Everything run for the report's own quarter (kpis.csv, the XLSX long sheet).
+    pub current: Vec<KpiValue>,
+    q: Quarter,
+}
+
+pub fn dim_of(d: &str) -> Dimension {
+    match d {
+        "priority" => Dimension::Priority,
+        "school" => Dimension::School,
+        "school_type" => Dimension::SchoolType,
+        "service" => Dimension::Service,
+        _ => Dimension::All,
+    }
+}
+
+impl<'a> Store<'a> {
+    pub fn new(ws: &'a Workspace, kpis: &'a [Kpi], q: Quarter) -> Store<'a> {
+        Store {
+            ws,
+            kpis,
+            ran: HashSet::new(),
+            values: HashMap::new(),
+            keys: HashMap::new(),
+            current: Vec::new(),
+            q,
+        }
+    }
+
+    /// Run the named KPIs (full names or KPI names) for `q` by `dim`, those not run yet.
+    pub fn ensure(&mut self, q: Quarter, dim: Dimension, names: &[&str]) -> Result<()> {
+        let want: BTreeSet<&str> = names
+            .iter()
+            .map(|n| n.split_once('.').map(|x| x.0).unwrap_or(n))
+            .filter(|k| !self.ran.contains(&(q, dim.key(), k.to_string())))
+            .collect();
+        if want.is_empty() {
+            return Ok(());
+        }
+        let run: Vec<Kpi> = self
+            .kpis
+            .iter()
+            .filter(|k| want.contains(k.meta.name.as_str()))
+            .cloned()
+            .collect();
+        for k in &run {
+            self.ran.insert((q, dim.key(), k.meta.name.clone()));
+        }
+        for v in kpi::run(self.ws, &run, q, dim)? {
+            let name = v.full_name();
+            let list = self.keys.entry((q, dim.key(), name.clone())).or_default();
+            if !list.contains(&v.key) {
+                list.push(v.key.clone());
+            }
+            self.values
+                .insert((q, dim.key(), name, v.key.clone()), v.value);
+            if q == self.q {
+                self.current.push(v);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, q: Quarter, dim: Dimension, full: &str, key: &str) -> Option<f64> {
+        let full = full.strip_suffix(".value").unwrap_or(full);
+        self.values
+            .get(&(q, dim.key(), full.to_string(), key.to_string()))
+            .copied()
+            .flatten()
+    }
+
+    pub fn keys(&self, q: Quarter, dim: Dimension, full: &str) -> Vec<String> {
+        let full = full.strip_suffix(".value").unwrap_or(full);
+        self.keys
+            .get(&(q, dim.key(), full.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// What a spec is evaluated for: the whole municipality, or one school (its annex page).
+#[derive(Clone)]
+pub enum Subject {
+    All,
+    School(SchoolRow),
+}
+
+pub struct Eval<'a> {
+    pub ws: &'a Workspace,
+    pub kpis: &'a [Kpi],
+    pub q: Quarter,
+    pub lang: String,
+    pub de: bool,
+    pub chart_dir: &'a Path,
+    pub schools: Vec<SchoolRow>,
+}
+
+impl Eval<'_> {
+    fn t<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
+        if self.de {
+            de
+        } else {
+            en
+        }
+    }
+    fn f(&self, v: Option<f64>, unit: &str) -> String {
+        fmt_num(v, unit, &self.lang)
+    }
+
+    /// The title of `kpi.measure` in the report language ("Reaktionszeit: Median").
+    pub fn title_of(&self, full: &str) -> String {
+        let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+        let Some(kpi) = self.kpis.iter().find(|x| x.meta.name == k) else {
+            return full.to_string();
+        };
+        let t = kpi.title(self.de).to_string();
+        match kpi.measure(m) {
+            Some(meas) if kpi.meta.measures.0.len() > 1 => {
+                format!("{t}: {}", if self.de { &meas.de } else { &meas.en })
+            }
+            _ => t,
+        }
+    }
+    fn unit_of(&self, full: &str) -> String {
+        let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+        self.kpis
+            .iter()
+            .find(|x| x.meta.name == k)
+            .and_then(|x| x.measure(m))
+            .map(|m| m.unit.clone())
+            .unwrap_or_default()
+    }
+    fn stat_of(&self, full: &str) -> Option<Stat> {
+        let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+        self.kpis
+            .iter()
+            .find(|x| x.meta.name == k)
+            .and_then(|x| x.measure(m))
+            .and_then(|m| m.stat)
+    }
+    fn label(&self, de: &Option<String>, en: &Option<String>, fallback: &str) -> String {
+        let l = if self.de {
+            de.as_ref().or(en.as_ref())
+        } else {
+            en.as_ref().or(de.as_ref())
+        };
+        l.cloned().unwrap_or_else(|| fallback.to_string())
+    }
+    fn col_label(&self, c: &spec::Column) -> String {
+        let fallback = match (&c.kpi, &c.field) {
+            (Some(k), _) => self.title_of(k),
+            (_, Some(f)) => f.clone(),
+            _ => String::new(),
+        };
+        self.label(&c.de, &c.en, &fallback)
+    }
+
+    /// Evaluate `spec` for `subject` into a report.
+    pub fn report(&self, spec: &Spec, store: &mut Store, subject: &Subject) -> Result<Report> {
+        let q = self.q;
+        let tz = self.ws.config.calendars.default.tz();
+        let (qa, qb) = q.bounds(tz);
+        let cal = self.ws.config.calendars.default.spec();
+        let datefmt = if self.de { "%d.%m.%Y" } else { "%Y-%m-%d" };
+        let meta = model::Meta {
+            title: self.label(
+                &Some(spec.report.title_de.clone()),
+                &Some(spec.report.title_en.clone()),
+                "",
+            ),
+            org: self.ws.config.org_name().to_string(),
+            subject: match subject {
+                Subject::All => String::new(),
+                Subject::School(s) => s.1.clone(),
+            },
+            lang: self.lang.clone(),
+            quarter: q.to_string(),
+            previous: q.prev().to_string(),
+            period: format!(
+                "{} – {}",
+                q.first_day().format(datefmt),
+                q.last_day().format(datefmt)
+            ),
+            calendar: format!(
+                "{}, {}{}",
+                cal.tz,
+                cal.state,
+                if cal.exclude_school_holidays {
+                    self.t(", ohne Schulferien", ", school holidays excluded")
+                } else {
+                    ""
+                }
+            ),
+            bounds: format!(
+                "{} – {} UTC",
+                qa.format("%Y-%m-%d %H:%M"),
+                qb.format("%Y-%m-%d %H:%M")
+            ),
+            labels: model::Labels {
+                kpi: self.t("Kennzahl", "KPI").into(),
+                contents: self.t("Inhalt", "Contents").into(),
+                page: self.t("Seite", "Page").into(),
+                previous: self.t("Vorquartal", "previous quarter").into(),
+                change: self.t("Änderung", "change").into(),
+                interval: self
+                    .t("95-%-Intervall der Änderung", "95 % interval of the change")
+                    .into(),
+                target: self.t("Ziel", "target").into(),
+                period: self.t("Zeitraum", "Period").into(),
+                calendar: self.t("Kalender", "Calendar").into(),
+                bounds: self.t("Quartalsgrenzen", "Quarter bounds").into(),
+                generated_by: self
+                    .t("Erstellt mit kennzahl", "Generated by kennzahl")
+                    .into(),
+                privacy: self
+                    .t(
+                        "Keine Personennamen, keine Auswertung einzelner Beschäftigter.",
+                        "No person names, no figures per employee.",
+                    )
+                    .into(),
+            },
+        };
+        let mut sections = Vec::new();
+        for (i, s) in spec.sections.iter().enumerate() {
+            let kind = format!("{:?}", s.kind).to_lowercase();
+            let title = self.label(&s.title_de, &s.title_en, "");
+            let id = s.id.clone().unwrap_or_else(|| format!("s{}-{kind}", i + 1));
+            let mut sec = Section::new(id, &kind, title);
+            if s.kind != Kind::Text {
+                sec.text = self.label(&s.de, &s.en, "");
+            }
+            let _t = crate::timing::stage(format!("report: section {} ({kind})", i + 1));
+            match s.kind {
+                Kind::Text => sec.text = self.label(&s.de, &s.en, ""),
+                Kind::Summary => self.summary(s, store, subject, &mut sec)?,
+                Kind::Table => {
+                    let t = self.table(s, store, subject, &sec.title)?;
+                    sec.tables.push(t);
+                }
+                Kind::Chart => {
+                    if let Some(c) = self.chart(s, store, subject, &sec.id, &sec.title)? {
+                        sec.charts.push(c);
+                    }
+                }
+                Kind::Definitions => {
+                    let mut used: Vec<&Kpi> = self.kpis.iter().collect();
+                    used.retain(|k| spec_uses(spec, &k.meta.name));
+                    sec.definitions = used
+                        .iter()
+                        .map(|k| Definition {
+                            name: k.meta.name.clone(),
+                            title: k.title(self.de).to_string(),
+                            text: k.definition(self.de),
+                        })
+                        .collect();
+                }
+                Kind::DataQuality => sec.sentences = super::quality::findings(self, store)?,
+                Kind::Problems => super::analysis::problems(self, s, subject, &mut sec)?,
+                Kind::ControlChart => {
+                    super::analysis::control_chart(self, subject, &sec.id.clone(), &mut sec)?
+                }
+                Kind::SchoolServices => super::analysis::school_services(self, subject, &mut sec)?,
+                Kind::OldestOpen => super::analysis::oldest_open(self, s, subject, &mut sec)?,
+            }
+            sections.push(sec);
+        }
+        Ok(Report { meta, sections })
+    }
+
+    /// The dimension and key a KPI reference is read at for this subject: a school's report
+    /// reads the school's own key; everything else the requested breakdown.
+    fn at(&self, subject: &Subject, dim: Dimension) -> (Dimension, Option<String>) {
+        match (subject, dim) {
+            (Subject::School(s), Dimension::All) => (Dimension::School, Some(s.0.clone())),
+            _ => (dim, None),
+        }
+    }
+
+    fn summary(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        sec: &mut Section,
+    ) -> Result<()> {
+        let q = self.q;
+        let (dim, key) = self.at(subject, Dimension::All);
+        let key = key.unwrap_or_else(|| "all".into());
+        let names: Vec<&str> = s.headlines.iter().map(|h| h.kpi.as_str()).collect();
+        store.ensure(q, dim, &names)?;
+        store.ensure(q.prev(), dim, &names)?;
+        for h in &s.headlines {
+            let unit = self.unit_of(&h.kpi);
+            let a = store.get(q, dim, &h.kpi, &key);
+            let b = store.get(q.prev(), dim, &h.kpi, &key);
+            let interval = match (a, b, self.stat_of(&h.kpi)) {
+                (Some(_), Some(_), Some(stat)) => {
+                    super::summary::change_interval(self, stat, &h.kpi, dim, &key, a, b)?
+                }
+                _ => None,
+            };
+            sec.headlines
+                .push(super::summary::headline(self, h, &unit, a, b, interval));
+        }
+        sec.sentences = super::summary::sentences(self, &sec.headlines);
+        let _ = Better::Neither;
+        Ok(())
+    }
+
+    /// Row keys and labels of a breakdown, in the order the reader expects.
+    fn rows(&self, store: &Store, dim: Dimension, s: &spec::Section) -> Vec<(String, String)> {
+        let q = self.q;
+        match dim {
+            Dimension::Priority => self
+                .ws
+                .config
+                .priorities
+                .iter()
+                .map(|p| (p.priority.to_string(), format!("{} {}", p.priority, p.name)))
+                .collect(),
+            Dimension::School => self
+                .schools
+                .iter()
+                .map(|r| (r.0.clone(), r.1.clone()))
+                .collect(),
+            _ => {
+                let mut keys: Vec<String> = Vec::new();
+                for c in &s.columns {
+                    if let Some(k) = &c.kpi {
+                        for key in store.keys(q, dim, k) {
+                            if !keys.contains(&key) {
+                                keys.push(key);
+                            }
+                        }
+                    }
+                }
+                keys.sort();
+                keys.into_iter()
+                    .map(|k| {
+                        let l = match dim {
+                            Dimension::SchoolType => type_label(&k, self.de).to_string(),
+                            Dimension::Service => service_label(&k, self.de).to_string(),
+                            _ => k.clone(),
+                        };
+                        (k, l)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn field(&self, dim: Dimension, key: &str, field: &str) -> (String, Option<f64>, String) {
+        match dim {
+            Dimension::Priority => {
+                let p = self
+                    .ws
+                    .config
+                    .priorities
+                    .iter()
+                    .find(|p| p.priority.to_string() == key);
+                let v = p.map(|p| {
+                    if field == "response_hours" {
+                        p.response_hours
+                    } else {
+                        p.resolution_hours
+                    }
+                });
+                (self.f(v, "service_hours"), v, "service_hours".into())
+            }
+            Dimension::School => {
+                let r = self.schools.iter().find(|r| r.0 == key);
+                match field {
+                    "school_type" => (
+                        r.map(|r| type_label(&r.2, self.de).to_string())
+                            .unwrap_or_default(),
+                        None,
+                        "text".into(),
+                    ),
+                    "devices" => {
+                        let v = r.and_then(|r| r.3).map(|d| d as f64);
+                        (self.f(v, "count"), v, "count".into())
+                    }
+                    _ => {
+                        let v = r.and_then(|r| r.4).map(|d| d as f64);
+                        (self.f(v, "count"), v, "count".into())
+                    }
+                }
+            }
+            _ => (String::new(), None, "text".into()),
+        }
+    }
+
+    fn table(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        title: &str,
+    ) -> Result<Table> {
+        let q = self.q;
+        let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
+        let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        if s.layout.as_deref() == Some("measures") {
+            // A row per measure; columns: this quarter, the previous one (and the municipality
+            // in a school's report).
+            let (d, key) = self.at(subject, Dimension::All);
+            let key = key.unwrap_or_else(|| "all".into());
+            store.ensure(q, d, &names)?;
+            store.ensure(q.prev(), d, &names)?;
+            let school = matches!(subject, Subject::School(_));
+            if school {
+                store.ensure(q, Dimension::All, &names)?;
+            }
+            let mut columns = vec![
+                Column {
+                    label: self.t("Kennzahl", "Measure").into(),
+                    unit: "text".into(),
+                },
+                Column {
+                    label: q.to_string(),
+                    unit: "mixed".into(),
+                },
+                Column {
+                    label: q.prev().to_string(),
+                    unit: "mixed".into(),
+                },
+            ];
+            if school {
+                columns.push(Column {
+                    label: self.t("Kommune", "Municipality").into(),
+                    unit: "mixed".into(),
+                });
+            }
+            let mut rows = Vec::new();
+            for c in &s.columns {
+                let k = c.kpi.as_deref().unwrap_or_default();
+                let unit = self.unit_of(k);
+                let z = |v: Option<f64>| {
+                    if c.zero_if_missing {
+                        v.or(Some(0.0))
+                    } else {
+                        v
+                    }
+                };
+                let mut row = vec![Cell {
+                    text: self.col_label(c),
+                    value: None,
+                }];
+                let mut vals = vec![
+                    z(store.get(q, d, k, &key)),
+                    z(store.get(q.prev(), d, k, &key)),
+                ];
+                if school {
+                    vals.push(z(store.get(q, Dimension::All, k, "all")));
+                }
+                for v in vals {
+                    row.push(Cell {
+                        text: self.f(v, &unit),
+                        value: v,
+                    });
+                }
+                rows.push(row);
+            }
+            return Ok(Table {
+                title: title.to_string(),
+                columns,
+                rows,
+            });
+        }
+        store.ensure(q, dim, &names)?;
+        let mut columns = vec![Column {
+            label: match dim {
+                Dimension::Priority => self.t("Priorität", "Priority"),
+                Dimension::School => self.t("Schule", "School"),
+                Dimension::SchoolType => self.t("Schulform", "School type"),
+                Dimension::Service => self.t("IT-Service", "IT service"),
+                Dimension::All => "",
+            }
+            .to_string(),
+            unit: "text".into(),
+        }];
+        if dim == Dimension::All && columns[0].label.is_empty() {
+            columns[0].label = title.to_string();
+        }
+        for c in &s.columns {
+            let unit = match (&c.kpi, &c.field) {
+                (Some(k), _) => self.unit_of(k),
+                (_, Some(f)) => self.field(dim, "", f).2,
+                _ => String::new(),
+            };
+            columns.push(Column {
+                label: self.col_label(c),
+                unit,
+            });
+        }
+        let mut rows = Vec::new();
+        for (key, label) in self.rows(store, dim, s) {
+            let mut row = vec![Cell {
+                text: label,
+                value: None,
+            }];
+            for c in &s.columns {
+                row.push(match (&c.kpi, &c.field) {
+                    (Some(k), _) => {
+                        let v = store.get(q, dim, k, &key);
+                        let v = if c.zero_if_missing {
+                            v.or(Some(0.0))
+                        } else {
+                            v
+                        };
+                        Cell {
+                            text: self.f(v, &self.unit_of(k)),
+                            value: v,
+                        }
+                    }
+                    (_, Some(f)) => {
+                        let (text, value, _) = self.field(dim, &key, f);
+                        Cell { text, value }
+                    }
+                    _ => Cell {
+                        text: String::new(),
+                        value: None,
+                    },
+                });
+            }
+            rows.push(row);
+        }
+        Ok(Table {
+            title: title.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    fn chart(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        id: &str,
+        title: &str,
+    ) -> Result<Option<Chart>> {
+        let q = self.q;
+        let name = format!(
+            "{}{}",
+            id,
+            match subject {
+                Subject::All => String::new(),
+                Subject::School(r) => format!("-{}", sanitize(&r.0)),
+            }
+        );
+        let axis = self.label(&s.axis_de, &s.axis_en, title);
+        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
+        let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        let chart = match s.chart.as_deref().unwrap_or_default() {
+            "weekly" => {
+                let weekly = super::weekly_counts(self.ws, q, subject)?;
+                let labels: Vec<String> = weekly.iter().map(|w| w.0.clone()).collect();
+                charts::lines(
+                    self.chart_dir,
+                    &name,
+                    self.t("Tickets je Kalenderwoche", "Tickets per calendar week"),
+                    &labels,
+                    &[
+                        (
+                            self.t("eingegangen", "created").into(),
+                            weekly.iter().map(|w| Some(w.1 as f64)).collect(),
+                            charts::BLUE,
+                        ),
+                        (
+                            self.t("gelöst", "resolved").into(),
+                            weekly.iter().map(|w| Some(w.2 as f64)).collect(),
+                            charts::ORANGE,
+                        ),
+                    ],
+                    "Tickets",
+                )
+            }
+            "trend" => {
+                let n = s.quarters.unwrap_or(8).max(2);
+                let mut qs = vec![q];
+                while qs.len() < n {
+                    qs.insert(0, qs[0].prev());
+                }
+                let (d, key) = self.at(subject, Dimension::All);
+                let key = key.unwrap_or_else(|| "all".into());
+                for tq in &qs {
+                    store.ensure(*tq, d, &names)?;
+                }
+                let ql: Vec<String> = qs.iter().map(|x| x.to_string()).collect();
+                let series: Vec<(String, Vec<Option<f64>>, _)> = s
+                    .columns
+                    .iter()
+                    .zip(colors.iter().cycle())
+                    .map(|(c, col)| {
+                        let k = c.kpi.as_deref().unwrap_or_default();
+                        let v = qs
+                            .iter()
+                            .map(|tq| {
+                                let v = store.get(*tq, d, k, &key);
+                                if c.zero_if_missing {
+                                    v.or(Some(0.0))
+                                } else {
+                                    v
+                                }
+                            })
+                            .collect();
+                        (self.col_label(c), v, *col)
+                    })
+                    .collect();
+                charts::lines(self.chart_dir, &name, &axis, &ql, &series, &axis)
+            }
+            "hbars" => {
+                let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
+                store.ensure(q, dim, &names)?;
+                let k = names[0];
+                let mut rows: Vec<(String, f64)> = self
+                    .rows(store, dim, s)
+                    .into_iter()
+                    .filter_map(|(key, label)| store.get(q, dim, k, &key).map(|v| (label, v)))
+                    .collect();
+                if rows.is_empty() {
+                    return Ok(None);
+                }
+                rows.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+                charts::hbars(self.chart_dir, &name, &axis, &rows, &axis)
+            }
+            _ => {
+                // bars: categories are the breakdown's rows (or, with layout = "measures", the
+                // listed measures, this quarter against the previous one).
+                if s.layout.as_deref() == Some("measures") {
+                    let (d, key) = self.at(subject, Dimension::All);
+                    let key = key.unwrap_or_else(|| "all".into());
+                    store.ensure(q, d, &names)?;
+                    store.ensure(q.prev(), d, &names)?;
+                    let cats: Vec<String> = s.columns.iter().map(|c| self.col_label(c)).collect();
+                    let ser = |tq: Quarter| -> Vec<Option<f64>> {
+                        s.columns
+                            .iter()
+                            .map(|c| {
+                                let v =
+                                    store.get(tq, d, c.kpi.as_deref().unwrap_or_default(), &key);
+                                if c.zero_if_missing {
+                                    v.or(Some(0.0))
+                                } else {
+                                    v
+                                }
+                            })
+                            .collect()
+                    };
+                    charts::grouped_bars(
+                        self.chart_dir,
+                        &name,
+                        &axis,
+                        &cats,
+                        &[
+                            (q.to_string(), ser(q), charts::BLUE),
+                            (q.prev().to_string(), ser(q.prev()), charts::GREY),
+                        ],
+                        None,
+                        "Tickets",
+                    )
+                } else {
+                    let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
+                    let dim = if let (Subject::School(_), Dimension::All) = (subject, dim) {
+                        Dimension::School
+                    } else {
+                        dim
+                    };
+                    store.ensure(q, dim, &names)?;
+                    let rows = self.rows(store, dim, s);
+                    let cats: Vec<String> = rows
+                        .iter()
+                        .map(|(k, l)| {
+                            if dim == Dimension::Priority {
+                                format!("P{k}")
+                            } else {
+                                l.clone()
+                            }
+                        })
+                        .collect();
+                    let series: Vec<(String, Vec<Option<f64>>, _)> = s
+                        .columns
+                        .iter()
+                        .zip(colors.iter().cycle())
+                        .map(|(c, col)| {
+                            let k = c.kpi.as_deref().unwrap_or_default();
+                            (
+                                self.col_label(c),
+                                rows.iter()
+                                    .map(|(key, _)| store.get(q, dim, k, key))
+                                    .collect(),
+                                *col,
+                            )
+                        })
+                        .collect();
+                    let targets: Option<Vec<Option<f64>>> = s.target_field.as_ref().map(|f| {
+                        rows.iter()
+                            .map(|(key, _)| self.field(dim, key, f).1)
+                            .collect()
+                    });
+                    let unit = self.unit_of(names[0]);
+                    charts::grouped_bars(
+                        self.chart_dir,
+                        &name,
+                        &axis,
+                        &cats,
+                        &series,
+                        targets
+                            .as_ref()
+                            .map(|t| (self.t("Ziel", "target"), t.as_slice())),
+                        if unit == "service_hours" || unit == "hours" {
+                            "h"
+                        } else {
+                            ""
+                        },
+                    )
+                }
+            }
+        };
+        let c = chart.map_err(|e| anyhow::anyhow!("cannot draw the chart of {title:?}: {e}"))?;
+        let file = format!("charts/{}.svg", c.name);
+        std::fs::write(self.chart_dir.join(format!("{}.svg", c.name)), &c.svg)
+            .with_context(|| format!("cannot write {file}"))?;
+        Ok(Some(Chart {
+            name: c.name,
+            title: title.to_string(),
+            svg: c.svg,
+            file,
+        }))
+    }
+}
+
+/// Whether a spec names a KPI anywhere (the definitions appendix lists those).
+fn spec_uses(spec: &Spec, kpi: &str) -> bool {
+    let is = |full: &str| full.split_once('.').map(|x| x.0).unwrap_or(full) == kpi;
+    spec.sections.iter().any(|s| {
+        s.headlines.iter().any(|h| is(&h.kpi))
+            || s.columns.iter().any(|c| c.kpi.as_deref().is_some_and(is))
+    })
+}
+
+/// A key usable in a file name (school ids are user data).
+pub fn sanitize(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if out.is_empty() || out.starts_with('.') {
+        format!("x{out}")
+    } else {
+        out
+    }
+}
+
+pub type ValuesByKey = BTreeMap<String, f64>;

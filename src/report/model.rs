@@ -1,0 +1,137 @@
+//! The evaluated report: what a spec turns into once its KPIs have run — titles, formatted
+//! and raw values, sentences and charts, in the report's language. Every renderer (HTML,
+//! Markdown, CSV, XLSX, PDF) reads only this, so all formats show the same figures.
+//! Serialised as `report.json` (the PDF template reads it; snapshot tests compare it).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub meta: Meta,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    /// The municipality (or a school's name in its annex).
+    pub org: String,
+    /// A school's report: the school's name; else empty.
+    pub subject: String,
+    pub lang: String,
+    pub quarter: String,
+    pub previous: String,
+    pub period: String,
+    pub calendar: String,
+    pub bounds: String,
+    /// Labels the templates print, in the report's language.
+    pub labels: Labels,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub kpi: String,
+    pub contents: String,
+    pub page: String,
+    pub previous: String,
+    pub change: String,
+    pub interval: String,
+    pub target: String,
+    pub period: String,
+    pub calendar: String,
+    pub bounds: String,
+    pub generated_by: String,
+    pub privacy: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// A stable anchor: `s<N>-<kind>`.
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    /// A lead paragraph (a text section's whole content).
+    pub text: String,
+    pub headlines: Vec<Headline>,
+    /// Generated sentences (management summary) or findings (data quality).
+    pub sentences: Vec<String>,
+    pub tables: Vec<Table>,
+    pub charts: Vec<Chart>,
+    /// Definitions appendix: (title, text) per KPI.
+    pub definitions: Vec<Definition>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    pub kpi: String,
+    pub title: String,
+    pub unit: String,
+    pub value: String,
+    pub raw: Option<f64>,
+    pub previous: String,
+    pub delta: String,
+    /// The 95 % interval of the change, formatted ("" when the measure has no `stat`).
+    pub interval: String,
+    /// better | worse | unchanged | changed (no direction) | none (no comparison)
+    pub trend: String,
+    /// Whether the interval of the change excludes zero.
+    pub significant: Option<bool>,
+    pub target: String,
+    /// green | amber | red | none
+    pub light: String,
+    /// The light in words, in the report's language.
+    pub light_label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub label: String,
+    /// count, percent, service_hours, hours, ratio, score, days, text
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub name: String,
+    pub title: String,
+    /// The SVG text (inlined by HTML; `charts/<name>.svg` for Markdown and PDF).
+    #[serde(skip)]
+    pub svg: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub name: String,
+    pub title: String,
+    pub text: String,
+}
+
+impl Section {
+    pub fn new(id: String, kind: &str, title: String) -> Section {
+        Section {
+            id,
+            kind: kind.to_string(),
+            title,
+            text: String::new(),
+            headlines: vec![],
+            sentences: vec![],
+            tables: vec![],
+            charts: vec![],
+            definitions: vec![],
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `<stem>.xlsx`: one workbook — the headline KPIs, one sheet per table, a "KPIs" sheet with
+//! every value of the quarter in the long format, and a "Definitions" sheet. Frozen header rows,
+//! number formats by unit (hours with one decimal, percentages as %, counts as integers), column
+//! widths. Text is always written as a string cell, never as a formula, and a text starting
+//! with = + - @ gets the apostrophe prefix as in kpis.csv, so a copy to CSV stays harmless.
+
+use super::{Renderer, Target};
+use crate::report::model::{Report, Table};
+use crate::report::safe_cell;
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+pub struct Xlsx;
+
+fn number_format(unit: &str) -> Format {
+    let f = Format::new();
+    match unit {
+        "count" => f.set_num_format("#,##0"),
+        "percent" => f.set_num_format("0.0%"),
+        "service_hours" | "hours" | "ratio" | "days" => f.set_num_format("#,##0.0"),
+        "score" => f.set_num_format("0.00"),
+        _ => f.set_num_format("General"),
+    }
+}
+
+/// Percentages are stored as fractions so that Excel's % format shows them right.
+fn cell_value(unit: &str, v: f64) -> f64 {
+    if unit == "percent" {
+        v / 100.0
+    } else {
+        v
+    }
+}
+
+/// A sheet name Excel accepts: ≤ 31 characters, none of []:*?/\, unique in the workbook.
+fn sheet_name(title: &str, used: &mut HashSet<String>) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .collect();
+    let clean = clean.trim_matches('\'').trim();
+    let base: String = clean.chars().take(28).collect();
+    let base = if base.is_empty() {
+        "Sheet".to_string()
+    } else {
+        base
+    };
+    let mut name = base.clone();
+    let mut i = 2;
+    while used.contains(&name.to_lowercase()) {
+        name = format!("{base} {i}");
+        i += 1;
+    }
+    used.insert(name.to_lowercase());
+    name
+}
+
+fn header(ws: &mut Worksheet, labels: &[String], bold: &Format) -> Result<()> {
+    for (i, l) in labels.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, safe_cell(l), bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn table_sheet(ws: &mut Worksheet, t: &Table, bold: &Format) -> Result<()> {
+    let labels: Vec<String> = t.columns.iter().map(|c| c.label.clone()).collect();
+    header(ws, &labels, bold)?;
+    for (r, row) in t.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let unit = t.columns.get(c).map(|c| c.unit.as_str()).unwrap_or("text");
+            let (row_i, col_i) = (r as u32 + 1, c as u16);
+            match cell.value {
+                // A "mixed" column (a measures table) keeps the formatted text: its rows have
+                // different units.
+                Some(v) if unit != "text" && unit != "mixed" => {
+                    ws.write_number_with_format(
+                        row_i,
+                        col_i,
+                        cell_value(unit, v),
+                        &number_format(unit),
+                    )?;
+                }
+                Some(v) if unit == "mixed" => {
+                    ws.write_number(row_i, col_i, v)?;
+                }
+                _ => {
+                    ws.write_string(row_i, col_i, safe_cell(&cell.text))?;
+                }
+            }
+        }
+    }
+    for c in 0..t.columns.len() {
+        let w = std::iter::once(t.columns[c].label.chars().count())
+            .chain(
+                t.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|x| x.text.chars().count()),
+            )
+            .max()
+            .unwrap_or(8)
+            .clamp(8, 60);
+        ws.set_column_width(c as u16, w as f64 + 2.0)?;
+    }
+    Ok(())
+}
+
+impl Renderer for Xlsx {
+    fn format(&self) -> &'static str {
+        "xlsx"
+    }
+    fn render(&self, r: &Report, t: &Target) -> Result<PathBuf> {
+        let de = r.meta.lang == "de";
+        let mut wb = Workbook::new();
+        let bold = Format::new().set_bold();
+        let mut used = HashSet::new();
+        // The headline KPIs of every summary section.
+        let heads: Vec<_> = r.sections.iter().flat_map(|s| s.headlines.iter()).collect();
+        if !heads.is_empty() {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name(
+                if de { "Überblick" } else { "Summary" },
+                &mut used,
+            ))?;
+            let labels: Vec<String> = [
+                if de { "Kennzahl" } else { "KPI" },
+                &r.meta.quarter,
+                &r.meta.previous,
+                &r.meta.labels.change,
+                &r.meta.labels.interval,
+                &r.meta.labels.target,
+                if de { "Ampel" } else { "light" },
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            header(ws, &labels, &bold)?;
+            for (i, h) in heads.iter().enumerate() {
+                let row = i as u32 + 1;
+                ws.write_string(row, 0, safe_cell(&h.title))?;
+                match h.raw {
+                    Some(v) => ws.write_number_with_format(
+                        row,
+                        1,
+                        cell_value(&h.unit, v),
+                        &number_format(&h.unit),
+                    )?,
+                    None => ws.write_string(row, 1, "–")?,
+                };
+                ws.write_string(row, 2, &h.previous)?;
+                ws.write_string(row, 3, safe_cell(&h.delta))?;
+                ws.write_string(row, 4, safe_cell(&h.interval))?;
+                ws.write_string(row, 5, safe_cell(&h.target))?;
+                ws.write_string(row, 6, &h.light)?;
+            }
+            for (c, w) in [44.0, 12.0, 12.0, 14.0, 28.0, 12.0, 8.0].iter().enumerate() {
+                ws.set_column_width(c as u16, *w)?;
+            }
+        }
+        for s in &r.sections {
+            for tb in &s.tables {
+                let ws = wb.add_worksheet();
+                ws.set_name(sheet_name(&tb.title, &mut used))?;
+                table_sheet(ws, tb, &bold)?;
+            }
+        }
+        // Every value of the quarter, long format.
+        {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name("KPIs", &mut used))?;
+            let labels: Vec<String> = ["quarter", "kpi", "dimension", "key", "value", "unit"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            header(ws, &labels, &bold)?;
+            for (i, v) in t.values.iter().enumerate() {
+                let row = i as u32 + 1;
+                ws.write_string(row, 0, &v.quarter)?;
+                ws.write_string(row, 1, safe_cell(&v.full_name()))?;
+                ws.write_string(row, 2, &v.dimension)?;
+                ws.write_string(row, 3, safe_cell(&v.key))?;
+                if let Some(x) = v.value {
+                    ws.write_number(row, 4, x)?;
+                }
+                ws.write_string(row, 5, &v.unit)?;
+            }
+            for (c, w) in [9.0, 36.0, 12.0, 28.0, 12.0, 14.0].iter().enumerate() {
+                ws.set_column_width(c as u16, *w)?;
+            }
+        }
+        {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name(
+                if de { "Definitionen" } else { "Definitions" },
+                &mut used,
+            ))?;
+            let labels: Vec<String> = [
+                "kpi",
+                if de { "Titel" } else { "title" },
+                if de { "Definition" } else { "definition" },
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            header(ws, &labels, &bold)?;
+            let wrap = Format::new().set_text_wrap();
+            for (i, k) in t.kpis.iter().enumerate() {
+                let row = i as u32 + 1;
+                ws.write_string(row, 0, &k.meta.name)?;
+                ws.write_string(row, 1, k.title(de))?;
+                ws.write_string_with_format(row, 2, k.definition(de), &wrap)?;
+            }
+            ws.set_column_width(0, 24.0)?;
+            ws.set_column_width(1, 30.0)?;
+            ws.set_column_width(2, 100.0)?;
+        }
+        let p = t.dir.join(format!("{}.xlsx", t.stem));
+        wb.save(&p)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+        Ok(p)
+    }
+}

@@ -1,0 +1,329 @@
+//! The declarative report spec (`reports/<name>/report.toml`): which sections a report has, in
+//! which order, and which KPI measures each shows. It is parsed and checked against the KPI
+//! catalogue before any query runs, so a typo fails with the spec's file and key instead of a
+//! silent "–" in the printed report. A workspace's own `reports/<name>/report.toml` wins over
+//! the built-in one.
+
+use crate::kpi::Kpi;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+pub const QUARTERLY: &str = include_str!("../../reports/quarterly/report.toml");
+pub const SCHOOL: &str = include_str!("../../reports/school/report.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub report: Head,
+    #[serde(rename = "section")]
+    pub sections: Vec<Section>,
+    /// Where the spec came from (file path or "built-in …"), for messages.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    pub title_de: String,
+    pub title_en: String,
+}
+
+/// A label in both report languages.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct Label {
+    #[serde(default)]
+    pub de: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headline {
+    /// `kpi` or `kpi.measure`.
+    pub kpi: String,
+    #[serde(default = "neither")]
+    pub better: Better,
+    /// A target in the measure's unit (percent for percentages, service hours for durations).
+    #[serde(default)]
+    pub target: Option<f64>,
+    /// Amber instead of red while the miss is at most this share of the target (default 0.1).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+}
+
+fn neither() -> Better {
+    Better::Neither
+}
+
+/// One column of a table or one series of a chart.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// `kpi` or `kpi.measure`.
+    #[serde(default)]
+    pub kpi: Option<String>,
+    /// A value of the row's register entry instead of a KPI: `response_hours`/`resolution_hours`
+    /// (priority rows), `school_type`/`devices`/`pupils` (school rows).
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub de: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
+    /// Show an absent value as 0 (counts where no row means none, e.g. a school's open tickets).
+    #[serde(default)]
+    pub zero_if_missing: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub kind: Kind,
+    /// The section's anchor and its chart's file name (`charts/<id>.svg`); default `s<N>-<kind>`.
+    /// Letters, digits, `_` and `-`; unique in the spec.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub title_de: Option<String>,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// Text blocks, and an optional lead paragraph of any section.
+    #[serde(default)]
+    pub de: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
+    #[serde(default, rename = "headline")]
+    pub headlines: Vec<Headline>,
+    /// Tables and charts: the breakdown (all, priority, school, school_type, service).
+    #[serde(default)]
+    pub dimension: Option<String>,
+    /// Tables: `keys` (a row per key, default) or `measures` (a row per column entry, with the
+    /// quarter, the previous quarter and, in a school's report, the municipality as columns).
+    #[serde(default)]
+    pub layout: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<Column>,
+    /// Charts: bars, hbars, trend, weekly.
+    #[serde(default)]
+    pub chart: Option<String>,
+    /// Charts of durations: a register field drawn as the target line (`response_hours`).
+    #[serde(default)]
+    pub target_field: Option<String>,
+    /// The axis label of a chart.
+    #[serde(default)]
+    pub axis_de: Option<String>,
+    #[serde(default)]
+    pub axis_en: Option<String>,
+    /// Trend charts: how many quarters (default 8).
+    #[serde(default)]
+    pub quarters: Option<usize>,
+    /// Problem candidates: at least `min_tickets` tickets of one school × service × category
+    /// within `days` days.
+    #[serde(default)]
+    pub min_tickets: Option<usize>,
+    #[serde(default)]
+    pub days: Option<i64>,
+    /// Oldest open tickets / problem candidates: how many to list.
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Summary,
+    Table,
+    Chart,
+    Text,
+    DataQuality,
+    Problems,
+    ControlChart,
+    Definitions,
+    /// A school's report: its tickets by IT service against the municipality's shares.
+    SchoolServices,
+    /// A school's report: its oldest open tickets at the end of the quarter (ids only).
+    OldestOpen,
+}
+
+pub const DIMENSIONS: &[&str] = &["all", "priority", "school", "school_type", "service"];
+pub const CHARTS: &[&str] = &["bars", "hbars", "trend", "weekly"];
+pub const FIELDS: &[&str] = &[
+    "response_hours",
+    "resolution_hours",
+    "school_type",
+    "devices",
+    "pupils",
+];
+
+impl Spec {
+    /// The spec of report `name` (`quarterly`, `school`): the workspace's copy, else built-in.
+    pub fn load(ws_dir: &Path, name: &str) -> Result<Spec> {
+        let user = ws_dir.join("reports").join(name).join("report.toml");
+        let (text, origin) = if user.is_file() {
+            (
+                std::fs::read_to_string(&user)
+                    .with_context(|| format!("cannot read {}", user.display()))?,
+                user.display().to_string(),
+            )
+        } else {
+            let t = match name {
+                "quarterly" => QUARTERLY,
+                "school" => SCHOOL,
+                _ => bail!("no report spec named {name:?} (built in: quarterly, school)"),
+            };
+            (
+                t.to_string(),
+                format!("built-in reports/{name}/report.toml"),
+            )
+        };
+        Self::parse(&text, &origin)
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Spec> {
+        let mut s: Spec =
+            toml::from_str(text).with_context(|| format!("{origin}: invalid report spec"))?;
+        s.origin = origin.to_string();
+        Ok(s)
+    }
+
+    /// Check every KPI reference, dimension, chart kind and field against the catalogue.
+    /// Errors name the file and the key (`section[3].columns[2].kpi`).
+    pub fn check(&self, kpis: &[Kpi]) -> Result<()> {
+        let o = &self.origin;
+        let mut ids = std::collections::HashSet::new();
+        for (i, s) in self.sections.iter().enumerate() {
+            let at = format!("section[{}]", i + 1);
+            if let Some(id) = &s.id {
+                if id.is_empty()
+                    || !id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    bail!("{o}: {at}.id: {id:?} must be letters, digits, _ and - only");
+                }
+                if !ids.insert(id.clone()) {
+                    bail!("{o}: {at}.id: {id:?} is used by an earlier section");
+                }
+            }
+            let dim = s.dimension.as_deref().unwrap_or("all");
+            if !DIMENSIONS.contains(&dim) {
+                bail!(
+                    "{o}: {at}.dimension: unknown dimension {dim:?} (one of {})",
+                    DIMENSIONS.join(", ")
+                );
+            }
+            if let Some(l) = &s.layout {
+                if l != "keys" && l != "measures" {
+                    bail!("{o}: {at}.layout: {l:?} is neither \"keys\" nor \"measures\"");
+                }
+            }
+            let measures_layout = s.layout.as_deref() == Some("measures");
+            for (j, h) in s.headlines.iter().enumerate() {
+                resolve(
+                    kpis,
+                    &h.kpi,
+                    "all",
+                    &format!("{o}: {at}.headline[{}].kpi", j + 1),
+                )?;
+            }
+            for (j, c) in s.columns.iter().enumerate() {
+                let key = format!("{o}: {at}.columns[{}]", j + 1);
+                match (&c.kpi, &c.field) {
+                    (Some(k), None) => {
+                        // A measures table always runs the KPI overall too.
+                        let d = if measures_layout { "all" } else { dim };
+                        resolve(kpis, k, d, &format!("{key}.kpi"))?;
+                    }
+                    (None, Some(f)) => {
+                        if !FIELDS.contains(&f.as_str()) {
+                            bail!(
+                                "{key}.field: unknown field {f:?} (one of {})",
+                                FIELDS.join(", ")
+                            );
+                        }
+                    }
+                    _ => bail!("{key}: give exactly one of `kpi` and `field`"),
+                }
+            }
+            match s.kind {
+                Kind::Chart => {
+                    let c = s.chart.as_deref().unwrap_or("");
+                    if !CHARTS.contains(&c) {
+                        bail!(
+                            "{o}: {at}.chart: unknown chart {c:?} (one of {})",
+                            CHARTS.join(", ")
+                        );
+                    }
+                    if c != "weekly" && s.columns.is_empty() {
+                        bail!("{o}: {at}.columns: a {c} chart needs at least one series");
+                    }
+                }
+                Kind::Summary if s.headlines.is_empty() => {
+                    bail!("{o}: {at}: a summary needs at least one [[section.headline]]")
+                }
+                Kind::Table if s.columns.is_empty() => {
+                    bail!("{o}: {at}.columns: a table needs at least one column")
+                }
+                Kind::Text if s.de.is_none() && s.en.is_none() => {
+                    bail!("{o}: {at}: a text section needs `de` or `en`")
+                }
+                _ => {}
+            }
+            if let Some(f) = &s.target_field {
+                if !FIELDS.contains(&f.as_str()) {
+                    bail!("{o}: {at}.target_field: unknown field {f:?}");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `kpi` or `kpi.measure` → (KPI, measure name). Fails with `at` naming the spec key.
+pub fn resolve<'a>(kpis: &'a [Kpi], full: &str, dim: &str, at: &str) -> Result<(&'a Kpi, String)> {
+    let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+    let Some(kpi) = kpis.iter().find(|x| x.meta.name == k) else {
+        let names: Vec<&str> = kpis.iter().map(|x| x.meta.name.as_str()).collect();
+        bail!(
+            "{at}: unknown KPI {k:?} (the catalogue has {})",
+            names.join(", ")
+        );
+    };
+    if kpi.measure(m).is_none() {
+        let ms: Vec<&str> = kpi
+            .meta
+            .measures
+            .0
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if m == "value" {
+            bail!(
+                "{at}: KPI {k:?} has several measures; name one as \"{k}.<measure>\" ({})",
+                ms.join(", ")
+            );
+        }
+        bail!(
+            "{at}: KPI {k:?} has no measure {m:?} (it has {})",
+            ms.join(", ")
+        );
+    }
+    if !kpi.meta.dimensions.iter().any(|d| d == dim) {
+        bail!(
+            "{at}: KPI {k:?} is not computed by {dim:?} (its sidecar lists {})",
+            kpi.meta.dimensions.join(", ")
+        );
+    }
+    Ok((kpi, m.to_string()))
+}

@@ -1,0 +1,315 @@
+//! The management summary: headline KPIs with their target light and the change against the
+//! previous quarter, and the sentences that say it in words. A change is called a change only
+//! when its 95 % interval excludes zero: medians by a percentile bootstrap over the tickets
+//! behind them (the KPI's sample query), rates by Newcombe's interval for the difference of
+//! two proportions, counts by the normal approximation to the difference of two Poisson counts,
+//! means by Welch's normal interval. A KPI without a `stat` shows its change without a verdict.
+
+use super::eval::Eval;
+use super::model::Headline;
+use super::spec;
+use crate::kpi::{Dimension, Stat};
+use anyhow::{Context, Result};
+
+/// z for a two-sided 95 % interval.
+const Z95: f64 = 1.959_963_984_540_054;
+/// Bootstrap replicates: the interval's end points move by well under the printed precision
+/// between seeds at this count (checked on the demo).
+const REPS: usize = 2000;
+
+/// The 95 % interval of (this quarter − previous quarter) in the measure's unit
+/// (percentage points for percentages).
+pub fn change_interval(
+    e: &Eval,
+    stat: Stat,
+    full: &str,
+    dim: Dimension,
+    key: &str,
+    a: Option<f64>,
+    b: Option<f64>,
+) -> Result<Option<(f64, f64)>> {
+    match stat {
+        Stat::Count => {
+            let (Some(a), Some(b)) = (a, b) else {
+                return Ok(None);
+            };
+            let h = Z95 * (a + b).sqrt();
+            Ok(Some((a - b - h, a - b + h)))
+        }
+        Stat::Proportion | Stat::Median | Stat::Mean => {
+            let cur = sample(e, full, e.q, dim, key)?;
+            let prev = sample(e, full, e.q.prev(), dim, key)?;
+            Ok(match stat {
+                Stat::Proportion => {
+                    let x1 = cur.iter().filter(|v| **v > 0.5).count() as u64;
+                    let x2 = prev.iter().filter(|v| **v > 0.5).count() as u64;
+                    crate::stats::newcombe_diff(x1, cur.len() as u64, x2, prev.len() as u64, Z95)
+                        .map(|(lo, hi)| (lo * 100.0, hi * 100.0))
+                }
+                Stat::Median => {
+                    crate::stats::bootstrap_median_diff(&cur, &prev, REPS, 0.95, seed(full))
+                        .map(|i| (i.lo, i.hi))
+                }
+                _ => welch(&cur, &prev),
+            })
+        }
+    }
+}
+
+fn seed(full: &str) -> u64 {
+    // Stable across runs and platforms: the report must not change when rerun.
+    full.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x1000_0000_01b3)
+    })
+}
+
+fn welch(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let mv = |x: &[f64]| {
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let v = x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64;
+        (m, v)
+    };
+    let ((ma, va), (mb, vb)) = (mv(a), mv(b));
+    let h = Z95 * (va / a.len() as f64 + vb / b.len() as f64).sqrt();
+    Some((ma - mb - h, ma - mb + h))
+}
+
+/// The per-ticket values behind `kpi.measure` for one quarter and key (NULLs left out).
+pub fn sample(
+    e: &Eval,
+    full: &str,
+    q: crate::quarter::Quarter,
+    dim: Dimension,
+    key: &str,
+) -> Result<Vec<f64>> {
+    let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+    let kpi = e
+        .kpis
+        .iter()
+        .find(|x| x.meta.name == k)
+        .context("unknown KPI")?;
+    let Some(sql) = &kpi.sample_sql else {
+        return Ok(vec![]);
+    };
+    crate::kpi::scope(e.ws, q, dim)?;
+    let wrapped = format!(
+        "SELECT CAST(\"{m}\" AS DOUBLE) FROM ({sql}) WHERE key = ? AND \"{m}\" IS NOT NULL"
+    );
+    let mut st = e.ws.conn.prepare(&wrapped).with_context(|| {
+        format!(
+            "KPI {k} ({}): the sample query does not return a column {m:?}",
+            kpi.origin
+        )
+    })?;
+    let rows = st.query_map([key], |r| r.get::<_, f64>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn headline(
+    e: &Eval,
+    h: &spec::Headline,
+    unit: &str,
+    a: Option<f64>,
+    b: Option<f64>,
+    interval: Option<(f64, f64)>,
+) -> Headline {
+    let lang = &e.lang;
+    let de = e.de;
+    let dunit = if unit == "percent" {
+        "percent_points"
+    } else {
+        unit
+    };
+    let pp = if unit == "percent" {
+        if de {
+            " Pp."
+        } else {
+            " pp"
+        }
+    } else {
+        ""
+    };
+    let signed = |d: f64| {
+        let s = super::fmt_num(Some(d), dunit, lang);
+        let s = if d > 0.0 && !s.starts_with('-') {
+            format!("+{s}")
+        } else {
+            s
+        };
+        format!("{s}{pp}")
+    };
+    let delta_v = match (a, b) {
+        (Some(a), Some(b)) => Some(a - b),
+        _ => None,
+    };
+    let delta = match delta_v {
+        Some(d) => {
+            // What the reader sees: a change that rounds to zero is ±0.
+            let shown = super::fmt_num(Some(d.abs()), dunit, lang);
+            if shown
+                .trim_start_matches(['0', ',', '.'])
+                .chars()
+                .all(|c| !c.is_ascii_digit())
+            {
+                format!("±{}{pp}", super::fmt_num(Some(0.0), dunit, lang))
+            } else {
+                signed(d)
+            }
+        }
+        None => "–".into(),
+    };
+    let significant = interval.map(|(lo, hi)| lo > 0.0 || hi < 0.0);
+    let trend = match (delta_v, significant, h.better) {
+        (None, _, _) => "none",
+        (Some(_), Some(false), _) => "unchanged",
+        (Some(d), Some(true), spec::Better::Higher) => {
+            if d > 0.0 {
+                "better"
+            } else {
+                "worse"
+            }
+        }
+        (Some(d), Some(true), spec::Better::Lower) => {
+            if d < 0.0 {
+                "better"
+            } else {
+                "worse"
+            }
+        }
+        (Some(_), Some(true), spec::Better::Neither) => "changed",
+        (Some(_), None, _) => "none",
+    };
+    let interval_text = interval
+        .map(|(lo, hi)| {
+            format!(
+                "{} {} {}",
+                signed(lo),
+                if de { "bis" } else { "to" },
+                signed(hi)
+            )
+        })
+        .unwrap_or_default();
+    let (target, light) = match (h.target, a) {
+        (Some(t), Some(v)) => {
+            let tol = h.tolerance.unwrap_or(0.1);
+            let light = match h.better {
+                spec::Better::Higher if v >= t => "green",
+                spec::Better::Higher if v >= t * (1.0 - tol) => "amber",
+                spec::Better::Lower if v <= t => "green",
+                spec::Better::Lower if v <= t * (1.0 + tol) => "amber",
+                spec::Better::Neither => "none",
+                _ => "red",
+            };
+            let op = match h.better {
+                spec::Better::Higher => "≥ ",
+                spec::Better::Lower => "≤ ",
+                spec::Better::Neither => "",
+            };
+            (
+                format!("{op}{}", super::fmt_num(Some(t), unit, lang)),
+                light,
+            )
+        }
+        (Some(t), None) => (super::fmt_num(Some(t), unit, lang), "none"),
+        _ => (String::new(), "none"),
+    };
+    Headline {
+        kpi: h.kpi.clone(),
+        title: e.title_of(&h.kpi),
+        unit: unit.to_string(),
+        value: super::fmt_num(a, unit, lang),
+        raw: a,
+        previous: super::fmt_num(b, unit, lang),
+        delta,
+        interval: interval_text,
+        trend: trend.into(),
+        significant,
+        target,
+        light: light.into(),
+        light_label: match (light, de) {
+            ("green", true) => "grün",
+            ("amber", true) => "gelb",
+            ("red", true) => "rot",
+            ("green", false) => "green",
+            ("amber", false) => "amber",
+            ("red", false) => "red",
+            _ => "",
+        }
+        .into(),
+    }
+}
+
+/// One sentence per headline that has a previous quarter, in the report's language.
+pub fn sentences(e: &Eval, hs: &[Headline]) -> Vec<String> {
+    let de = e.de;
+    let prev = e.q.prev().to_string();
+    let mut out = Vec::new();
+    for h in hs {
+        if h.trend == "none" && h.previous == "–" {
+            continue;
+        }
+        let mut s = if de {
+            format!("{}: {} nach {} im {prev}", h.title, h.value, h.previous)
+        } else {
+            format!("{}: {} after {} in {prev}", h.title, h.value, h.previous)
+        };
+        if !h.interval.is_empty() {
+            s.push_str(&if de {
+                format!(" (Änderung {}, 95-%-Intervall {})", h.delta, h.interval)
+            } else {
+                format!(" (change {}, 95 % interval {})", h.delta, h.interval)
+            });
+        }
+        let verdict = match h.trend.as_str() {
+            "better" => e.t_("– eine belastbare Verbesserung", "– a real improvement"),
+            "worse" => e.t_(
+                "– eine belastbare Verschlechterung",
+                "– a real deterioration",
+            ),
+            "changed" => e.t_("– eine belastbare Veränderung", "– a real change"),
+            "unchanged" => e.t_(
+                "– im Rahmen der Zufallsschwankung, keine belastbare Veränderung",
+                "– within chance variation, not a real change",
+            ),
+            _ => "",
+        };
+        if !verdict.is_empty() {
+            s.push(' ');
+            s.push_str(verdict);
+        }
+        match h.light.as_str() {
+            "green" => s.push_str(&if de {
+                format!("; Ziel {} erreicht", h.target)
+            } else {
+                format!("; target {} met", h.target)
+            }),
+            "amber" => s.push_str(&if de {
+                format!("; Ziel {} knapp verfehlt", h.target)
+            } else {
+                format!("; target {} narrowly missed", h.target)
+            }),
+            "red" => s.push_str(&if de {
+                format!("; Ziel {} verfehlt", h.target)
+            } else {
+                format!("; target {} missed", h.target)
+            }),
+            _ => {}
+        }
+        s.push('.');
+        out.push(s);
+    }
+    out
+}
+
+impl Eval<'_> {
+    pub fn t_<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
+        if self.de {
+            de
+        } else {
+            en
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! The report pack: every format from one evaluated report, the declarative spec and its
+//! checks, a page per school, the management summary's significance calls on the demo, and
+//! the external viewers (pdftoppm, LibreOffice, Chromium) where they are installed.
+
+use crate::util::{fixture, Ws};
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use std::process::Command;
+
+fn tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        eprintln!(
+            "SKIPPED: {name} is not installed (apt-get install {}); the check that uses it did not run",
+            match name {
+                "pdftoppm" | "pdfinfo" => "poppler-utils",
+                "soffice" => "libreoffice-calc",
+                other => other,
+            }
+        );
+    }
+    found
+}
+
+fn pack(ws: &Ws, args: &[&str]) -> std::path::PathBuf {
+    let out = ws.path().join("pack");
+    let mut a = vec![
+        "report",
+        "--quarter",
+        "2026-Q1",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    a.extend_from_slice(args);
+    ws.ok(&a);
+    out
+}
+
+#[test]
+fn all_formats_and_a_page_per_school() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let out = pack(&ws, &["--format", "all"]);
+    for f in [
+        "report.html",
+        "report.md",
+        "report.json",
+        "report.xlsx",
+        "report.pdf",
+        "kpis.csv",
+        "schools/S1.pdf",
+        "schools/S2.pdf",
+        "schools/S1.html",
+        "schools/S2.xlsx",
+        "charts/response_by_priority.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let pdf = std::fs::read(out.join("report.pdf")).unwrap();
+    assert_eq!(&pdf[..5], b"%PDF-");
+    // The school page reads the school's own figures: S1 has T1, T2, T5 created in 2026-Q1.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("schools/S1.json")).unwrap())
+            .unwrap();
+    let created = &json["sections"][0]["headlines"][0];
+    assert_eq!(created["kpi"], "tickets_created");
+    assert_eq!(created["raw"], 3.0);
+    assert_eq!(
+        json["meta"]["subject"],
+        "Grundschule <script>alert(1)</script>"
+    );
+    // Escaped in the school's HTML page too.
+    let html = std::fs::read_to_string(out.join("schools/S1.html")).unwrap();
+    assert!(!html.contains("<script>alert"));
+    // The municipality column of the school's comparison table: 6 created in all.
+    let t = &json["sections"][1]["tables"][0];
+    assert_eq!(t["rows"][0][1]["value"], 3.0);
+    assert_eq!(t["rows"][0][3]["value"], 6.0);
+}
+
+#[test]
+fn xlsx_sheets_number_formats_and_neutral_text() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let out = pack(&ws, &["--format", "xlsx", "--no-schools"]);
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    for s in [
+        "Überblick",
+        "Nach Priorität",
+        "Nach Schule",
+        "KPIs",
+        "Definitionen",
+    ] {
+        assert!(
+            names.iter().any(|n| n == s),
+            "sheet {s} missing in {names:?}"
+        );
+    }
+    let sum = wb.worksheet_range("Überblick").unwrap();
+    assert_eq!(sum.get((0, 0)), Some(&Data::String("Kennzahl".into())));
+    // Row 1: tickets created, 6, a number (not text).
+    assert_eq!(sum.get((1, 1)), Some(&Data::Float(6.0)));
+    // The response SLA (80 %) is stored as the fraction 0.8 under a % format.
+    let row = (1..sum.height())
+        .find(
+            |r| matches!(sum.get((*r, 0)), Some(Data::String(s)) if s.contains("Reaktion im Ziel")),
+        )
+        .expect("response SLA row");
+    assert_eq!(sum.get((row, 1)), Some(&Data::Float(0.8)));
+    // A school named "=Gymnasium Nord" is text with the apostrophe, never a formula.
+    let schools = wb.worksheet_range("Nach Schule").unwrap();
+    let cells: Vec<String> = schools.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "'=Gymnasium Nord"), "{cells:?}");
+    assert!(wb
+        .worksheet_formula("Nach Schule")
+        .unwrap()
+        .cells()
+        .all(|(_, _, f)| f.is_empty()));
+}
+
+#[test]
+fn a_spec_naming_an_unknown_kpi_fails_before_any_query() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let spec = ws.path().join("reports/quarterly");
+    std::fs::create_dir_all(&spec).unwrap();
+    let base = std::fs::read_to_string(fixture("../../reports/quarterly/report.toml")).unwrap();
+    std::fs::write(
+        spec.join("report.toml"),
+        base.replace(
+            "{ kpi = \"backlog.total\", better = \"lower\" }",
+            "{ kpi = \"backlog.totl\", better = \"lower\" }",
+        ),
+    )
+    .unwrap();
+    let out = ws.path().join("never");
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        e.contains("reports/quarterly/report.toml")
+            && e.contains("section[1].headline[2].kpi")
+            && e.contains("no measure \"totl\""),
+        "{e}"
+    );
+    assert!(!out.exists(), "nothing is written when the spec is wrong");
+    std::fs::write(
+        spec.join("report.toml"),
+        base.replace("kpi = \"reopen_rate\"", "kpi = \"reopen_rates\""),
+    )
+    .unwrap();
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        e.contains("section[2].columns[3].kpi") && e.contains("unknown KPI \"reopen_rates\""),
+        "{e}"
+    );
+    // A KPI not computed by the table's breakdown.
+    std::fs::write(
+        spec.join("report.toml"),
+        base.replace(
+            "{ kpi = \"tickets_per_100.per_100_pupils\", de",
+            "{ kpi = \"changes.opened\", de",
+        )
+        .replace("dimension = \"school_type\"", "dimension = \"priority\""),
+    )
+    .unwrap();
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(e.contains("is not computed by \"priority\""), "{e}");
+}
+
+#[test]
+fn a_kpi_in_the_report_is_a_sql_a_sidecar_and_a_line() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let q = ws.path().join("queries/kpis");
+    std::fs::create_dir_all(&q).unwrap();
+    std::fs::write(q.join("phone_share.sql"), "SELECT dim AS key, 100.0 * count(*) FILTER (WHERE channel = 'phone') / count(*) AS value FROM kt WHERE created_at >= getvariable('q_start') AND created_at < getvariable('q_end') GROUP BY ALL").unwrap();
+    std::fs::write(q.join("phone_share.toml"), "name = \"phone_share\"\ntitle_de = \"Telefonanteil\"\ntitle_en = \"Phone share\"\ndimensions = [\"all\", \"school\"]\ndefinition = \"Share of tickets created by phone.\"\n[measures]\nvalue = { unit = \"percent\", de = \"Anteil\", en = \"share\" }\n").unwrap();
+    let spec = ws.path().join("reports/quarterly");
+    std::fs::create_dir_all(&spec).unwrap();
+    let base = std::fs::read_to_string(fixture("../../reports/quarterly/report.toml")).unwrap();
+    std::fs::write(
+        spec.join("report.toml"),
+        base.replace(
+            "    { kpi = \"reopen_rate\" },",
+            "    { kpi = \"reopen_rate\" },\n    { kpi = \"phone_share\" },",
+        ),
+    )
+    .unwrap();
+    let out = pack(&ws, &["--format", "md", "--no-schools"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // T2 and T4 of the 6 tickets created in 2026-Q1 came by phone: 33,3 %; none in 2025-Q4's
+    // one ticket (T6, e-mail): 0,0 %.
+    assert!(md.contains("| Telefonanteil | 33,3 % | 0,0 % |"), "{md}");
+    // Its definition is in the appendix, and the built-in KPIs are still there (the
+    // workspace's folder adds to the catalogue instead of replacing it).
+    assert!(md.contains("Share of tickets created by phone."));
+    assert!(md.contains("| Eingegangene Tickets | 6 |"));
+}
+
+#[test]
+fn pdf_is_tagged_and_renders() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let out = pack(&ws, &["--format", "pdf"]);
+    if !tool("pdfinfo") || !tool("pdftoppm") {
+        return;
+    }
+    let info = Command::new("pdfinfo")
+        .arg(out.join("report.pdf"))
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    assert!(info.contains("Tagged:         yes"), "{info}");
+    assert!(
+        info.contains("Page size:      595.276 x 841.89 pts (A4)"),
+        "{info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        pages >= 4,
+        "title, contents and the sections: {pages} pages"
+    );
+    for pdf in ["report.pdf", "schools/S1.pdf"] {
+        let png = ws.path().join(pdf.replace('/', "-"));
+        let st = Command::new("pdftoppm")
+            .args(["-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(out.join(pdf))
+            .arg(&png)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let bytes = std::fs::read(png.with_extension("png")).unwrap();
+        assert_eq!(&bytes[..4], b"\x89PNG");
+    }
+}
+
+#[test]
+fn xlsx_converts_in_libreoffice() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let out = pack(&ws, &["--format", "xlsx", "--no-schools"]);
+    if !tool("soffice") {
+        return;
+    }
+    let conv = ws.path().join("conv");
+    let o = Command::new("soffice")
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv",
+            "--outdir",
+        ])
+        .arg(&conv)
+        .arg(out.join("report.xlsx"))
+        .env("HOME", ws.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(conv.join("report.csv")).unwrap();
+    // The first sheet, as LibreOffice reads it: the headline table.
+    assert!(csv.starts_with("Kennzahl,2026-Q1,2025-Q4"), "{csv}");
+}
+
+#[test]
+fn html_opens_in_chromium_without_errors() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let out = pack(&ws, &["--format", "html", "--no-schools"]);
+    if !tool("chromium") {
+        return;
+    }
+    let shot = ws.path().join("shot.png");
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1200,2000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            ws.path().join("chrome").display()
+        ))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        !err.contains("CONSOLE") && !err.contains("Uncaught"),
+        "console errors: {err}"
+    );
+    assert_eq!(&std::fs::read(&shot).unwrap()[..4], b"\x89PNG");
+}
+
+fn headline<'a>(json: &'a serde_json::Value, kpi: &str) -> &'a serde_json::Value {
+    json["sections"][0]["headlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kpi"] == kpi)
+        .unwrap_or_else(|| panic!("no headline {kpi}"))
+}
+
+/// The demo generator shortens response times by 30 % from 2026-Q3 on purpose and changes
+/// no rate between 2026-Q1 and 2026-Q2: the summary must call the first a real improvement
+/// and must not call a change in the second.
+#[test]
+fn significance_calls_on_the_demo() {
+    let ws = Ws::new();
+    let (demo, _) = ws.demo(20_000);
+    let run = |q: &str| -> serde_json::Value {
+        let out = ws.path().join(format!("r-{q}"));
+        let o = assert_cmd::Command::cargo_bin("kennzahl")
+            .unwrap()
+            .args([
+                "--workspace",
+                demo.to_str().unwrap(),
+                "report",
+                "--quarter",
+                q,
+                "--format",
+                "json,md",
+                "--no-schools",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
+    };
+    let q3 = run("2026-Q3");
+    // Snapshots of the evaluated report and of the Markdown report of the demo's last quarter.
+    let dir = ws.path().join("r-2026-Q3");
+    snapshot(
+        "demo-2026-Q3.md",
+        &std::fs::read_to_string(dir.join("report.md")).unwrap(),
+    );
+    snapshot(
+        "demo-2026-Q3.json",
+        &std::fs::read_to_string(dir.join("report.json")).unwrap(),
+    );
+    let h = headline(&q3, "response_time.median");
+    assert_eq!(h["significant"], true, "{h}");
+    assert_eq!(h["trend"], "better", "{h}");
+    let q2 = run("2026-Q2");
+    for k in [
+        "response_time.median",
+        "reopen_rate",
+        "first_level_resolution",
+        "sla_compliance.resolution_pct",
+    ] {
+        let h = headline(&q2, k);
+        assert_eq!(h["significant"], false, "{k}: {h}");
+        assert_eq!(h["trend"], "unchanged", "{k}: {h}");
+    }
+}
+
+/// Compare `text` with the committed `tests/snapshots/<name>`; with KENNZAHL_UPDATE_SNAPSHOTS=1
+/// write it instead (then review the diff before committing it).
+fn snapshot(name: &str, text: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("KENNZAHL_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with KENNZAHL_UPDATE_SNAPSHOTS=1 to write it",
+            path.display()
+        )
+    });
+    if want != text {
+        let line = want
+            .lines()
+            .zip(text.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from the snapshot at line {}:\n  snapshot: {}\n  now:      {}\n(KENNZAHL_UPDATE_SNAPSHOTS=1 rewrites it)",
+            line + 1,
+            want.lines().nth(line).unwrap_or(""),
+            text.lines().nth(line).unwrap_or("")
+        );
+    }
+}
