@@ -107,6 +107,7 @@ pub const BUILTIN: &[(&str, &str, &str)] = builtin!(
     "satisfaction",
     "effort",
     "vendor_handoffs",
+    "availability",
 );
 
 fn parse_kpi(name: &str, sql: &str, toml_text: &str, origin: &str) -> Result<Kpi> {
