@@ -266,3 +266,25 @@ fn availability_config_errors_name_key_and_value() {
         );
     }
 }
+
+#[test]
+fn availability_table_in_the_report() {
+    let ws = workspace();
+    let out = ws.path().join("report");
+    ws.ok(&[
+        "report",
+        "--quarter",
+        "2026-Q2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // The values of availability_against_the_service_sheet, two decimals, German.
+    for row in [
+        "| Netzwerk | 99,43 % | 99,67 % | 99,50 % | 5 | 6 / 3 | 180 | 3 | 1 | 1 | nein |",
+        "| Schulserver | 99,94 % | 99,97 % | 99,90 % | 1 | 1 / – | 18 | – | – | 0 | ja |",
+        "| Telefonie | 99,80 % | 99,90 % | – | 1 | 1 / – | 60 | – | – | 0 | – |",
+    ] {
+        assert!(md.contains(row), "no row {row:?} in:\n{md}");
+    }
+}

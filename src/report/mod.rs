@@ -411,6 +411,69 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         .to_vec(),
         rows: service_rows,
     };
+    // Availability against the service sheets: one row per service the KPI reports.
+    let avail = |m: &str, k: &str| by_service.get(&format!("availability.{m}"), k);
+    // Availability needs two decimals: 99.5 % and 99.54 % are different verdicts.
+    let pct2 = |v: Option<f64>| match v {
+        Some(x) => {
+            let s = format!("{x:.2} %");
+            if de {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        }
+        None => "–".into(),
+    };
+    let availability_table = Table {
+        title: l
+            .t(
+                "Verfügbarkeit der IT-Services",
+                "Availability of the IT services",
+            )
+            .into(),
+        columns: [
+            l.t("IT-Service", "IT service"),
+            l.t("Quartal", "Quarter"),
+            l.t("lfd. Jahr", "Year to date"),
+            l.t("Ziel", "Target"),
+            l.t("Störungen", "Outages"),
+            l.t("im Jahr / höchstens", "in the year / at most"),
+            l.t("längste (Min.)", "longest (min)"),
+            l.t("zu lang", "too long"),
+            l.t("über RTO", "over RTO"),
+            l.t("geplant", "planned"),
+            l.t("Ziele eingehalten", "targets met"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: keys_of(&by_service, "availability.quarter_pct")
+            .iter()
+            .map(|k| {
+                vec![
+                    service_label(k, de).to_string(),
+                    pct2(avail("quarter_pct", k)),
+                    pct2(avail("ytd_pct", k)),
+                    pct2(avail("target_pct", k)),
+                    f(avail("outages_quarter", k), "count"),
+                    format!(
+                        "{} / {}",
+                        f(avail("outages_ytd", k), "count"),
+                        f(avail("target_max_outages", k), "count")
+                    ),
+                    f(avail("longest_minutes", k).map(f64::round), "count"),
+                    f(avail("over_max_minutes", k), "count"),
+                    f(avail("over_rto", k), "count"),
+                    f(avail("planned_quarter", k), "count"),
+                    match avail("met", k) {
+                        Some(v) if v >= 1.0 => l.t("ja", "yes").into(),
+                        Some(_) => l.t("nein", "no").into(),
+                        None => "–".into(),
+                    },
+                ]
+            })
+            .collect(),
+    };
     // Vendors: this quarter's handoffs per vendor (the KPI's key is the vendor).
     let vendor_names: Vec<String> = cur
         .0
@@ -860,6 +923,12 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
             format!("{outside} tickets have instants outside the calendar (1995–2100), probably placeholders such as 1970-01-01 or 9999-12-31; their durations are unknown and missing from the figures (e.g. {ex}).")
         });
     }
+    let mut tables = vec![prio_table, type_table, service_table];
+    // Only for a workspace with availability targets or outages.
+    if !availability_table.rows.is_empty() {
+        tables.push(availability_table);
+    }
+    tables.extend([school_table, vendor_table, change_table, level_table]);
     let (qa, qb) = q.bounds(ws.config.calendars.default.tz());
     let spec = ws.config.calendars.default.spec();
     let ctx = minijinja::context! {
@@ -871,7 +940,7 @@ pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<
         period => format!("{} – {}", q.first_day().format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" }), q.last_day().format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" })),
         calendar => format!("{}, {}{}", spec.tz, spec.state, if spec.exclude_school_holidays { l.t(", ohne Schulferien", ", school holidays excluded") } else { "" }),
         headlines => minijinja::Value::from(minijinja::value::Serde(&headlines)),
-        tables => minijinja::Value::from(minijinja::value::Serde(vec![prio_table, type_table, service_table, school_table, vendor_table, change_table, level_table])),
+        tables => minijinja::Value::from(minijinja::value::Serde(tables)),
         charts => minijinja::Value::from(minijinja::value::Serde(&chart_refs)),
         definitions => minijinja::Value::from(minijinja::value::Serde(&definitions)),
         style => STYLE,
