@@ -709,7 +709,14 @@ fn gen_outages(tz: chrono_tz::Tz) -> Vec<Outage> {
             .timestamp()
     };
     // (service, school index, start, end, planned)
-    let list: [(&'static str, Option<usize>, &str, Option<&str>, bool); 9] = [
+    type Row = (
+        &'static str,
+        Option<usize>,
+        &'static str,
+        Option<&'static str>,
+        bool,
+    );
+    let list: [Row; 9] = [
         // Tue: 25 minutes, the whole network (within the 35-minute limit).
         (
             "network",
