@@ -1,6 +1,7 @@
 //! `kennzahl.toml`: the workspace configuration (organisation, calendar, priorities
-//! with their targets, groups and vendors, per-site calendar overrides, import
-//! settings), read and validated into [`Config`]. Errors name the file and the key.
+//! with their targets, groups and vendors, availability targets of the services,
+//! per-site calendar overrides, import settings), read and validated into [`Config`].
+//! Errors name the file and the key.
 
 use crate::calendar::{Calendar, CalendarConfig, CalendarSpec};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ pub struct VendorTarget {
 pub struct Ola {
     pub level: i32,
     pub hours: f64,
+}
+
+/// The availability targets of one IT service, as the school authority's service sheet
+/// promises them. Availability is measured in the service time of the municipality's
+/// calendar (`[calendar]`); planned maintenance windows do not count against it. Every
+/// target but `min_pct` may be left out (no such target).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    /// A service of the model (`network`, `school_server`, …).
+    pub service: String,
+    /// Least availability in service time, in percent (e.g. 99.5).
+    pub min_pct: f64,
+    /// Most unplanned outages in a calendar year.
+    pub max_outages_per_year: Option<i64>,
+    /// Longest an unplanned outage may last, in service minutes.
+    pub max_outage_minutes: Option<f64>,
+    /// Recovery time objective: the longest time to restore the service, in service hours.
+    pub rto_hours: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -188,6 +208,8 @@ struct RawConfig {
     #[serde(default)]
     olas: Vec<Ola>,
     #[serde(default)]
+    availability: Vec<Availability>,
+    #[serde(default)]
     import: ImportSettings,
     #[serde(default)]
     engine: EngineSettings,
@@ -202,6 +224,7 @@ pub struct Config {
     pub groups: Vec<Group>,
     pub vendors: Vec<VendorAgreement>,
     pub olas: Vec<Ola>,
+    pub availability: Vec<Availability>,
     pub import: ImportSettings,
     pub engine: EngineSettings,
     pub calendars: Arc<CalendarSet>,
@@ -252,6 +275,54 @@ pub fn default_priorities() -> Vec<Priority> {
     ]
 }
 
+/// Check `[[availability]]`: a known service, once; a percentage in (0, 100]; targets
+/// that are not negative. Err: (key, value, reason).
+fn validate_availability(list: &[Availability]) -> Result<(), (String, String, String)> {
+    let services = crate::import::contract::allowed("outages", "service");
+    for (i, a) in list.iter().enumerate() {
+        let key = |k: &str| format!("availability[{i}].{k}");
+        if !services.contains(&a.service.as_str()) {
+            return Err((
+                key("service"),
+                a.service.clone(),
+                format!("unknown service; expected one of {}", services.join(", ")),
+            ));
+        }
+        if list[..i].iter().any(|b| b.service == a.service) {
+            return Err((
+                key("service"),
+                a.service.clone(),
+                "the service has targets already (one [[availability]] per service)".into(),
+            ));
+        }
+        if !(a.min_pct > 0.0 && a.min_pct <= 100.0) {
+            return Err((
+                key("min_pct"),
+                a.min_pct.to_string(),
+                "a percentage above 0 and at most 100".into(),
+            ));
+        }
+        if let Some(n) = a.max_outages_per_year.filter(|n| *n < 0) {
+            return Err((
+                key("max_outages_per_year"),
+                n.to_string(),
+                "must not be negative".into(),
+            ));
+        }
+        for (k, v) in [
+            ("max_outage_minutes", a.max_outage_minutes),
+            ("rto_hours", a.rto_hours),
+        ] {
+            if let Some(v) = v {
+                if !(v >= 0.0 && v.is_finite()) {
+                    return Err((key(k), v.to_string(), "must not be negative".into()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Config {
     /// The built-in configuration: the model municipality's calendar and default targets.
     pub fn builtin() -> Config {
@@ -265,6 +336,7 @@ impl Config {
             groups: Vec::new(),
             vendors: Vec::new(),
             olas: Vec::new(),
+            availability: Vec::new(),
             import: ImportSettings::default(),
             engine: EngineSettings::default(),
             calendars: Arc::new(CalendarSet {
@@ -359,6 +431,8 @@ impl Config {
                 ));
             }
         }
+        validate_availability(&raw.availability)
+            .map_err(|(key, value, reason)| invalid(key, value, &reason))?;
         if let Err(reason) = raw.engine.memory_bytes() {
             return Err(invalid(
                 "engine.memory_limit".into(),
@@ -387,6 +461,7 @@ impl Config {
             groups: raw.groups,
             vendors: raw.vendors,
             olas: raw.olas,
+            availability: raw.availability,
             import: raw.import,
             engine: raw.engine,
             calendars: Arc::new(CalendarSet { default, sites }),

@@ -2,7 +2,8 @@
 //! school authority over the eight quarters 2024-Q4 … 2026-Q3 — 32 schools, a six-person
 //! team at levels 1 and 2, two vendors at level 2 and a manufacturer at level 3 —
 //! with seasons, queues, waiting states, vendor handoffs and bounce-backs, reopens,
-//! satisfaction, effort and changes.
+//! satisfaction, effort and changes, and a handful of outages of the network and the
+//! school servers.
 //!
 //! Durations are drawn in business seconds and turned into instants with the same
 //! calendar the KPIs use, so the generator knows each ticket's true response and
@@ -102,11 +103,23 @@ pub struct Change {
     pub service: &'static str,
 }
 
+/// An outage of a service (instants in UTC seconds); `school` = None: every school.
+#[derive(Debug, Clone)]
+pub struct Outage {
+    pub service: &'static str,
+    pub school: Option<usize>,
+    pub start: i64,
+    /// None: still down at the snapshot.
+    pub end: Option<i64>,
+    pub planned: bool,
+}
+
 pub struct Demo {
     pub config: Config,
     pub schools: Vec<School>,
     pub tickets: Vec<Ticket>,
     pub changes: Vec<Change>,
+    pub outages: Vec<Outage>,
     /// The snapshot instant: the end of the last quarter. Nothing after it is exported.
     pub as_of: i64,
 }
@@ -683,13 +696,112 @@ pub fn generate(tickets: usize) -> Result<Demo> {
         as_of,
         (tickets.len() / 35).max(8),
     );
+    let outages = gen_outages(tz);
     Ok(Demo {
         config,
         schools,
         tickets,
         changes,
+        outages,
         as_of,
     })
+}
+
+/// The outages of the demo: a fixed handful (whatever the number of tickets), local times,
+/// chosen to show each rule of the availability KPI. None overlaps another of its service.
+fn gen_outages(tz: chrono_tz::Tz) -> Vec<Outage> {
+    let at = |s: &str| {
+        let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        tz.from_local_datetime(&local)
+            .earliest()
+            .unwrap()
+            .timestamp()
+    };
+    // (service, school index, start, end, planned)
+    type Row = (
+        &'static str,
+        Option<usize>,
+        &'static str,
+        Option<&'static str>,
+        bool,
+    );
+    let list: [Row; 9] = [
+        // Tue: 25 minutes, the whole network (within the 35-minute limit).
+        (
+            "network",
+            None,
+            "2024-11-12 09:10",
+            Some("2024-11-12 09:35"),
+            false,
+        ),
+        // Tue: one school's network (S07) for 105 service minutes: over the limit.
+        (
+            "network",
+            Some(6),
+            "2025-03-18 08:20",
+            Some("2025-03-18 10:05"),
+            false,
+        ),
+        // A planned maintenance window of the school servers in the summer break.
+        (
+            "school_server",
+            None,
+            "2025-07-22 10:00",
+            Some("2025-07-22 14:00"),
+            true,
+        ),
+        // Tue: all school servers 3.5 service hours: over the limit and over the RTO.
+        (
+            "school_server",
+            None,
+            "2026-02-10 10:40",
+            Some("2026-02-10 14:10"),
+            false,
+        ),
+        // Wed: 20 minutes of the whole network.
+        (
+            "network",
+            None,
+            "2026-05-06 13:00",
+            Some("2026-05-06 13:20"),
+            false,
+        ),
+        // Overnight, outside service time: an outage of 0 service minutes.
+        (
+            "network",
+            None,
+            "2026-06-16 22:00",
+            Some("2026-06-17 07:30"),
+            false,
+        ),
+        // A planned network window on a Saturday.
+        (
+            "network",
+            None,
+            "2026-08-08 06:00",
+            Some("2026-08-08 12:00"),
+            true,
+        ),
+        // Tue: one school's server (S27) for 50 minutes: over the limit.
+        (
+            "school_server",
+            Some(26),
+            "2026-09-15 11:00",
+            Some("2026-09-15 11:50"),
+            false,
+        ),
+        // Wed 15:10: one school's network (S31), still down at the snapshot (quarter end).
+        ("network", Some(30), "2026-09-30 15:10", None, false),
+    ];
+    list.iter()
+        .map(|(service, school, start, end, planned)| Outage {
+            service,
+            school: *school,
+            start: at(start),
+            end: end.map(at),
+            planned: *planned,
+        })
+        .collect()
 }
 
 fn gen_changes(cal: &Calendar, schools: &[School], start: i64, end: i64, n: usize) -> Vec<Change> {
@@ -920,6 +1032,18 @@ impl Demo {
             ]))?;
         }
         w.flush()?;
+        let mut w = csv::Writer::from_path(dir.join("outages.csv"))?;
+        w.write_record(crate::import::contract::columns("outages"))?;
+        for o in &self.outages {
+            w.write_record(rec([
+                o.service,
+                o.school.map(|i| self.schools[i].id.as_str()).unwrap_or(""),
+                &ts(o.start),
+                &opt_ts(o.end),
+                if o.planned { "true" } else { "false" },
+            ]))?;
+        }
+        w.flush()?;
         std::fs::write(dir.join("kennzahl.toml"), DEMO_CONFIG)?;
         let mut f = std::fs::File::create(dir.join("ground_truth.csv"))?;
         writeln!(f, "quarter,metric,value")?;
@@ -1087,9 +1211,57 @@ impl Demo {
                     quantile(&durs, 0.5) / 3600.0,
                 );
             }
+            self.availability_truth(q, &mut push);
             q = q.next();
         }
         out
+    }
+
+    /// The availability KPI of all services together in quarter `q`, from the outages and
+    /// the calendar's arithmetic (none overlaps another of its service).
+    fn availability_truth(&self, q: Quarter, push: &mut impl FnMut(&str, f64)) {
+        let cal = &self.config.calendars.default;
+        let (a, b) = q.bounds(cal.tz());
+        let (a, b) = (a.timestamp(), b.timestamp());
+        let y = cal.year_bounds(q.year).unwrap().0;
+        let end = |o: &Outage| o.end.unwrap_or(b);
+        let mut services: Vec<&str> = self
+            .config
+            .availability
+            .iter()
+            .map(|t| t.service.as_str())
+            .chain(
+                self.outages
+                    .iter()
+                    .filter(|o| o.start < b && end(o) > y)
+                    .map(|o| o.service),
+            )
+            .collect();
+        services.sort();
+        services.dedup();
+        let n = self.schools.len() as i64;
+        let unplanned = || self.outages.iter().filter(|o| !o.planned && o.start < b);
+        let down = |from: i64| -> i64 {
+            unplanned()
+                .map(|o| {
+                    let w = if o.school.is_some() { 1 } else { n };
+                    w * cal.between_secs(o.start.max(from), end(o).min(b))
+                })
+                .sum()
+        };
+        let pct = |from: i64| {
+            let den = services.len() as i64 * n * cal.between_secs(from, b);
+            100.0 * (1.0 - down(from) as f64 / den as f64)
+        };
+        push("availability.quarter_pct", pct(a));
+        push("availability.ytd_pct", pct(y));
+        let in_q: Vec<&Outage> = unplanned().filter(|o| o.start >= a).collect();
+        push("availability.outages_quarter", in_q.len() as f64);
+        let longest = in_q.iter().map(|o| cal.between_secs(o.start, end(o))).max();
+        push(
+            "availability.longest_minutes",
+            longest.map_or(f64::NAN, |s| s as f64 / 60.0),
+        );
     }
 }
 

@@ -1,7 +1,11 @@
 //! The derived tables `segments`, `ticket_facts`, `handoffs` and `effort_entries`
 //! (queries/model/analysis.sql)
 //! and the configuration tables they are computed with (`cfg_groups`, `cfg_priorities`,
-//! `cfg_vendor_targets`, `cfg_olas`), kept in the workspace database.
+//! `cfg_vendor_targets`, `cfg_olas`), kept in the workspace database, together with the
+//! tables the availability KPI reads (`cfg_availability`: the targets of `[[availability]]`;
+//! `service_windows` and `service_years`: the open windows and the year bounds of the
+//! municipality's calendar, so that KPI SQL measures service time without kennzahl's
+//! functions).
 //!
 //! They are computed once, not by every `kpi` or `report`: an import refreshes them for the
 //! tickets it touched, inside its own transaction; they are rebuilt whole when what they
@@ -22,16 +26,19 @@ pub const ANALYSIS_SQL: &str = include_str!("../queries/model/analysis.sql");
 /// The derived tables, in the order they are built.
 pub const TABLES: &[&str] = &["segments", "ticket_facts", "handoffs", "effort_entries"];
 
-/// Tables loaded from kennzahl.toml for the analysis (and exported with the lake).
+/// Tables made from kennzahl.toml for the analysis and the KPIs (and exported with the lake).
 pub const CONFIG_TABLES: &[&str] = &[
     "cfg_groups",
     "cfg_priorities",
     "cfg_vendor_targets",
     "cfg_olas",
+    "cfg_availability",
+    "service_windows",
+    "service_years",
 ];
 
 /// Bumped when the layout of the derived tables changes in a way the SQL text does not show.
-const VERSION: &str = "derived-v2";
+const VERSION: &str = "derived-v3";
 
 /// The digest of everything in the configuration the derived tables depend on.
 pub fn config_fingerprint(config: &Config) -> String {
@@ -48,6 +55,7 @@ pub fn config_fingerprint(config: &Config) -> String {
     h.update(format!("{:?}", config.groups).as_bytes());
     h.update(format!("{:?}", config.priorities).as_bytes());
     h.update(format!("{:?}", config.olas).as_bytes());
+    h.update(format!("{:?}", config.availability).as_bytes());
     for v in &config.vendors {
         h.update(format!("{}{:?}", v.name, v.targets).as_bytes());
     }
@@ -131,7 +139,10 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
         "CREATE OR REPLACE TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
          CREATE OR REPLACE TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
          CREATE OR REPLACE TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
-         CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);",
+         CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_availability (service VARCHAR, min_pct DOUBLE, max_outages_per_year BIGINT, max_outage_minutes DOUBLE, rto_hours DOUBLE);
+         CREATE OR REPLACE TABLE service_windows (day DATE, start_at TIMESTAMP, end_at TIMESTAMP, secs BIGINT);
+         CREATE OR REPLACE TABLE service_years (year INTEGER, start_at TIMESTAMP, end_at TIMESTAMP);",
     )?;
     // A handful of rows from the configuration: plain inserts are fine here.
     let mut ins = conn.prepare("INSERT INTO cfg_groups VALUES (?, ?, ?)")?;
@@ -162,6 +173,44 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
     for o in &config.olas {
         ins.execute(duckdb::params![o.level, o.hours])?;
     }
+    let mut ins = conn.prepare("INSERT INTO cfg_availability VALUES (?, ?, ?, ?, ?)")?;
+    for a in &config.availability {
+        ins.execute(duckdb::params![
+            a.service,
+            a.min_pct,
+            a.max_outages_per_year,
+            a.max_outage_minutes,
+            a.rto_hours
+        ])?;
+    }
+    load_service_time(conn, config)
+}
+
+/// The service time of the municipality's calendar as tables (availability is measured in
+/// it): `service_windows`, one row per open window of a local day (UTC instants, split at
+/// local midnight), and `service_years`, the UTC bounds of each local calendar year, for
+/// the whole calendar table (1995–2100: some 27,000 windows for five days a week).
+fn load_service_time(conn: &Connection, config: &Config) -> Result<()> {
+    let _t = crate::timing::stage("derived tables: service time");
+    let cal = &config.calendars.default;
+    let at = |secs: i64| {
+        chrono::DateTime::from_timestamp(secs, 0)
+            .expect("calendar instants are valid")
+            .naive_utc()
+    };
+    let mut app = conn.appender("service_windows")?;
+    for (day, s, e) in cal.local_day_windows() {
+        app.append_row(duckdb::params![day, at(s), at(e), e - s])?;
+    }
+    app.flush()?;
+    drop(app);
+    let mut app = conn.appender("service_years")?;
+    for year in crate::calendar::TABLE_FIRST_YEAR..=crate::calendar::TABLE_LAST_YEAR {
+        if let Some((a, b)) = cal.year_bounds(year) {
+            app.append_row(duckdb::params![year, at(a), at(b)])?;
+        }
+    }
+    app.flush()?;
     Ok(())
 }
 

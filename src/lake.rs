@@ -11,6 +11,7 @@
 //! events/ segments/ ticket_facts/ handoffs/ effort_entries/ changes/ contacts/   the same
 //! status_totals/source=…/data_0.parquet                   by source only (no time column)
 //! schools/schools.parquet  outages/outages.parquet  cfg_*/cfg_*.parquet   one file
+//! service_windows/…parquet  service_years/…parquet   the calendar's service time, one file
 //! views.sql  manifest.json
 //! ```
 //! A table without rows is written as one empty file (`<table>/empty.parquet`) that keeps
@@ -54,6 +55,9 @@ pub const TABLES: &[LakeTable] = &[
     t("cfg_priorities", false, None),
     t("cfg_vendor_targets", false, None),
     t("cfg_olas", false, None),
+    t("cfg_availability", false, None),
+    t("service_windows", false, None),
+    t("service_years", false, None),
 ];
 
 impl LakeTable {

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod availability;
 mod bad;
 mod bpic;
 mod calendar;

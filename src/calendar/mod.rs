@@ -387,6 +387,49 @@ impl Calendar {
         (out, None)
     }
 
+    /// Every open window of the table as (local day, UTC start, UTC end) in seconds, split
+    /// at local midnight so that each window lies within its day (a calendar open around
+    /// the clock has one window a day). In order; the days are those of the table.
+    pub fn local_day_windows(&self) -> Vec<(NaiveDate, i64, i64)> {
+        let tz = self.spec.tz;
+        let midnight = |d: NaiveDate| local_to_utc(&tz, d.and_time(chrono::NaiveTime::MIN), false);
+        let mut out = Vec::with_capacity(self.starts.len() + 16);
+        let mut day = NaiveDate::from_ymd_opt(TABLE_FIRST_YEAR, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(TABLE_LAST_YEAR, 12, 31).unwrap();
+        let mut k = 0usize;
+        let mut from = midnight(day);
+        while day <= last {
+            let next = day.succ_opt().unwrap();
+            let to = midnight(next);
+            // Skip intervals that end before this day; an interval may run into later days.
+            while k < self.starts.len() && self.ends[k] <= from {
+                k += 1;
+            }
+            let mut j = k;
+            while j < self.starts.len() && self.starts[j] < to {
+                let (s, e) = (self.starts[j].max(from), self.ends[j].min(to));
+                if e > s {
+                    out.push((day, s, e));
+                }
+                j += 1;
+            }
+            day = next;
+            from = to;
+        }
+        out
+    }
+
+    /// The UTC instants (seconds) of local midnight on 1 January of `year` and of the next
+    /// year: the bounds of the calendar year in this calendar's zone.
+    pub fn year_bounds(&self, year: i32) -> Option<(i64, i64)> {
+        let tz = self.spec.tz;
+        let jan1 = |y| NaiveDate::from_ymd_opt(y, 1, 1).map(|d| d.and_time(chrono::NaiveTime::MIN));
+        Some((
+            local_to_utc(&tz, jan1(year)?, false),
+            local_to_utc(&tz, jan1(year + 1)?, false),
+        ))
+    }
+
     /// Why a local day is closed, if it is closed by a holiday or closure.
     pub fn closure(&self, day: NaiveDate) -> Option<&Closure> {
         self.closed.get(&day)

@@ -20,9 +20,10 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     d.write(&data)?;
     let events: usize = d.tickets.iter().map(|t| d.visible(t).count()).sum();
     eprintln!(
-        "generated {} tickets, {events} events, {} changes, {} schools into {} ({:.1} s)",
+        "generated {} tickets, {events} events, {} changes, {} outages, {} schools into {} ({:.1} s)",
         d.tickets.len(),
         d.changes.len(),
+        d.outages.len(),
         d.schools.len(),
         data.display(),
         t0.elapsed().as_secs_f64()
@@ -43,6 +44,7 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
         "tickets.csv.gz",
         "events.csv.gz",
         "changes.csv",
+        "outages.csv",
     ]
     .iter()
     .map(|f| data.join(f))

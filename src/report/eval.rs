@@ -256,7 +256,17 @@ impl Eval<'_> {
                 Kind::Summary => self.summary(s, store, subject, &mut sec)?,
                 Kind::Table => {
                     let t = self.table(s, store, subject, &sec.title)?;
-                    sec.tables.push(t);
+                    if t.rows.is_empty() {
+                        // Say so rather than print a table without rows.
+                        sec.text = self
+                            .t(
+                                "Keine Werte in diesem Quartal.",
+                                "No values in this quarter.",
+                            )
+                            .into();
+                    } else {
+                        sec.tables.push(t);
+                    }
                 }
                 Kind::Chart => {
                     if let Some(c) = self.chart(s, store, subject, &sec.id, &sec.title)? {

@@ -31,8 +31,34 @@ pub fn safe_cell(s: &str) -> String {
 
 /// A number formatted for the report language.
 pub fn fmt_num(v: Option<f64>, unit: &str, lang: &str) -> String {
+    fmt_num_dec(v, unit, lang, None)
+}
+
+/// `fmt_num` with the number of decimals given (None: the unit's default).
+pub fn fmt_num_dec(v: Option<f64>, unit: &str, lang: &str, decimals: Option<usize>) -> String {
     let Some(v) = v else { return "–".into() };
+    if unit == "flag" {
+        return match (v >= 1.0, lang == "de") {
+            (true, true) => "ja",
+            (false, true) => "nein",
+            (true, false) => "yes",
+            (false, false) => "no",
+        }
+        .into();
+    }
+    if let Some(d) = decimals {
+        let s = format!("{v:.d$}");
+        let s = if lang == "de" { s.replace('.', ",") } else { s };
+        let suffix = match unit {
+            "percent" => " %",
+            "service_hours" | "hours" => " h",
+            "service_minutes" => " min",
+            _ => "",
+        };
+        return format!("{s}{suffix}");
+    }
     let (s, suffix) = match unit {
+        "service_minutes" => (format!("{:.0}", v), ""),
         "count" => (format!("{:.0}", v), ""),
         "percent" => (format!("{:.1}", v), " %"),
         "percent_points" => (format!("{:.1}", v), ""),

@@ -84,6 +84,9 @@ pub struct Column {
     /// Show an absent value as 0 (counts where no row means none, e.g. a school's open tickets).
     #[serde(default)]
     pub zero_if_missing: bool,
+    /// Decimals instead of the unit's default (availability: 99.5 % and 99.54 % differ).
+    #[serde(default)]
+    pub decimals: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
