@@ -170,9 +170,10 @@ pub struct ReportArgs {
     /// Formats, comma-separated: html, md, csv, xlsx, pdf, json, or all.
     #[arg(long, default_value = "all")]
     pub format: String,
-    /// Do not write a page per school (schools/<id>.*).
-    #[arg(long)]
-    pub no_schools: bool,
+    /// Do not write the annex: a page per school (schools/<id>.*) and a report per vendor
+    /// (vendors/<name>.*).
+    #[arg(long, alias = "no-schools")]
+    pub no_annex: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -85,7 +85,7 @@ fn all_formats_and_a_page_per_school() {
 fn xlsx_sheets_number_formats_and_neutral_text() {
     let ws = Ws::mini();
     ws.import_mini();
-    let out = pack(&ws, &["--format", "xlsx", "--no-schools"]);
+    let out = pack(&ws, &["--format", "xlsx", "--no-annex"]);
     let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
     let names = wb.sheet_names();
     for s in [
@@ -216,7 +216,7 @@ fn a_kpi_in_the_report_is_a_sql_a_sidecar_and_a_line() {
         ),
     )
     .unwrap();
-    let out = pack(&ws, &["--format", "md", "--no-schools"]);
+    let out = pack(&ws, &["--format", "md", "--no-annex"]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     // T2 and T4 of the 6 tickets created in 2026-Q1 came by phone: 33,3 %; none in 2025-Q4's
     // one ticket (T6, e-mail): 0,0 %.
@@ -274,7 +274,7 @@ fn pdf_is_tagged_and_renders() {
 fn xlsx_converts_in_libreoffice() {
     let ws = Ws::mini();
     ws.import_mini();
-    let out = pack(&ws, &["--format", "xlsx", "--no-schools"]);
+    let out = pack(&ws, &["--format", "xlsx", "--no-annex"]);
     if !tool("soffice") {
         return;
     }
@@ -302,7 +302,7 @@ fn xlsx_converts_in_libreoffice() {
 fn html_opens_in_chromium_without_errors() {
     let ws = Ws::mini();
     ws.import_mini();
-    let out = pack(&ws, &["--format", "html", "--no-schools"]);
+    let out = pack(&ws, &["--format", "html", "--no-annex"]);
     if !tool("chromium") {
         return;
     }
@@ -364,7 +364,7 @@ fn significance_calls_on_the_demo() {
                 q,
                 "--format",
                 "json,md",
-                "--no-schools",
+                "--no-annex",
                 "--out",
             ])
             .arg(&out)

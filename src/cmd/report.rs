@@ -14,7 +14,7 @@ pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
     let lang = a.lang.unwrap_or_else(|| ws.config.language().to_string());
     let opts = crate::report::Options {
         formats: crate::report::render::parse_formats(&a.format)?,
-        schools: !a.no_schools,
+        schools: !a.no_annex,
     };
     let r = crate::report::write_with(&ws, a.quarter, &out, &lang, &opts)?;
     for f in &r.files {

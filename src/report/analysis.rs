@@ -11,7 +11,7 @@ use anyhow::Result;
 
 fn school_filter(subject: &Subject, col: &str) -> String {
     match subject {
-        Subject::All => "TRUE".into(),
+        Subject::All | Subject::Vendor(_) => "TRUE".into(),
         Subject::School(s) => format!("{col} = '{}'", s.0.replace('\'', "''")),
     }
 }
@@ -443,6 +443,115 @@ pub fn oldest_open(
                     text(c),
                     num(e, age.floor(), "count"),
                     text(st),
+                ]
+            })
+            .collect(),
+    });
+    Ok(())
+}
+
+/// A vendor's handoffs of the quarter: ticket id, school, service, priority, handed over,
+/// acknowledgement and time at the vendor in service hours, outcome, underpinning contract.
+pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result<()> {
+    let Subject::Vendor(v) = subject else {
+        return Ok(());
+    };
+    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    let sql = format!(
+        "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
+                strftime(to_local(h.handed_at), '%Y-%m-%d %H:%M'), h.ack_bsecs / 3600.0, h.vendor_bsecs / 3600.0,
+                h.outcome,
+                CASE WHEN h.uc_response_met IS NULL AND h.uc_resolution_met IS NULL THEN NULL
+                     ELSE coalesce(h.uc_response_met, true) AND coalesce(h.uc_resolution_met, true) END
+         FROM handoffs h LEFT JOIN schools s ON s.school_id = h.school_id
+         WHERE h.vendor = ? AND h.handed_at >= getvariable('q_start') AND h.handed_at < getvariable('q_end')
+         ORDER BY h.handed_at, h.ticket_id"
+    );
+    let mut st = e.ws.conn.prepare(&sql)?;
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<f64>,
+        Option<f64>,
+        String,
+        Option<bool>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([v], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        sec.text = e
+            .t_(
+                "Keine Übergaben in diesem Quartal.",
+                "No handoffs in this quarter.",
+            )
+            .into();
+        return Ok(());
+    }
+    let outcome = |o: &str| -> String {
+        match (o, e.de) {
+            ("returned", true) => "zurückgegeben".into(),
+            ("resolved", true) => "gelöst".into(),
+            ("open", true) => "offen".into(),
+            ("cancelled", true) => "storniert".into(),
+            _ => o.to_string(),
+        }
+    };
+    let h = |v: Option<f64>| Cell {
+        text: fmt_num(v, "service_hours", &e.lang),
+        value: v,
+    };
+    sec.tables.push(Table {
+        title: sec.title.clone(),
+        columns: [
+            ("Ticket", "Ticket", "text"),
+            ("Schule", "School", "text"),
+            ("IT-Service", "IT service", "text"),
+            ("Priorität", "Priority", "text"),
+            ("übergeben", "handed over", "text"),
+            ("Reaktion", "acknowledgement", "service_hours"),
+            ("beim Dienstleister", "at the vendor", "service_hours"),
+            ("Ergebnis", "outcome", "text"),
+            ("UC", "UC", "text"),
+        ]
+        .iter()
+        .map(|(d, en, u)| Column {
+            label: e.t_(d, en).into(),
+            unit: u.to_string(),
+        })
+        .collect(),
+        rows: rows
+            .into_iter()
+            .map(|(id, school, service, prio, at, ack, dur, out, uc)| {
+                vec![
+                    text(id),
+                    text(school),
+                    text(service_label(&service, e.de).to_string()),
+                    text(prio),
+                    text(at),
+                    h(ack),
+                    h(dur),
+                    text(outcome(&out)),
+                    text(match uc {
+                        Some(true) => "ok".into(),
+                        Some(false) => e.t_("verfehlt", "missed").into(),
+                        None => "–".into(),
+                    }),
                 ]
             })
             .collect(),

@@ -22,6 +22,8 @@ pub struct Store<'a> {
     keys: HashMap<(Quarter, &'static str, String), Vec<String>>,
     /// Everything run for the report's own quarter (kpis.csv, the XLSX long sheet).
     pub current: Vec<KpiValue>,
+    /// Per-ticket samples for the summary's intervals: (quarter, dimension, full name) → by key.
+    samples: HashMap<(Quarter, &'static str, String), HashMap<String, Vec<f64>>>,
     q: Quarter,
 }
 
@@ -44,6 +46,7 @@ impl<'a> Store<'a> {
             values: HashMap::new(),
             keys: HashMap::new(),
             current: Vec::new(),
+            samples: HashMap::new(),
             q,
         }
     }
@@ -82,6 +85,23 @@ impl<'a> Store<'a> {
         Ok(())
     }
 
+    /// The sample behind `full` for one key; every key of the breakdown is fetched at once.
+    pub fn sample(
+        &mut self,
+        e: &Eval,
+        full: &str,
+        q: Quarter,
+        dim: Dimension,
+        key: &str,
+    ) -> Result<Vec<f64>> {
+        let k = (q, dim.key(), full.to_string());
+        if !self.samples.contains_key(&k) {
+            let s = super::summary::samples(e, full, q, dim)?;
+            self.samples.insert(k.clone(), s);
+        }
+        Ok(self.samples[&k].get(key).cloned().unwrap_or_default())
+    }
+
     pub fn get(&self, q: Quarter, dim: Dimension, full: &str, key: &str) -> Option<f64> {
         let full = full.strip_suffix(".value").unwrap_or(full);
         self.values
@@ -104,6 +124,8 @@ impl<'a> Store<'a> {
 pub enum Subject {
     All,
     School(SchoolRow),
+    /// A vendor, by the name its handoffs carry.
+    Vendor(String),
 }
 
 pub struct Eval<'a> {
@@ -193,6 +215,7 @@ impl Eval<'_> {
             subject: match subject {
                 Subject::All => String::new(),
                 Subject::School(s) => s.1.clone(),
+                Subject::Vendor(v) => v.clone(),
             },
             lang: self.lang.clone(),
             quarter: q.to_string(),
@@ -250,7 +273,8 @@ impl Eval<'_> {
             if s.kind != Kind::Text {
                 sec.text = self.label(&s.de, &s.en, "");
             }
-            let _t = crate::timing::stage(format!("report: section {} ({kind})", i + 1));
+            let _t = crate::timing::detail()
+                .then(|| crate::timing::stage(format!("report: section {} ({kind})", i + 1)));
             match s.kind {
                 Kind::Text => sec.text = self.label(&s.de, &s.en, ""),
                 Kind::Summary => self.summary(s, store, subject, &mut sec)?,
@@ -292,6 +316,7 @@ impl Eval<'_> {
                 }
                 Kind::SchoolServices => super::analysis::school_services(self, subject, &mut sec)?,
                 Kind::OldestOpen => super::analysis::oldest_open(self, s, subject, &mut sec)?,
+                Kind::VendorHandoffs => super::analysis::vendor_handoffs(self, subject, &mut sec)?,
             }
             sections.push(sec);
         }
@@ -303,6 +328,7 @@ impl Eval<'_> {
     fn at(&self, subject: &Subject, dim: Dimension) -> (Dimension, Option<String>) {
         match (subject, dim) {
             (Subject::School(s), Dimension::All) => (Dimension::School, Some(s.0.clone())),
+            (Subject::Vendor(v), Dimension::All) => (Dimension::All, Some(v.clone())),
             _ => (dim, None),
         }
     }
@@ -326,7 +352,7 @@ impl Eval<'_> {
             let b = store.get(q.prev(), dim, &h.kpi, &key);
             let interval = match (a, b, self.stat_of(&h.kpi)) {
                 (Some(_), Some(_), Some(stat)) => {
-                    super::summary::change_interval(self, stat, &h.kpi, dim, &key, a, b)?
+                    super::summary::change_interval(self, store, stat, &h.kpi, dim, &key, a, b)?
                 }
                 _ => None,
             };
@@ -578,6 +604,7 @@ impl Eval<'_> {
             match subject {
                 Subject::All => String::new(),
                 Subject::School(r) => format!("-{}", sanitize(&r.0)),
+                Subject::Vendor(v) => format!("-vendor-{}", sanitize(v)),
             }
         );
         let axis = self.label(&s.axis_de, &s.axis_en, title);

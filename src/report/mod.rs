@@ -127,12 +127,17 @@ pub fn write_with(
     let kpis = kpi::catalog(ws)?;
     let spec = spec::Spec::load(&ws.dir, "quarterly")?;
     spec.check(&kpis)?;
-    let school_spec = if opts.schools {
-        let s = spec::Spec::load(&ws.dir, "school")?;
-        s.check(&kpis)?;
-        Some(s)
+    // The annex specs: a page per school and a report per vendor.
+    let annex_specs = if opts.schools {
+        let mut v = Vec::new();
+        for name in ["school", "vendor"] {
+            let s = spec::Spec::load(&ws.dir, name)?;
+            s.check(&kpis)?;
+            v.push((name, s));
+        }
+        v
     } else {
-        None
+        Vec::new()
     };
     let renderers = opts
         .formats
@@ -180,46 +185,83 @@ pub fn write_with(
         files.push(r.render(&report, &t)?);
     }
     render_stage.done();
-    if let Some(sspec) = school_spec {
-        let _t = crate::timing::stage("report: school pages");
-        let sdir = out.join("schools");
+    for (name, aspec) in &annex_specs {
+        let _t = crate::timing::stage(format!("report: {name} pages"));
+        let folder = if *name == "school" {
+            "schools"
+        } else {
+            "vendors"
+        };
+        let sdir = out.join(folder);
         let scharts = sdir.join("charts");
         std::fs::create_dir_all(&scharts)?;
         let se = eval::Eval {
+            ws,
+            kpis: &kpis,
+            q,
+            lang: lang_code.to_string(),
+            de: lang_code == "de",
             chart_dir: &scharts,
-            ..e
+            schools: e.schools.clone(),
         };
+        let subjects: Vec<(String, eval::Subject)> = if *name == "school" {
+            se.schools
+                .iter()
+                .map(|s| (s.0.clone(), eval::Subject::School(s.clone())))
+                .collect()
+        } else {
+            store
+                .keys(q, Dimension::All, "vendor_handoffs.handoffs")
+                .into_iter()
+                .map(|v| (v.clone(), eval::Subject::Vendor(v)))
+                .collect()
+        };
+        // Evaluate on the one connection, then render the pages in parallel (Typst and the
+        // XLSX writer are pure CPU).
         let mut used = std::collections::HashSet::new();
-        for school in se.schools.clone() {
-            let mut stem = eval::sanitize(&school.0);
-            // Two ids that differ only in characters a file name cannot carry get a suffix.
+        let mut pages = Vec::new();
+        for (key, subject) in subjects {
+            let mut stem = eval::sanitize(&key);
+            // Two keys that differ only in characters a file name cannot carry get a suffix.
             let base = stem.clone();
             let mut i = 2;
             while !used.insert(stem.to_lowercase()) {
                 stem = format!("{base}-{i}");
                 i += 1;
             }
-            let r = se.report(&sspec, &mut store, &eval::Subject::School(school.clone()))?;
+            let r = se.report(aspec, &mut store, &subject)?;
             let values: Vec<KpiValue> = values
                 .iter()
-                .filter(|v| v.dimension == "school" && v.key == school.0)
+                .filter(|v| match &subject {
+                    eval::Subject::School(s) => v.dimension == "school" && v.key == s.0,
+                    _ => v.dimension == "all" && v.kpi == "vendor_handoffs" && v.key == key,
+                })
                 .cloned()
                 .collect();
-            for rd in &renderers {
-                if rd.format() == "json" && !opts.formats.iter().any(|f| f == "json") {
-                    continue;
-                }
-                let t = render::Target {
-                    dir: &sdir,
-                    stem: &stem,
-                    spec: "school",
-                    ws_dir: &ws.dir,
-                    values: &values,
-                    kpis: &kpis,
-                };
-                files.push(rd.render(&r, &t)?);
-            }
+            pages.push((stem, r, values));
         }
+        use rayon::prelude::*;
+        let ws_dir = ws.dir.as_path();
+        let rendered: Vec<Vec<PathBuf>> = pages
+            .par_iter()
+            .map(|(stem, r, values)| {
+                renderers
+                    .iter()
+                    .map(|rd| {
+                        let t = render::Target {
+                            dir: &sdir,
+                            stem,
+                            spec: name,
+                            ws_dir,
+                            values,
+                            kpis: &kpis,
+                        };
+                        rd.render(r, &t)
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        files.extend(rendered.into_iter().flatten());
     }
     files.push(chart_dir);
     Ok(ReportOutput {
@@ -251,7 +293,7 @@ fn weekly_counts(
 ) -> Result<Vec<(String, i64, i64)>> {
     kpi::scope(ws, q, Dimension::All)?;
     let f = match subject {
-        eval::Subject::All => "TRUE".to_string(),
+        eval::Subject::All | eval::Subject::Vendor(_) => "TRUE".to_string(),
         eval::Subject::School(s) => format!("school_id = '{}'", s.0.replace('\'', "''")),
     };
     let sql = format!("

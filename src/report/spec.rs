@@ -11,6 +11,7 @@ use std::path::Path;
 
 pub const QUARTERLY: &str = include_str!("../../reports/quarterly/report.toml");
 pub const SCHOOL: &str = include_str!("../../reports/school/report.toml");
+pub const VENDOR: &str = include_str!("../../reports/vendor/report.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +158,8 @@ pub enum Kind {
     SchoolServices,
     /// A school's report: its oldest open tickets at the end of the quarter (ids only).
     OldestOpen,
+    /// A vendor's report: its handoffs of the quarter (ticket ids, no text).
+    VendorHandoffs,
 }
 
 pub const DIMENSIONS: &[&str] = &["all", "priority", "school", "school_type", "service"];
@@ -183,7 +186,8 @@ impl Spec {
             let t = match name {
                 "quarterly" => QUARTERLY,
                 "school" => SCHOOL,
-                _ => bail!("no report spec named {name:?} (built in: quarterly, school)"),
+                "vendor" => VENDOR,
+                _ => bail!("no report spec named {name:?} (built in: quarterly, school, vendor)"),
             };
             (
                 t.to_string(),

@@ -21,6 +21,7 @@ const REPS: usize = 2000;
 /// (percentage points for percentages).
 pub fn change_interval(
     e: &Eval,
+    store: &mut super::eval::Store,
     stat: Stat,
     full: &str,
     dim: Dimension,
@@ -37,8 +38,8 @@ pub fn change_interval(
             Ok(Some((a - b - h, a - b + h)))
         }
         Stat::Proportion | Stat::Median | Stat::Mean => {
-            let cur = sample(e, full, e.q, dim, key)?;
-            let prev = sample(e, full, e.q.prev(), dim, key)?;
+            let cur = store.sample(e, full, e.q, dim, key)?;
+            let prev = store.sample(e, full, e.q.prev(), dim, key)?;
             Ok(match stat {
                 Stat::Proportion => {
                     let x1 = cur.iter().filter(|v| **v > 0.5).count() as u64;
@@ -77,35 +78,38 @@ fn welch(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
     Some((ma - mb - h, ma - mb + h))
 }
 
-/// The per-ticket values behind `kpi.measure` for one quarter and key (NULLs left out).
-pub fn sample(
+/// The per-ticket values behind `kpi.measure` for one quarter, by key (NULLs left out).
+pub fn samples(
     e: &Eval,
     full: &str,
     q: crate::quarter::Quarter,
     dim: Dimension,
-    key: &str,
-) -> Result<Vec<f64>> {
+) -> Result<std::collections::HashMap<String, Vec<f64>>> {
     let (k, m) = full.split_once('.').unwrap_or((full, "value"));
     let kpi = e
         .kpis
         .iter()
         .find(|x| x.meta.name == k)
         .context("unknown KPI")?;
+    let mut out = std::collections::HashMap::new();
     let Some(sql) = &kpi.sample_sql else {
-        return Ok(vec![]);
+        return Ok(out);
     };
     crate::kpi::scope(e.ws, q, dim)?;
-    let wrapped = format!(
-        "SELECT CAST(\"{m}\" AS DOUBLE) FROM ({sql}) WHERE key = ? AND \"{m}\" IS NOT NULL"
-    );
+    let wrapped = format!("SELECT key, CAST(\"{m}\" AS DOUBLE) FROM ({sql}) WHERE \"{m}\" IS NOT NULL AND key IS NOT NULL");
     let mut st = e.ws.conn.prepare(&wrapped).with_context(|| {
         format!(
             "KPI {k} ({}): the sample query does not return a column {m:?}",
             kpi.origin
         )
     })?;
-    let rows = st.query_map([key], |r| r.get::<_, f64>(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        let v: f64 = r.get(1)?;
+        out.entry(key).or_insert_with(Vec::new).push(v);
+    }
+    Ok(out)
 }
 
 pub fn headline(

@@ -27,7 +27,7 @@ pub struct Target<'a> {
     pub kpis: &'a [Kpi],
 }
 
-pub trait Renderer {
+pub trait Renderer: Sync {
     fn format(&self) -> &'static str;
     fn render(&self, r: &Report, t: &Target) -> Result<PathBuf>;
 }
