@@ -169,72 +169,92 @@ fn weekly_by_school(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// u-chart per school: the centre line is the school's own weekly rate over the 52 weeks before
-/// the quarter (Shewhart's phase I baseline), the exposure a week's devices / 100; a week of the
-/// quarter is flagged when its rate lies outside ū ± 3·√(ū/n).
+/// u-chart per week across the schools (Montgomery's u-chart with the schools as subgroups):
+/// the centre line of week w is the municipality's rate ū_w = Σ tickets / Σ (devices/100) of
+/// that week, so what all schools share (the start of term, holidays) is no finding; a school
+/// is flagged in a week when its rate lies above ū_w + 3·√(ū_w/n), n its devices/100.
 pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -> Result<()> {
-    let baseline_weeks = 52;
-    let rows = weekly_by_school(e, subject, baseline_weeks)?;
-    let tz = e.ws.config.calendars.default.tz();
-    let q_start_local = e.q.bounds(tz).0.with_timezone(&tz).date_naive();
-    let q_week = q_start_local - chrono::Duration::days(q_start_local.weekday_num());
-    let q_week = q_week.format("%Y-%m-%d").to_string();
-    let mut flagged = Vec::new();
-    let mut judged = 0;
-    for school in &e.schools {
-        let Some(devices) = school.3.filter(|d| *d > 0) else {
-            continue;
-        };
-        let n = devices as f64 / 100.0;
-        let weeks: Vec<&(String, String, i64)> = rows.iter().filter(|r| r.0 == school.0).collect();
-        let (base, cur): (Vec<&(String, String, i64)>, Vec<&(String, String, i64)>) =
-            weeks.iter().partition(|r| r.1 < q_week);
-        if base.is_empty() || cur.is_empty() {
-            continue;
-        }
-        judged += 1;
-        let ubar = base.iter().map(|r| r.2 as f64).sum::<f64>() / (base.len() as f64 * n);
-        let ucl = ubar + 3.0 * (ubar / n).sqrt();
-        let lcl = (ubar - 3.0 * (ubar / n).sqrt()).max(0.0);
-        let _ = lcl;
-        let out: Vec<(String, f64)> = cur
+    let rows = weekly_by_school(e, &Subject::All, 0)?;
+    let mut weeks: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    weeks.sort();
+    weeks.dedup();
+    // Schools with a device count, in register order (a school's own report: only it).
+    let schools: Vec<&super::SchoolRow> = e
+        .schools
+        .iter()
+        .filter(|s| s.3.is_some_and(|d| d > 0))
+        .collect();
+    let exposure: Vec<f64> = schools
+        .iter()
+        .map(|s| s.3.unwrap_or(0) as f64 / 100.0)
+        .collect();
+    // Per week: the u-chart over the schools.
+    let mut charts_by_week = Vec::new();
+    for w in &weeks {
+        let counts: Vec<f64> = schools
             .iter()
-            .map(|r| (r.1.clone(), r.2 as f64 / n))
-            // Only the upper limit: the quarter's first and last weeks are partial, and a low
-            // week is no finding for the review.
-            .filter(|(_, u)| *u > ucl)
+            .map(|s| {
+                rows.iter()
+                    .find(|r| r.0 == s.0 && &r.1 == w)
+                    .map(|r| r.2 as f64)
+                    .unwrap_or(0.0)
+            })
             .collect();
+        charts_by_week.push(crate::stats::u_chart(&counts, &exposure));
+    }
+    let mut flagged = Vec::new();
+    for (i, school) in schools.iter().enumerate() {
+        if let Subject::School(me) = subject {
+            if me.0 != school.0 {
+                continue;
+            }
+        }
+        let series: Vec<(String, f64, f64, f64)> = weeks
+            .iter()
+            .zip(&charts_by_week)
+            .filter_map(|(w, c)| {
+                let g = &c.subgroups[i];
+                Some((w.clone(), g.rate?, c.centre?, g.limits?.1))
+            })
+            .collect();
+        let out: Vec<&(String, f64, f64, f64)> = series.iter().filter(|x| x.1 > x.3).collect();
         if !out.is_empty() {
+            let worst = out.iter().map(|x| x.1 - x.3).fold(f64::MIN, f64::max);
             flagged.push((
                 school,
-                ubar,
-                ucl,
-                lcl,
-                cur.iter()
-                    .map(|r| (r.1.clone(), r.2 as f64 / n))
-                    .collect::<Vec<_>>(),
-                out,
+                worst,
+                out.iter().map(|x| (*x).clone()).collect::<Vec<_>>(),
+                series.clone(),
             ));
         }
     }
-    sec.text = if e.de {
-        format!("Tickets je 100 Geräte und Woche gegen die obere Eingriffsgrenze der u-Karte (Mittel der 52 Wochen vor dem Quartal + 3 Standardabweichungen, je Schule nach ihrer Geräteanzahl). {} von {judged} Schulen mit Geräteangabe liegen in mindestens einer Woche darüber.", flagged.len())
+    flagged.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    let judged = if matches!(subject, Subject::School(_)) {
+        1
     } else {
-        format!("Tickets per 100 devices and week against the u-chart's upper control limit (mean of the 52 weeks before the quarter + 3 standard deviations, per school by its device count). {} of {judged} schools with a device count lie above it in at least one week.", flagged.len())
+        schools.len()
+    };
+    sec.text = if e.de {
+        format!("Tickets je 100 Geräte und Woche jeder Schule gegen die obere Eingriffsgrenze der u-Karte: Mittel aller Schulen in derselben Woche + 3 Standardabweichungen nach der Geräteanzahl der Schule (was alle Schulen gemeinsam haben, etwa der Schuljahresbeginn, fällt so nicht auf). {} von {judged} Schulen mit Geräteangabe liegen in mindestens einer Woche darüber.", flagged.len())
+    } else {
+        format!("Each school's tickets per 100 devices and week against the u-chart's upper control limit: the mean of all schools in the same week + 3 standard deviations by the school's device count (so what all schools share, such as the start of term, is no finding). {} of {judged} schools with a device count lie above it in at least one week.", flagged.len())
     };
     let mut trows = Vec::new();
-    for (school, ubar, ucl, _lcl, series, out) in &flagged {
-        let weeks: Vec<String> = out.iter().map(|(w, _)| w.clone()).collect();
+    for (school, _, out, series) in &flagged {
         trows.push(vec![
             text(school.1.clone()),
-            num(e, *ubar, "ratio"),
-            num(e, *ucl, "ratio"),
+            num(e, out.len() as f64, "count"),
             num(e, out.iter().map(|x| x.1).fold(0.0, f64::max), "ratio"),
-            text(weeks.join(", ")),
+            text(
+                out.iter()
+                    .map(|x| x.0.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ]);
-        // A small chart per flagged school (at most six, the worst first are listed above).
+        // A small chart for the worst six.
         if sec.charts.len() < 6 {
-            let labels: Vec<String> = series.iter().map(|(w, _)| w[5..].to_string()).collect();
+            let labels: Vec<String> = series.iter().map(|x| x.0[5..].to_string()).collect();
             let name = format!("{id}-{}", sanitize(&school.0));
             let c = charts::lines(
                 e.chart_dir,
@@ -252,12 +272,12 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
                     ),
                     (
                         e.t_("obere Grenze", "upper limit").into(),
-                        vec![Some(*ucl); series.len()],
+                        series.iter().map(|x| Some(x.3)).collect(),
                         charts::RED,
                     ),
                     (
-                        e.t_("Mittel", "centre").into(),
-                        vec![Some(*ubar); series.len()],
+                        e.t_("alle Schulen", "all schools").into(),
+                        series.iter().map(|x| Some(x.2)).collect(),
                         charts::GREY,
                     ),
                 ],
@@ -284,21 +304,15 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
                     unit: "text".into(),
                 },
                 Column {
-                    label: e.t_("Mittel (Basis)", "centre (baseline)").into(),
-                    unit: "ratio".into(),
-                },
-                Column {
-                    label: e.t_("obere Grenze", "upper limit").into(),
-                    unit: "ratio".into(),
+                    label: e.t_("Wochen darüber", "weeks above").into(),
+                    unit: "count".into(),
                 },
                 Column {
                     label: e.t_("höchste Woche", "highest week").into(),
                     unit: "ratio".into(),
                 },
                 Column {
-                    label: e
-                        .t_("Wochen außerhalb (Montag)", "weeks outside (Monday)")
-                        .into(),
+                    label: e.t_("Wochen (Montag)", "weeks (Monday)").into(),
                     unit: "text".into(),
                 },
             ],
@@ -306,16 +320,6 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
         });
     }
     Ok(())
-}
-
-trait WeekdayNum {
-    fn weekday_num(&self) -> i64;
-}
-impl WeekdayNum for chrono::NaiveDate {
-    fn weekday_num(&self) -> i64 {
-        use chrono::Datelike;
-        self.weekday().num_days_from_monday() as i64
-    }
 }
 
 /// A school's tickets by IT service in the quarter, with its share against the municipality's.
@@ -457,17 +461,15 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         return Ok(());
     };
     crate::kpi::scope(e.ws, e.q, Dimension::All)?;
-    let sql = format!(
-        "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
+    let sql = "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
                 strftime(to_local(h.handed_at), '%Y-%m-%d %H:%M'), h.ack_bsecs / 3600.0, h.vendor_bsecs / 3600.0,
                 h.outcome,
                 CASE WHEN h.uc_response_met IS NULL AND h.uc_resolution_met IS NULL THEN NULL
                      ELSE coalesce(h.uc_response_met, true) AND coalesce(h.uc_resolution_met, true) END
          FROM handoffs h LEFT JOIN schools s ON s.school_id = h.school_id
          WHERE h.vendor = ? AND h.handed_at >= getvariable('q_start') AND h.handed_at < getvariable('q_end')
-         ORDER BY h.handed_at, h.ticket_id"
-    );
-    let mut st = e.ws.conn.prepare(&sql)?;
+         ORDER BY h.handed_at, h.ticket_id";
+    let mut st = e.ws.conn.prepare(sql)?;
     type Row = (
         String,
         String,

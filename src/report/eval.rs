@@ -352,7 +352,7 @@ impl Eval<'_> {
             let b = store.get(q.prev(), dim, &h.kpi, &key);
             let interval = match (a, b, self.stat_of(&h.kpi)) {
                 (Some(_), Some(_), Some(stat)) => {
-                    super::summary::change_interval(self, store, stat, &h.kpi, dim, &key, a, b)?
+                    super::summary::change_interval(self, store, stat, &h.kpi, dim, &key, (a, b))?
                 }
                 _ => None,
             };
@@ -566,7 +566,7 @@ impl Eval<'_> {
                             v
                         };
                         Cell {
-                            text: self.f(v, &self.unit_of(k)),
+                            text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
                             value: v,
                         }
                     }

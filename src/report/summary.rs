@@ -26,8 +26,7 @@ pub fn change_interval(
     full: &str,
     dim: Dimension,
     key: &str,
-    a: Option<f64>,
-    b: Option<f64>,
+    (a, b): (Option<f64>, Option<f64>),
 ) -> Result<Option<(f64, f64)>> {
     match stat {
         Stat::Count => {
@@ -138,11 +137,14 @@ pub fn headline(
     };
     let signed = |d: f64| {
         let s = super::fmt_num(Some(d), dunit, lang);
-        let s = if d > 0.0 && !s.starts_with('-') {
-            format!("+{s}")
+        // A value that rounds to zero carries no sign ("-0,0 h" reads as a change).
+        let s = if s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0') {
+            s.trim_start_matches('-').to_string()
         } else {
             s
         };
+        let zero = s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0');
+        let s = if d > 0.0 && !zero { format!("+{s}") } else { s };
         format!("{s}{pp}")
     };
     let delta_v = match (a, b) {

@@ -151,9 +151,11 @@ impl Renderer for Xlsx {
                     None => ws.write_string(row, 1, "–")?,
                 };
                 ws.write_string(row, 2, &h.previous)?;
-                ws.write_string(row, 3, safe_cell(&h.delta))?;
-                ws.write_string(row, 4, safe_cell(&h.interval))?;
-                ws.write_string(row, 5, safe_cell(&h.target))?;
+                // Kennzahl's own text (signed changes such as "+12"): a string cell, never a
+                // formula, and no apostrophe needed.
+                ws.write_string(row, 3, &h.delta)?;
+                ws.write_string(row, 4, &h.interval)?;
+                ws.write_string(row, 5, &h.target)?;
                 ws.write_string(row, 6, &h.light)?;
             }
             for (c, w) in [44.0, 12.0, 12.0, 14.0, 28.0, 12.0, 8.0].iter().enumerate() {
