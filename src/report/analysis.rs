@@ -16,6 +16,16 @@ fn school_filter(subject: &Subject, col: &str) -> String {
     }
 }
 
+/// Table columns from (German label, English label, unit).
+fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
+    spec.iter()
+        .map(|(de, en, unit)| Column {
+            label: e.t_(de, en).into(),
+            unit: unit.to_string(),
+        })
+        .collect()
+}
+
 fn text(s: String) -> Cell {
     Cell {
         text: s,
@@ -92,21 +102,18 @@ pub fn problems(
     } else {
         format!("most within {days} days")
     };
-    let columns = [
-        (e.t_("Schule", "School"), "text"),
-        (e.t_("IT-Service", "IT service"), "text"),
-        (e.t_("Kategorie", "Category"), "text"),
-        (window.as_str(), "count"),
-        (e.t_("im Quartal", "in the quarter"), "count"),
-        (e.t_("Tickets", "Tickets"), "text"),
-    ];
-    let cols: Vec<Column> = columns
-        .iter()
-        .map(|(l, u)| Column {
-            label: l.to_string(),
-            unit: u.to_string(),
-        })
-        .collect();
+    let mut columns = cols(
+        e,
+        &[
+            ("Schule", "School", "text"),
+            ("IT-Service", "IT service", "text"),
+            ("Kategorie", "Category", "text"),
+            ("", "", "count"),
+            ("im Quartal", "in the quarter", "count"),
+            ("Tickets", "Tickets", "text"),
+        ],
+    );
+    columns[3].label = window;
     let mut out = Vec::new();
     for (_, name, service, cat, peak, tickets, ids) in rows.into_iter().take(limit) {
         // Ids only, at most 12: the list is for looking the tickets up, not a ticket dump.
@@ -129,7 +136,7 @@ pub fn problems(
     if !out.is_empty() {
         sec.tables.push(Table {
             title: sec.title.clone(),
-            columns: cols,
+            columns,
             rows: out,
         });
     }
@@ -298,24 +305,15 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
     if !trows.is_empty() {
         sec.tables.push(Table {
             title: sec.title.clone(),
-            columns: vec![
-                Column {
-                    label: e.t_("Schule", "School").into(),
-                    unit: "text".into(),
-                },
-                Column {
-                    label: e.t_("Wochen darüber", "weeks above").into(),
-                    unit: "count".into(),
-                },
-                Column {
-                    label: e.t_("höchste Woche", "highest week").into(),
-                    unit: "ratio".into(),
-                },
-                Column {
-                    label: e.t_("Wochen (Montag)", "weeks (Monday)").into(),
-                    unit: "text".into(),
-                },
-            ],
+            columns: cols(
+                e,
+                &[
+                    ("Schule", "School", "text"),
+                    ("Wochen darüber", "weeks above", "count"),
+                    ("höchste Woche", "highest week", "ratio"),
+                    ("Wochen (Montag)", "weeks (Monday)", "text"),
+                ],
+            ),
             rows: trows,
         });
     }
@@ -340,24 +338,15 @@ pub fn school_services(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         .collect::<Result<_, _>>()?;
     sec.tables.push(Table {
         title: sec.title.clone(),
-        columns: vec![
-            Column {
-                label: e.t_("IT-Service", "IT service").into(),
-                unit: "text".into(),
-            },
-            Column {
-                label: e.t_("Tickets", "Tickets").into(),
-                unit: "count".into(),
-            },
-            Column {
-                label: e.t_("Anteil", "Share").into(),
-                unit: "percent".into(),
-            },
-            Column {
-                label: e.t_("Anteil Kommune", "Municipality's share").into(),
-                unit: "percent".into(),
-            },
-        ],
+        columns: cols(
+            e,
+            &[
+                ("IT-Service", "IT service", "text"),
+                ("Tickets", "Tickets", "count"),
+                ("Anteil", "Share", "percent"),
+                ("Anteil Kommune", "Municipality's share", "percent"),
+            ],
+        ),
         rows: rows
             .into_iter()
             .map(|(s, n, a, b)| {
@@ -416,28 +405,16 @@ pub fn oldest_open(
     }
     sec.tables.push(Table {
         title: sec.title.clone(),
-        columns: vec![
-            Column {
-                label: "Ticket".into(),
-                unit: "text".into(),
-            },
-            Column {
-                label: e.t_("IT-Service", "IT service").into(),
-                unit: "text".into(),
-            },
-            Column {
-                label: e.t_("erstellt", "created").into(),
-                unit: "text".into(),
-            },
-            Column {
-                label: e.t_("Alter (Tage)", "age (days)").into(),
-                unit: "ratio".into(),
-            },
-            Column {
-                label: "Status".into(),
-                unit: "text".into(),
-            },
-        ],
+        columns: cols(
+            e,
+            &[
+                ("Ticket", "Ticket", "text"),
+                ("IT-Service", "IT service", "text"),
+                ("erstellt", "created", "text"),
+                ("Alter (Tage)", "age (days)", "ratio"),
+                ("Status", "Status", "text"),
+            ],
+        ),
         rows: rows
             .into_iter()
             .map(|(id, s, c, age, st)| {
@@ -520,23 +497,20 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
     };
     sec.tables.push(Table {
         title: sec.title.clone(),
-        columns: [
-            ("Ticket", "Ticket", "text"),
-            ("Schule", "School", "text"),
-            ("IT-Service", "IT service", "text"),
-            ("Priorität", "Priority", "text"),
-            ("übergeben", "handed over", "text"),
-            ("Reaktion", "acknowledgement", "service_hours"),
-            ("beim Dienstleister", "at the vendor", "service_hours"),
-            ("Ergebnis", "outcome", "text"),
-            ("UC", "UC", "text"),
-        ]
-        .iter()
-        .map(|(d, en, u)| Column {
-            label: e.t_(d, en).into(),
-            unit: u.to_string(),
-        })
-        .collect(),
+        columns: cols(
+            e,
+            &[
+                ("Ticket", "Ticket", "text"),
+                ("Schule", "School", "text"),
+                ("IT-Service", "IT service", "text"),
+                ("Priorität", "Priority", "text"),
+                ("übergeben", "handed over", "text"),
+                ("Reaktion", "acknowledgement", "service_hours"),
+                ("beim Dienstleister", "at the vendor", "service_hours"),
+                ("Ergebnis", "outcome", "text"),
+                ("UC", "UC", "text"),
+            ],
+        ),
         rows: rows
             .into_iter()
             .map(|(id, school, service, prio, at, ack, dur, out, uc)| {
