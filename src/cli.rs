@@ -87,6 +87,9 @@ pub struct VendorsArgs {
     /// Output folder (default: vendors-<quarter> in the workspace).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Formats of the written report, comma-separated: html, md, csv, xlsx, pdf, json, or all.
+    #[arg(long, default_value = "all")]
+    pub format: String,
 }
 
 #[derive(Debug, clap::Args)]

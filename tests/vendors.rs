@@ -180,10 +180,10 @@ fn vendors_command_scorecard_and_one_vendor_report() {
     let html = std::fs::read_to_string(dir.join("vendor-b.html")).unwrap();
     // Only B's handoff of the quarter (V2), not A's.
     assert!(
-        html.contains("<td>V2</td>") && html.contains("zurückgegeben"),
+        html.contains(">V2</td>") && html.contains("zurückgegeben"),
         "{html}"
     );
-    assert!(!html.contains("<td>V1</td>"));
+    assert!(!html.contains(">V1</td>"));
     let e = ws.fails(&["vendors", "--quarter", "2026-Q2", "--vendor", "C"], 1);
     assert!(e.contains("--vendor \"C\": no handoffs"), "{e}");
 }

@@ -457,6 +457,9 @@ impl Eval<'_> {
         let q = self.q;
         let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        if let Some(n) = s.quarters {
+            return self.quarters_table(s, store, subject, title, n.max(2));
+        }
         if s.layout.as_deref() == Some("measures") {
             // A row per measure; columns: this quarter, the previous one (and the municipality
             // in a school's report).
@@ -536,7 +539,9 @@ impl Eval<'_> {
             .to_string(),
             unit: "text".into(),
         }];
-        if dim == Dimension::All && columns[0].label.is_empty() {
+        if s.key_de.is_some() || s.key_en.is_some() {
+            columns[0].label = self.label(&s.key_de, &s.key_en, "");
+        } else if dim == Dimension::All && columns[0].label.is_empty() {
             columns[0].label = title.to_string();
         }
         for c in &s.columns {
@@ -581,6 +586,97 @@ impl Eval<'_> {
                 });
             }
             rows.push(row);
+        }
+        Ok(Table {
+            title: title.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    /// A table over the last `n` quarters (oldest first): with `layout = "measures"` a row per
+    /// listed measure (read at the subject's key), else a row per key of the breakdown for the
+    /// one listed measure.
+    fn quarters_table(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        title: &str,
+        n: usize,
+    ) -> Result<Table> {
+        let mut qs = vec![self.q];
+        while qs.len() < n {
+            qs.insert(0, qs[0].prev());
+        }
+        let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        let measures = s.layout.as_deref() == Some("measures");
+        let (d, key) = if measures {
+            self.at(subject, Dimension::All)
+        } else {
+            (dim_of(s.dimension.as_deref().unwrap_or("all")), None)
+        };
+        for tq in &qs {
+            store.ensure(*tq, d, &names)?;
+        }
+        let first = if measures {
+            self.t("Kennzahl", "Measure").to_string()
+        } else {
+            self.col_label(&s.columns[0])
+        };
+        let mut columns = vec![Column {
+            label: first,
+            unit: "text".into(),
+        }];
+        let unit0 = self.unit_of(names.first().copied().unwrap_or_default());
+        for tq in &qs {
+            columns.push(Column {
+                label: tq.to_string(),
+                unit: if measures {
+                    "mixed".into()
+                } else {
+                    unit0.clone()
+                },
+            });
+        }
+        let cell = |c: &spec::Column, k: &str, tq: Quarter, key: &str| {
+            let v = store.get(tq, d, k, key);
+            let v = if c.zero_if_missing {
+                v.or(Some(0.0))
+            } else {
+                v
+            };
+            Cell {
+                text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
+                value: v,
+            }
+        };
+        let mut rows = Vec::new();
+        if measures {
+            let key = key.unwrap_or_else(|| "all".into());
+            for c in &s.columns {
+                let k = c.kpi.as_deref().unwrap_or_default();
+                let mut row = vec![Cell {
+                    text: self.col_label(c),
+                    value: None,
+                }];
+                row.extend(qs.iter().map(|tq| cell(c, k, *tq, &key)));
+                rows.push(row);
+            }
+        } else {
+            let c = &s.columns[0];
+            let k = c.kpi.as_deref().unwrap_or_default();
+            let mut keys: Vec<String> = qs.iter().flat_map(|tq| store.keys(*tq, d, k)).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let mut row = vec![Cell {
+                    text: key.clone(),
+                    value: None,
+                }];
+                row.extend(qs.iter().map(|tq| cell(c, k, *tq, &key)));
+                rows.push(row);
+            }
         }
         Ok(Table {
             title: title.to_string(),

@@ -272,6 +272,53 @@ pub fn write_with(
     })
 }
 
+/// Write one spec (`vendors`, `vendor`, …) for one subject into `out` as `<stem>.<format>`
+/// in every given format; returns the files written.
+#[allow(clippy::too_many_arguments)]
+pub fn write_one(
+    ws: &Workspace,
+    q: Quarter,
+    out: &Path,
+    lang_code: &str,
+    spec_name: &str,
+    subject: eval::Subject,
+    stem: &str,
+    formats: &[String],
+) -> Result<Vec<PathBuf>> {
+    let kpis = kpi::catalog(ws)?;
+    let spec = spec::Spec::load(&ws.dir, spec_name)?;
+    spec.check(&kpis)?;
+    let renderers = formats
+        .iter()
+        .map(|f| render::by_name(f))
+        .collect::<Result<Vec<_>>>()?;
+    let chart_dir = out.join("charts");
+    std::fs::create_dir_all(&chart_dir)
+        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
+    ws.prepare_analysis()?;
+    let e = eval::Eval {
+        ws,
+        kpis: &kpis,
+        q,
+        lang: lang_code.to_string(),
+        de: lang_code == "de",
+        chart_dir: &chart_dir,
+        schools: school_register(ws)?,
+    };
+    let mut store = eval::Store::new(ws, &kpis, q);
+    let report = e.report(&spec, &mut store, &subject)?;
+    let values = store.current.clone();
+    let t = render::Target {
+        dir: out,
+        stem,
+        spec: spec_name,
+        ws_dir: &ws.dir,
+        values: &values,
+        kpis: &kpis,
+    };
+    renderers.iter().map(|r| r.render(&report, &t)).collect()
+}
+
 /// (school id, name, school type, devices, pupils) of the register, sorted by id.
 pub type SchoolRow = (String, String, String, Option<i64>, Option<i64>);
 

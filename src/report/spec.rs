@@ -12,6 +12,7 @@ use std::path::Path;
 pub const QUARTERLY: &str = include_str!("../../reports/quarterly/report.toml");
 pub const SCHOOL: &str = include_str!("../../reports/school/report.toml");
 pub const VENDOR: &str = include_str!("../../reports/vendor/report.toml");
+pub const VENDORS: &str = include_str!("../../reports/vendors/report.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,6 +119,11 @@ pub struct Section {
     pub layout: Option<String>,
     #[serde(default)]
     pub columns: Vec<Column>,
+    /// Tables by key: the label of the first column (default: the breakdown's name).
+    #[serde(default)]
+    pub key_de: Option<String>,
+    #[serde(default)]
+    pub key_en: Option<String>,
     /// Charts: bars, hbars, trend, weekly.
     #[serde(default)]
     pub chart: Option<String>,
@@ -129,7 +135,8 @@ pub struct Section {
     pub axis_de: Option<String>,
     #[serde(default)]
     pub axis_en: Option<String>,
-    /// Trend charts: how many quarters (default 8).
+    /// Trend charts: how many quarters (default 8). Tables: columns for the last N quarters
+    /// (a `keys` table then lists exactly one measure).
     #[serde(default)]
     pub quarters: Option<usize>,
     /// Problem candidates: at least `min_tickets` tickets of one school × service × category
@@ -187,7 +194,10 @@ impl Spec {
                 "quarterly" => QUARTERLY,
                 "school" => SCHOOL,
                 "vendor" => VENDOR,
-                _ => bail!("no report spec named {name:?} (built in: quarterly, school, vendor)"),
+                "vendors" => VENDORS,
+                _ => bail!(
+                    "no report spec named {name:?} (built in: quarterly, school, vendor, vendors)"
+                ),
             };
             (
                 t.to_string(),
@@ -281,6 +291,13 @@ impl Spec {
                 }
                 Kind::Table if s.columns.is_empty() => {
                     bail!("{o}: {at}.columns: a table needs at least one column")
+                }
+                Kind::Table
+                    if s.quarters.is_some()
+                        && !measures_layout
+                        && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
+                {
+                    bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
                 }
                 Kind::Text if s.de.is_none() && s.en.is_none() => {
                     bail!("{o}: {at}: a text section needs `de` or `en`")
