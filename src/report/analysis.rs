@@ -6,7 +6,6 @@
 use super::eval::{sanitize, Eval, Subject};
 use super::model::{Cell, Chart, Column, Section, Table};
 use super::{charts, fmt_num, service_label};
-use crate::kpi::Dimension;
 use anyhow::Result;
 
 fn school_filter(subject: &Subject, col: &str) -> String {
@@ -14,6 +13,19 @@ fn school_filter(subject: &Subject, col: &str) -> String {
         Subject::All | Subject::Vendor(_) => "TRUE".into(),
         Subject::School(s) => format!("{col} = '{}'", s.0.replace('\'', "''")),
     }
+}
+
+/// Set `q_start`/`q_end` for the report's quarter. These queries read the stored tables, not
+/// the KPI views, so the views are not rebuilt (that DDL was most of a school page's time).
+fn set_bounds(e: &Eval) -> Result<()> {
+    let (a, b) = e.q.bounds(e.ws.config.calendars.default.tz());
+    let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    e.ws.conn.execute_batch(&format!(
+        "SET VARIABLE q_start = TIMESTAMP '{}'; SET VARIABLE q_end = TIMESTAMP '{}';",
+        f(a),
+        f(b)
+    ))?;
+    Ok(())
 }
 
 /// Table columns from (German label, English label, unit).
@@ -50,7 +62,7 @@ pub fn problems(
     let n = s.min_tickets.unwrap_or(3).max(2);
     let days = s.days.unwrap_or(14).max(1);
     let limit = s.limit.unwrap_or(15);
-    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    set_bounds(e)?;
     let sql = format!(
         "WITH t AS (
              SELECT ticket_id, school_id, service, coalesce(category_raw, '–') AS category, created_at
@@ -149,7 +161,7 @@ fn weekly_by_school(
     subject: &Subject,
     weeks_back: i64,
 ) -> Result<Vec<(String, String, i64)>> {
-    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    set_bounds(e)?;
     let sql = format!(
         "WITH weeks AS (
              SELECT unnest(generate_series(date_trunc('week', to_local(getvariable('q_start'))) - INTERVAL {wb} WEEK,
@@ -322,7 +334,7 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
 
 /// A school's tickets by IT service in the quarter, with its share against the municipality's.
 pub fn school_services(e: &Eval, subject: &Subject, sec: &mut Section) -> Result<()> {
-    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    set_bounds(e)?;
     let sql = format!(
         "WITH t AS (SELECT service, {f} AS mine FROM ticket_facts
                     WHERE created_at >= getvariable('q_start') AND created_at < getvariable('q_end'))
@@ -375,7 +387,7 @@ pub fn oldest_open(
     subject: &Subject,
     sec: &mut Section,
 ) -> Result<()> {
-    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    set_bounds(e)?;
     let limit = s.limit.unwrap_or(10);
     let sql = format!(
         "SELECT t.ticket_id, t.service, strftime(to_local(t.created_at), '%Y-%m-%d'),
@@ -437,7 +449,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
     let Subject::Vendor(v) = subject else {
         return Ok(());
     };
-    crate::kpi::scope(e.ws, e.q, Dimension::All)?;
+    set_bounds(e)?;
     let sql = "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
                 strftime(to_local(h.handed_at), '%Y-%m-%d %H:%M'), h.ack_bsecs / 3600.0, h.vendor_bsecs / 3600.0,
                 h.outcome,
