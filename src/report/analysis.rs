@@ -32,7 +32,7 @@ fn set_bounds(e: &Eval) -> Result<()> {
 fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
     spec.iter()
         .map(|(de, en, unit)| Column {
-            label: e.t_(de, en).into(),
+            label: e.t(de, en).into(),
             unit: unit.to_string(),
         })
         .collect()
@@ -155,35 +155,26 @@ pub fn problems(
     Ok(())
 }
 
-/// Weekly tickets per school (local ISO weeks) from `from` to the quarter's end.
-fn weekly_by_school(
-    e: &Eval,
-    subject: &Subject,
-    weeks_back: i64,
-) -> Result<Vec<(String, String, i64)>> {
+/// Tickets per school and local ISO week of the quarter (every school of the register, every
+/// week, 0 where none); the first and last week may reach outside the quarter.
+fn weekly_by_school(e: &Eval) -> Result<Vec<(String, String, i64)>> {
     set_bounds(e)?;
-    let sql = format!(
-        "WITH weeks AS (
-             SELECT unnest(generate_series(date_trunc('week', to_local(getvariable('q_start'))) - INTERVAL {wb} WEEK,
+    let sql = "WITH weeks AS (
+             SELECT unnest(generate_series(date_trunc('week', to_local(getvariable('q_start'))),
                                            to_local(getvariable('q_end')) - INTERVAL 1 SECOND, INTERVAL 7 DAY)) AS w
          ), c AS (
              SELECT school_id, date_trunc('week', to_local(created_at)) AS w, count(*) AS n
              FROM ticket_facts
-             WHERE school_id IS NOT NULL AND {f}
-               AND created_at >= getvariable('q_start') - INTERVAL {wb} WEEK - INTERVAL 7 DAY
+             WHERE school_id IS NOT NULL
+               AND created_at >= getvariable('q_start') - INTERVAL 7 DAY
                AND created_at < getvariable('q_end')
              GROUP BY ALL
          )
          SELECT s.school_id, strftime(weeks.w, '%Y-%m-%d'), coalesce(c.n, 0)
          FROM schools s CROSS JOIN weeks
          LEFT JOIN c ON c.school_id = s.school_id AND c.w = weeks.w
-         WHERE {fs} AND weeks.w >= date_trunc('week', to_local(getvariable('q_start'))) - INTERVAL {wb} WEEK
-         ORDER BY 1, 2",
-        wb = weeks_back,
-        f = school_filter(subject, "school_id"),
-        fs = school_filter(subject, "s.school_id"),
-    );
-    let mut st = e.ws.conn.prepare(&sql)?;
+         ORDER BY 1, 2";
+    let mut st = e.ws.conn.prepare(sql)?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -193,7 +184,7 @@ fn weekly_by_school(
 /// that week, so what all schools share (the start of term, holidays) is no finding; a school
 /// is flagged in a week when its rate lies above ū_w + 3·√(ū_w/n), n its devices/100.
 pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -> Result<()> {
-    let rows = weekly_by_school(e, &Subject::All, 0)?;
+    let rows = weekly_by_school(e)?;
     let mut weeks: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
     weeks.sort();
     weeks.dedup();
@@ -278,7 +269,7 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
             let c = charts::lines(
                 e.chart_dir,
                 &name,
-                e.t_(
+                e.t(
                     "Tickets je 100 Geräte und Woche",
                     "Tickets per 100 devices and week",
                 ),
@@ -290,17 +281,17 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
                         charts::BLUE,
                     ),
                     (
-                        e.t_("obere Grenze", "upper limit").into(),
+                        e.t("obere Grenze", "upper limit").into(),
                         series.iter().map(|x| Some(x.3)).collect(),
                         charts::RED,
                     ),
                     (
-                        e.t_("alle Schulen", "all schools").into(),
+                        e.t("alle Schulen", "all schools").into(),
                         series.iter().map(|x| Some(x.2)).collect(),
                         charts::GREY,
                     ),
                 ],
-                e.t_("je 100 Geräte", "per 100 devices"),
+                e.t("je 100 Geräte", "per 100 devices"),
             )
             .map_err(|err| {
                 anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0)
@@ -408,7 +399,7 @@ pub fn oldest_open(
         .collect::<Result<_, _>>()?;
     if rows.is_empty() {
         sec.text = e
-            .t_(
+            .t(
                 "Am Quartalsende war kein Ticket offen.",
                 "No ticket was open at the end of the quarter.",
             )
@@ -487,7 +478,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         .collect::<Result<_, _>>()?;
     if rows.is_empty() {
         sec.text = e
-            .t_(
+            .t(
                 "Keine Übergaben in diesem Quartal.",
                 "No handoffs in this quarter.",
             )
@@ -537,7 +528,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
                     text(outcome(&out)),
                     text(match uc {
                         Some(true) => "ok".into(),
-                        Some(false) => e.t_("verfehlt", "missed").into(),
+                        Some(false) => e.t("verfehlt", "missed").into(),
                         None => "–".into(),
                     }),
                 ]

@@ -3,13 +3,13 @@
 //! analysis sections (data quality, problem candidates, control charts). Renderers never query.
 
 use super::model::{self, Cell, Chart, Column, Definition, Report, Section, Table};
-use super::spec::{self, Better, Kind, Spec};
+use super::spec::{self, Kind, Spec};
 use super::{charts, fmt_num, service_label, type_label, SchoolRow};
 use crate::kpi::{self, Dimension, Kpi, KpiValue, Stat};
 use crate::quarter::Quarter;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// The values of the KPIs run so far: (quarter, dimension, full name, key) → value.
@@ -128,6 +128,7 @@ pub enum Subject {
     Vendor(String),
 }
 
+#[derive(Clone)]
 pub struct Eval<'a> {
     pub ws: &'a Workspace,
     pub kpis: &'a [Kpi],
@@ -138,8 +139,27 @@ pub struct Eval<'a> {
     pub schools: Vec<SchoolRow>,
 }
 
-impl Eval<'_> {
-    fn t<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
+impl<'a> Eval<'a> {
+    pub fn new(
+        ws: &'a Workspace,
+        kpis: &'a [Kpi],
+        q: Quarter,
+        lang: &str,
+        chart_dir: &'a Path,
+    ) -> Result<Eval<'a>> {
+        Ok(Eval {
+            ws,
+            kpis,
+            q,
+            lang: lang.to_string(),
+            de: lang == "de",
+            chart_dir,
+            schools: super::school_register(ws)?,
+        })
+    }
+
+    /// The text in the report's language.
+    pub fn t<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
         if self.de {
             de
         } else {
@@ -360,7 +380,6 @@ impl Eval<'_> {
                 .push(super::summary::headline(self, h, &unit, a, b, interval));
         }
         sec.sentences = super::summary::sentences(self, &sec.headlines);
-        let _ = Better::Neither;
         Ok(())
     }
 
@@ -495,13 +514,7 @@ impl Eval<'_> {
             for c in &s.columns {
                 let k = c.kpi.as_deref().unwrap_or_default();
                 let unit = self.unit_of(k);
-                let z = |v: Option<f64>| {
-                    if c.zero_if_missing {
-                        v.or(Some(0.0))
-                    } else {
-                        v
-                    }
-                };
+                let z = |v: Option<f64>| c.fill(v);
                 let mut row = vec![Cell {
                     text: self.col_label(c),
                     value: None,
@@ -565,11 +578,7 @@ impl Eval<'_> {
                 row.push(match (&c.kpi, &c.field) {
                     (Some(k), _) => {
                         let v = store.get(q, dim, k, &key);
-                        let v = if c.zero_if_missing {
-                            v.or(Some(0.0))
-                        } else {
-                            v
-                        };
+                        let v = c.fill(v);
                         Cell {
                             text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
                             value: v,
@@ -641,11 +650,7 @@ impl Eval<'_> {
         }
         let cell = |c: &spec::Column, k: &str, tq: Quarter, key: &str| {
             let v = store.get(tq, d, k, key);
-            let v = if c.zero_if_missing {
-                v.or(Some(0.0))
-            } else {
-                v
-            };
+            let v = c.fill(v);
             Cell {
                 text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
                 value: v,
@@ -752,11 +757,7 @@ impl Eval<'_> {
                             .iter()
                             .map(|tq| {
                                 let v = store.get(*tq, d, k, &key);
-                                if c.zero_if_missing {
-                                    v.or(Some(0.0))
-                                } else {
-                                    v
-                                }
+                                c.fill(v)
                             })
                             .collect();
                         (self.col_label(c), v, *col)
@@ -794,11 +795,7 @@ impl Eval<'_> {
                             .map(|c| {
                                 let v =
                                     store.get(tq, d, c.kpi.as_deref().unwrap_or_default(), &key);
-                                if c.zero_if_missing {
-                                    v.or(Some(0.0))
-                                } else {
-                                    v
-                                }
+                                c.fill(v)
                             })
                             .collect()
                     };
@@ -913,5 +910,3 @@ pub fn sanitize(s: &str) -> String {
         out
     }
 }
-
-pub type ValuesByKey = BTreeMap<String, f64>;

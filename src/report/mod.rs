@@ -148,15 +148,7 @@ pub fn write_with(
     let chart_dir = out.join("charts");
     std::fs::create_dir_all(&chart_dir)?;
     ws.prepare_analysis()?;
-    let e = eval::Eval {
-        ws,
-        kpis: &kpis,
-        q,
-        lang: lang_code.to_string(),
-        de: lang_code == "de",
-        chart_dir: &chart_dir,
-        schools: school_register(ws)?,
-    };
+    let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
     let mut store = eval::Store::new(ws, &kpis, q);
     // The long-format values: every KPI of the quarter in every breakdown it has.
     for d in [
@@ -196,13 +188,8 @@ pub fn write_with(
         let scharts = sdir.join("charts");
         std::fs::create_dir_all(&scharts)?;
         let se = eval::Eval {
-            ws,
-            kpis: &kpis,
-            q,
-            lang: lang_code.to_string(),
-            de: lang_code == "de",
             chart_dir: &scharts,
-            schools: e.schools.clone(),
+            ..e.clone()
         };
         let subjects: Vec<(String, eval::Subject)> = if *name == "school" {
             se.schools
@@ -296,15 +283,7 @@ pub fn write_one(
     std::fs::create_dir_all(&chart_dir)
         .with_context(|| format!("cannot create {}", chart_dir.display()))?;
     ws.prepare_analysis()?;
-    let e = eval::Eval {
-        ws,
-        kpis: &kpis,
-        q,
-        lang: lang_code.to_string(),
-        de: lang_code == "de",
-        chart_dir: &chart_dir,
-        schools: school_register(ws)?,
-    };
+    let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
     let mut store = eval::Store::new(ws, &kpis, q);
     let report = e.report(&spec, &mut store, &subject)?;
     let values = store.current.clone();

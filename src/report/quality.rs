@@ -35,7 +35,7 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         let mut list = unknown
             .iter()
             .take(12)
-            .map(|g| format!("{} ({} {})", g.name, g.tickets, e.t_("Tickets", "tickets")))
+            .map(|g| format!("{} ({} {})", g.name, g.tickets, e.t("Tickets", "tickets")))
             .collect::<Vec<_>>()
             .join(", ");
         if unknown.len() > 12 {
@@ -154,7 +154,7 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
 
     if out.is_empty() {
         out.push(
-            e.t_(
+            e.t(
                 "Keine Auffälligkeiten: keine abgewiesenen Zeilen, alle Gruppen mit Ebene, keine Zeitpunkte außerhalb des Kalenders, keine negativen Dauern.",
                 "Nothing to report: no rejected rows, every group has a level, no instants outside the calendar, no negative durations.",
             )

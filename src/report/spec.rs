@@ -91,6 +91,17 @@ pub struct Column {
     pub decimals: Option<usize>,
 }
 
+impl Column {
+    /// The value as shown: an absent value is 0 where the column says so.
+    pub fn fill(&self, v: Option<f64>) -> Option<f64> {
+        if self.zero_if_missing {
+            v.or(Some(0.0))
+        } else {
+            v
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {

@@ -11,8 +11,7 @@ use super::spec;
 use crate::kpi::{Dimension, Stat};
 use anyhow::{Context, Result};
 
-/// z for a two-sided 95 % interval.
-const Z95: f64 = 1.959_963_984_540_054;
+use crate::stats::Z_95 as Z95;
 /// Bootstrap replicates: the interval's end points move by well under the printed precision
 /// between seeds at this count (checked on the demo).
 const REPS: usize = 2000;
@@ -270,13 +269,13 @@ pub fn sentences(e: &Eval, hs: &[Headline]) -> Vec<String> {
             });
         }
         let verdict = match h.trend.as_str() {
-            "better" => e.t_("– eine belastbare Verbesserung", "– a real improvement"),
-            "worse" => e.t_(
+            "better" => e.t("– eine belastbare Verbesserung", "– a real improvement"),
+            "worse" => e.t(
                 "– eine belastbare Verschlechterung",
                 "– a real deterioration",
             ),
-            "changed" => e.t_("– eine belastbare Veränderung", "– a real change"),
-            "unchanged" => e.t_(
+            "changed" => e.t("– eine belastbare Veränderung", "– a real change"),
+            "unchanged" => e.t(
                 "– im Rahmen der Zufallsschwankung, keine belastbare Veränderung",
                 "– within chance variation, not a real change",
             ),
@@ -308,14 +307,4 @@ pub fn sentences(e: &Eval, hs: &[Headline]) -> Vec<String> {
         out.push(s);
     }
     out
-}
-
-impl Eval<'_> {
-    pub fn t_<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
-        if self.de {
-            de
-        } else {
-            en
-        }
-    }
 }
