@@ -52,9 +52,34 @@ pub enum Command {
     /// The groups found in the data, their tickets and their level from kennzahl.toml;
     /// `--toml` prints [[groups]] stanzas for the groups kennzahl.toml does not list.
     Groups(GroupsArgs),
+    /// Staff need and cost per IT service and support level (workload method and Erlang C),
+    /// ratios, growth scenarios; prints the table and writes staffing-<period>/.
+    Staffing(StaffingArgs),
     /// Export the canonical and derived tables as a Parquet lake (Hive partitions by source
     /// and quarter, zstd) for plain DuckDB, Spark or Trino.
     Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StaffingArgs {
+    /// First quarter of the period (default: three quarters before --to).
+    #[arg(long, value_parser = parse_quarter)]
+    pub from: Option<crate::quarter::Quarter>,
+    /// Last quarter of the period (default: the latest complete quarter of the data).
+    #[arg(long, value_parser = parse_quarter)]
+    pub to: Option<crate::quarter::Quarter>,
+    /// Output folder (default: staffing-<from>_<to> in the workspace).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Report language (default: organisation.language of kennzahl.toml).
+    #[arg(long, value_parser = ["de", "en"])]
+    pub lang: Option<String>,
+    /// Formats, comma-separated: html, md, csv, xlsx, pdf, json, or all.
+    #[arg(long, default_value = "all")]
+    pub format: String,
+    /// Print the table only; write no report.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 #[derive(Debug, clap::Args)]

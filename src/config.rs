@@ -72,6 +72,10 @@ pub struct VendorAgreement {
     pub calendar: Option<CalendarConfig>,
     #[serde(default)]
     pub targets: Vec<VendorTarget>,
+    /// The contract's annual cost, EUR (staffing: the cost of support per service; split over
+    /// the services by the vendor's handoffs).
+    #[serde(default)]
+    pub annual_cost: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,6 +217,8 @@ struct RawConfig {
     import: ImportSettings,
     #[serde(default)]
     engine: EngineSettings,
+    #[serde(default)]
+    staffing: crate::staffing::config::StaffingConfig,
 }
 
 /// The validated configuration with compiled calendars.
@@ -227,6 +233,7 @@ pub struct Config {
     pub availability: Vec<Availability>,
     pub import: ImportSettings,
     pub engine: EngineSettings,
+    pub staffing: crate::staffing::config::StaffingConfig,
     pub calendars: Arc<CalendarSet>,
 }
 
@@ -339,6 +346,7 @@ impl Config {
             availability: Vec::new(),
             import: ImportSettings::default(),
             engine: EngineSettings::default(),
+            staffing: Default::default(),
             calendars: Arc::new(CalendarSet {
                 default: Arc::new(Calendar::build(CalendarSpec::default())),
                 sites: BTreeMap::new(),
@@ -431,6 +439,18 @@ impl Config {
                 ));
             }
         }
+        for (i, v) in raw.vendors.iter().enumerate() {
+            if let Some(c) = v.annual_cost.filter(|c| !(*c >= 0.0 && c.is_finite())) {
+                return Err(invalid(
+                    format!("vendors[{i}].annual_cost"),
+                    c.to_string(),
+                    "an annual cost in EUR must not be negative",
+                ));
+            }
+        }
+        raw.staffing
+            .validate()
+            .map_err(|(key, value, reason)| invalid(key, value, &reason))?;
         validate_availability(&raw.availability)
             .map_err(|(key, value, reason)| invalid(key, value, &reason))?;
         if let Err(reason) = raw.engine.memory_bytes() {
@@ -464,6 +484,7 @@ impl Config {
             availability: raw.availability,
             import: raw.import,
             engine: raw.engine,
+            staffing: raw.staffing,
             calendars: Arc::new(CalendarSet { default, sites }),
         })
     }

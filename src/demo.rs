@@ -28,6 +28,10 @@ pub const DEFAULT_TICKETS: usize = 20_000;
 const SEED: u64 = 0x6b656e6e7a61686c; // "kennzahl"
 /// 2026-07-01 00:00 Europe/Berlin: from here the demo's response times are 30 % shorter.
 pub const TRIAGE_ROTA_FROM: i64 = 1_782_856_800;
+/// The model municipality's school IT team (the support concept: 6 VZÄ). The demo's simulated
+/// workload (ticket effort, travel of on-site visits, the non-ticket tasks of its
+/// kennzahl.toml, the cross-cutting share) is calibrated to it; `staffing_truth` recomputes it.
+pub const TEAM_FTE: f64 = 6.0;
 
 const SD: &str = "Service Desk";
 const L2: &str = "2nd Level Schul-IT";
@@ -43,6 +47,8 @@ pub struct School {
     pub pupils: u32,
     pub teachers: u32,
     pub devices: u32,
+    /// Round trip from the team's base, minutes.
+    pub travel_minutes: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +92,9 @@ pub struct Ticket {
     pub resolution_bsecs: i64,
     pub own_bsecs: i64,
     pub handoffs: Vec<Handoff>,
+    /// Whether the ticket needed an on-site visit (drawn with the service's visit share of the
+    /// demo's [staffing]; not in the export, as in real ticket systems).
+    pub visit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +121,16 @@ pub struct Outage {
     /// None: still down at the snapshot.
     pub end: Option<i64>,
     pub planned: bool,
+}
+
+/// The demo's simulated staffing, per year (see `Demo::staffing_truth`).
+#[derive(Debug, Clone)]
+pub struct StaffingTruth {
+    pub effort_hours: f64,
+    pub travel_hours: f64,
+    pub task_hours: f64,
+    pub hours: f64,
+    pub fte: f64,
 }
 
 pub struct Demo {
@@ -197,6 +216,8 @@ pub fn schools() -> Vec<School> {
     ];
     let mut out = Vec::new();
     let mut n = 0;
+    // Travel times from their own stream, so the rest of the register stays as it was.
+    let mut trng = rng_for(SEED, 4);
     for (key, label, count, pupils, teachers) in plan {
         for _ in 0..count {
             let f = 0.75 + 0.5 * rng.random::<f64>();
@@ -211,6 +232,7 @@ pub fn schools() -> Vec<School> {
                 pupils: p,
                 teachers: t,
                 devices: d,
+                travel_minutes: 15 + trng.random_range(0..36),
             });
             n += 1;
         }
@@ -300,7 +322,10 @@ impl Builder<'_> {
         } else {
             self.work(w, true);
         }
-        let minutes = (w as f64 / 60.0) * (0.15 + 0.35 * self.rng.random::<f64>());
+        // Hands-on minutes are a fifth of the step's service time on average (the rest is
+        // queueing, waiting, other tickets): calibrated so that the demo's workload is its
+        // six-person team (TEAM_FTE).
+        let minutes = (w as f64 / 60.0) * (0.10 + 0.22 * self.rng.random::<f64>());
         self.effort(group, minutes.min(480.0), Some(agent));
     }
 }
@@ -573,6 +598,7 @@ fn finish(
         own_bsecs: if resolved.is_some() { b.own } else { 0 },
         handoffs: b.handoffs,
         events: b.ev,
+        visit: false,
     }
 }
 
@@ -684,10 +710,16 @@ pub fn generate(tickets: usize) -> Result<Demo> {
     arrivals.sort();
     let agents: [String; 6] =
         std::array::from_fn(|i| format!("agent-{:010x}", 0xa1000 + i as u64 * 7919));
+    let visit_share = &config.staffing.visit_share;
     let tickets: Vec<Ticket> = arrivals
         .par_iter()
         .enumerate()
-        .map(|(i, (t, s))| simulate(&cal, SEED, i, *t, *s, &agents))
+        .map(|(i, (t, s))| {
+            let mut t = simulate(&cal, SEED, i, *t, *s, &agents);
+            let share = visit_share.get(t.service).copied().unwrap_or(0.0);
+            t.visit = rng_for(SEED, 700_000_000 + i as u64).random_bool(share);
+            t
+        })
         .collect();
     let changes = gen_changes(
         &cal,
@@ -947,6 +979,7 @@ impl Demo {
                 &s.pupils.to_string(),
                 &s.teachers.to_string(),
                 &s.devices.to_string(),
+                &s.travel_minutes.to_string(),
             ]))?;
         }
         w.flush()?;
@@ -1054,6 +1087,50 @@ impl Demo {
     }
 
     /// Quarterly truth computed from the generator's own timeline and draws.
+    /// The staffing the demo was simulated with, for the tickets created in `from`..=`to`:
+    /// own effort (levels 1 and 2, not the vendors'), travel of the visits, the non-ticket
+    /// tasks and the cross-cutting share of its [staffing], per year, and the FTE they make.
+    pub fn staffing_truth(&self, from: Quarter, to: Quarter) -> StaffingTruth {
+        let tz = self.config.calendars.default.tz();
+        let (a, b) = (from.bounds(tz).0.timestamp(), to.bounds(tz).1.timestamp());
+        let mut n = 0;
+        let mut q = from;
+        while q <= to {
+            n += 1;
+            q = q.next();
+        }
+        let years = n as f64 / 4.0;
+        let cfg = &self.config.staffing;
+        let own = |g: &str| g == SD || g == L2;
+        let mut effort = 0.0;
+        let mut travel = 0.0;
+        for t in self
+            .tickets
+            .iter()
+            .filter(|t| t.created >= a && t.created < b)
+        {
+            effort += self
+                .visible(t)
+                .filter(|e| e.kind == "effort" && e.actor.is_some_and(own))
+                .filter_map(|e| e.value)
+                .sum::<f64>();
+            if t.visit {
+                travel += self.schools[t.school].travel_minutes as f64;
+            }
+        }
+        let effort_hours = effort / 60.0 / years;
+        let travel_hours = travel / 60.0 / years;
+        let task_hours: f64 = cfg.tasks.iter().map(|t| t.hours_per_year).sum();
+        let hours = (effort_hours + travel_hours + task_hours) * (1.0 + cfg.cross_cutting_share);
+        StaffingTruth {
+            effort_hours,
+            travel_hours,
+            task_hours,
+            hours,
+            fte: hours / cfg.net_hours_per_fte,
+        }
+    }
+
     pub fn ground_truth(&self) -> Vec<(String, String, f64)> {
         let tz = self.config.calendars.default.tz();
         let mut out = Vec::new();

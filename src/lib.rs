@@ -20,6 +20,7 @@ pub mod output;
 pub mod quarter;
 pub mod report;
 pub mod sqlfn;
+pub mod staffing;
 pub mod stats;
 pub mod timeparse;
 pub mod timing;

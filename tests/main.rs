@@ -20,4 +20,5 @@ mod privacy;
 mod profiles;
 mod report;
 mod report_pack;
+mod staffing;
 mod vendors;

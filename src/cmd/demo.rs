@@ -28,6 +28,12 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
         data.display(),
         t0.elapsed().as_secs_f64()
     );
+    let (from, to) = (demo::LAST_QUARTER.prev().prev().prev(), demo::LAST_QUARTER);
+    let truth = d.staffing_truth(from, to);
+    eprintln!(
+        "simulated workload {from} – {to}: {:.0} h effort, {:.0} h travel, {:.0} h non-ticket work a year, {:.2} FTE with the cross-cutting share (the team: {} FTE)",
+        truth.effort_hours, truth.travel_hours, truth.task_hours, truth.fte, demo::TEAM_FTE
+    );
     if a.no_report {
         return Ok(ExitCode::SUCCESS);
     }
@@ -53,6 +59,23 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     for r in &reports {
         eprintln!("{r}");
     }
+    // The staffing report first, so the quarterly report links it.
+    let run = crate::staffing::evaluate(&ws, from, to)?;
+    let formats: Vec<String> = crate::report::render::ALL
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    crate::staffing::write(
+        &ws,
+        &run,
+        &out.join(format!("staffing-{}", run.period_slug())),
+        ws.config.language(),
+        &formats,
+    )?;
+    eprintln!(
+        "staffing {from} – {to}: {:.1} FTE by workload, {:.1} with the first level by Erlang C",
+        run.est.fte, run.est.fte_queue
+    );
     let q = demo::LAST_QUARTER;
     let report_dir = out.join(format!("report-{q}"));
     let r = crate::report::write(&ws, q, &report_dir, ws.config.language())?;

@@ -10,6 +10,7 @@ pub mod kpi;
 pub mod profiles;
 pub mod report;
 pub mod sql;
+pub mod staffing;
 pub mod vendors;
 
 use crate::cli::{Cli, Command};
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Vendors(a) => vendors::run(&ws, a),
         Command::Export(a) => export::run(&ws, a),
         Command::Groups(a) => groups::run(&ws, a),
+        Command::Staffing(a) => staffing::run(&ws, a),
     };
     crate::timing::report_peak_memory();
     result

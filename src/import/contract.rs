@@ -176,6 +176,19 @@ pub fn schema_sql() -> String {
             lines.push(format!("    PRIMARY KEY ({})", t.key.join(", ")));
         }
         let _ = writeln!(s, "{}\n);", lines.join(",\n"));
+        // A workspace made by an older kennzahl gains the columns added since (nullable, at
+        // the end): opening it is the migration.
+        for c in &t.columns {
+            if !t.not_null(c) {
+                let _ = writeln!(
+                    s,
+                    "ALTER TABLE {} ADD COLUMN IF NOT EXISTS \"{}\" {};",
+                    t.name,
+                    c.name,
+                    c.ty.sql()
+                );
+            }
+        }
     }
     s
 }

@@ -313,3 +313,94 @@ pub fn axis_number(y: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
+
+/// A heat map: rows × columns of values (None: a blank cell), shaded from white to blue,
+/// each cell labelled with its value (e.g. tickets per hour of the service week).
+#[allow(clippy::too_many_arguments)]
+pub fn heatmap(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    rows: &[String],
+    cols: &[String],
+    values: &[Vec<Option<f64>>],
+    decimals: usize,
+    decimal_comma: bool,
+) -> Result<Chart, String> {
+    let nr = rows.len().max(1);
+    let nc = cols.len().max(1);
+    let h = (90 + 30 * nr as u32).max(200);
+    let vmax = values
+        .iter()
+        .flatten()
+        .flatten()
+        .cloned()
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    both!(dir, name, h, |root| {
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT_NAME, 18))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(40)
+            .build_cartesian_2d(0f64..nc as f64, 0f64..nr as f64)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(nc * 2 + 1)
+            .y_labels(nr * 2 + 1)
+            .x_label_formatter(&|x| {
+                let f = x - x.floor();
+                if (f - 0.5).abs() < 0.01 {
+                    cols.get(x.floor() as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| {
+                let f = y - y.floor();
+                if (f - 0.5).abs() < 0.01 {
+                    rows.get(nr - 1 - y.floor() as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .label_style((FONT_NAME, 11))
+            .draw()
+            .map_err(err)?;
+        for (r, row) in values.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let y = (nr - 1 - r) as f64;
+                let x = c as f64;
+                let Some(v) = v else { continue };
+                let t = (v / vmax).clamp(0.0, 1.0);
+                let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+                let fill = RGBColor(mix(255, BLUE.0), mix(255, BLUE.1), mix(255, BLUE.2));
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x + 0.03, y + 0.05), (x + 0.97, y + 0.95)],
+                        fill.filled(),
+                    )))
+                    .map_err(err)?;
+                let label = format!("{v:.decimals$}");
+                let label = if decimal_comma {
+                    label.replace('.', ",")
+                } else {
+                    label
+                };
+                let color = if t > 0.55 { WHITE } else { BLACK };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label,
+                        (x + 0.2, y + 0.65),
+                        (FONT_NAME, 11).into_font().color(&color),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    })
+}

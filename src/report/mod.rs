@@ -29,6 +29,27 @@ pub fn safe_cell(s: &str) -> String {
     }
 }
 
+/// An amount of euros, rounded to whole euros, with thousands separators: "74.000 €" in
+/// German, "€74,000" in English.
+fn eur(v: f64, lang: &str) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let sep = if lang == "de" { '.' } else { ',' };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    if lang == "de" {
+        format!("{sign}{grouped} €")
+    } else {
+        format!("{sign}€{grouped}")
+    }
+}
+
 /// A number formatted for the report language.
 pub fn fmt_num(v: Option<f64>, unit: &str, lang: &str) -> String {
     fmt_num_dec(v, unit, lang, None)
@@ -57,8 +78,13 @@ pub fn fmt_num_dec(v: Option<f64>, unit: &str, lang: &str, decimals: Option<usiz
         };
         return format!("{s}{suffix}");
     }
+    if unit == "eur" {
+        return eur(v, lang);
+    }
     let (s, suffix) = match unit {
         "service_minutes" => (format!("{:.0}", v), ""),
+        "minutes" => (format!("{:.0}", v), " min"),
+        "fte" => (format!("{:.1}", v), ""),
         "count" => (format!("{:.0}", v), ""),
         "percent" => (format!("{:.1}", v), " %"),
         "percent_points" => (format!("{:.1}", v), ""),
@@ -161,7 +187,8 @@ pub fn write_with(
         let names: Vec<&str> = kpis.iter().map(|k| k.meta.name.as_str()).collect();
         store.ensure(q, d, &names)?;
     }
-    let report = e.report(&spec, &mut store, &eval::Subject::All)?;
+    let mut report = e.report(&spec, &mut store, &eval::Subject::All)?;
+    report.meta.links = staffing_link(ws, q, out, e.de).into_iter().collect();
     let values = store.current.clone();
     let render_stage = crate::timing::stage("report: render");
     let mut files = Vec::new();
@@ -257,6 +284,62 @@ pub fn write_with(
         values,
         report,
     })
+}
+
+/// The staffing report to link from the quarterly report of `q`: the workspace's
+/// `staffing-<from>_<to>/staffing.html` whose period ends with `q`, else the latest one
+/// ending before it, as a path relative to the report folder.
+fn staffing_link(ws: &Workspace, q: Quarter, out: &Path, de: bool) -> Option<model::Link> {
+    let mut best: Option<(Quarter, Quarter, PathBuf)> = None;
+    for entry in std::fs::read_dir(&ws.dir).ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(period) = name.strip_prefix("staffing-") else {
+            continue;
+        };
+        let Some((a, b)) = period.split_once('_') else {
+            continue;
+        };
+        let (Ok(from), Ok(to)) = (a.parse::<Quarter>(), b.parse::<Quarter>()) else {
+            continue;
+        };
+        let html = entry.path().join("staffing.html");
+        if to > q || !html.is_file() {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(_, t, _)| to > *t) {
+            best = Some((from, to, html));
+        }
+    }
+    let (from, to, html) = best?;
+    let href = relative(out, &html).unwrap_or_else(|| html.display().to_string());
+    Some(model::Link {
+        label: if de {
+            format!("Personalbedarf {from} – {to}")
+        } else {
+            format!("Staffing {from} – {to}")
+        },
+        href,
+    })
+}
+
+/// `target` as a URL path relative to the folder `from` (both made absolute first), or None
+/// when they share no root.
+fn relative(from: &Path, target: &Path) -> Option<String> {
+    let from = from.canonicalize().ok()?;
+    let target = target.canonicalize().ok()?;
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = target.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().to_string()),
+    );
+    Some(parts.join("/"))
 }
 
 /// Write one spec (`vendors`, `vendor`, …) for one subject into `out` as `<stem>.<format>`

@@ -26,6 +26,14 @@ pub struct Meta {
     pub bounds: String,
     /// Labels the templates print, in the report's language.
     pub labels: Labels,
+    /// Related reports (the staffing report, where one was made), relative to this one.
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +50,7 @@ pub struct Labels {
     pub bounds: String,
     pub generated_by: String,
     pub privacy: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +90,8 @@ pub struct Headline {
     pub light: String,
     /// The light in words, in the report's language.
     pub light_label: String,
+    /// A note instead of the comparison, for figures without a previous quarter (staffing).
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

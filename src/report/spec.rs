@@ -13,6 +13,7 @@ pub const QUARTERLY: &str = include_str!("../../reports/quarterly/report.toml");
 pub const SCHOOL: &str = include_str!("../../reports/school/report.toml");
 pub const VENDOR: &str = include_str!("../../reports/vendor/report.toml");
 pub const VENDORS: &str = include_str!("../../reports/vendors/report.toml");
+pub const STAFFING: &str = include_str!("../../reports/staffing/report.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,6 +179,41 @@ pub enum Kind {
     OldestOpen,
     /// A vendor's report: its handoffs of the quarter (ticket ids, no text).
     VendorHandoffs,
+    /// The staffing report (`kennzahl staffing`): the need in FTE, the management paragraph.
+    StaffingSummary,
+    /// Hours and FTE per IT service and support level, travel, non-ticket work.
+    StaffingServices,
+    /// Measured and estimated minutes per ticket per service and level.
+    StaffingMinutes,
+    /// The first level by Erlang C, with the arrivals' heat map.
+    StaffingQueue,
+    /// Devices per FTE, tickets per device and per 100 pupils, cost per ticket/device/school.
+    StaffingRatios,
+    /// Five years of each growth scenario.
+    StaffingScenarios,
+    /// Personnel and vendor cost per service.
+    StaffingCost,
+    /// Every assumption with its configured value.
+    StaffingAssumptions,
+    /// Gaps in the inputs and how they were estimated.
+    StaffingQuality,
+}
+
+impl Kind {
+    pub fn is_staffing(self) -> bool {
+        matches!(
+            self,
+            Kind::StaffingSummary
+                | Kind::StaffingServices
+                | Kind::StaffingMinutes
+                | Kind::StaffingQueue
+                | Kind::StaffingRatios
+                | Kind::StaffingScenarios
+                | Kind::StaffingCost
+                | Kind::StaffingAssumptions
+                | Kind::StaffingQuality
+        )
+    }
 }
 
 pub const DIMENSIONS: &[&str] = &["all", "priority", "school", "school_type", "service"];
@@ -206,8 +242,9 @@ impl Spec {
                 "school" => SCHOOL,
                 "vendor" => VENDOR,
                 "vendors" => VENDORS,
+                "staffing" => STAFFING,
                 _ => bail!(
-                    "no report spec named {name:?} (built in: quarterly, school, vendor, vendors)"
+                    "no report spec named {name:?} (built in: quarterly, school, vendor, vendors, staffing)"
                 ),
             };
             (

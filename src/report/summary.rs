@@ -222,6 +222,7 @@ pub fn headline(
         _ => (String::new(), "none"),
     };
     Headline {
+        note: String::new(),
         kpi: h.kpi.clone(),
         title: e.title_of(&h.kpi),
         unit: unit.to_string(),

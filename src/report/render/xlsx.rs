@@ -21,6 +21,9 @@ fn number_format(unit: &str) -> Format {
         "percent" => f.set_num_format("0.0%"),
         "service_hours" | "hours" | "ratio" | "days" => f.set_num_format("#,##0.0"),
         "score" => f.set_num_format("0.00"),
+        "fte" => f.set_num_format("0.0"),
+        "eur" => f.set_num_format("#,##0 \"€\""),
+        "minutes" => f.set_num_format("#,##0"),
         _ => f.set_num_format("General"),
     }
 }

@@ -1,0 +1,131 @@
+//! Staffing and cost for the media development plan (`kennzahl staffing`): how many people
+//! the school IT needs per IT service and support level, by the workload method and, for the
+//! first level, by Erlang C; ratios against a published benchmark; five years of growth
+//! scenarios; personnel and vendor cost. The figures come from the canonical and derived
+//! tables (`data`), the arithmetic is plain Rust (`model`, `erlang`), the assumptions are
+//! `[staffing]` in kennzahl.toml (`config`), and the report goes through the same spec and
+//! renderers as the quarterly report (`report`, `reports/staffing/report.toml`).
+
+pub mod config;
+pub mod data;
+pub mod erlang;
+pub mod model;
+pub mod report;
+
+use crate::quarter::Quarter;
+use crate::report::{eval, render, spec};
+use crate::workspace::Workspace;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// One evaluated staffing estimate.
+pub struct Run {
+    pub from: Quarter,
+    pub to: Quarter,
+    pub cfg: config::StaffingConfig,
+    pub facts: model::Facts,
+    pub est: model::Estimate,
+    pub scenarios: Vec<model::ScenarioResult>,
+}
+
+impl Run {
+    /// `2025-Q4_2026-Q3`: the period in a file name.
+    pub fn period_slug(&self) -> String {
+        format!("{}_{}", self.from, self.to)
+    }
+}
+
+/// The default period: four quarters ending with the latest complete one.
+pub fn default_period(ws: &Workspace) -> Result<(Quarter, Quarter)> {
+    let Some(to) = data::latest_complete(ws)? else {
+        bail!("the workspace holds no tickets: import an export first (`kennzahl import`)");
+    };
+    Ok((to.prev().prev().prev(), to))
+}
+
+/// Evaluate the estimate of `from`..=`to` (whole quarters).
+pub fn evaluate(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Run> {
+    if from > to {
+        bail!("--from {from} lies after --to {to}");
+    }
+    let cfg = ws.config.staffing.clone();
+    let facts = data::facts(ws, from, to)?;
+    if facts.cells.is_empty() {
+        bail!("no tickets were created from {from} to {to}: nothing to estimate the staff from (choose other quarters with --from/--to)");
+    }
+    let at = |e: model::KeyError| {
+        anyhow::anyhow!(
+            "{}: {e}",
+            ws.config
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "kennzahl.toml".into())
+        )
+    };
+    let est = model::estimate(&facts, &cfg).map_err(at)?;
+    let scenarios = model::scenarios(&est, &facts, &cfg, to.year).map_err(at)?;
+    Ok(Run {
+        from,
+        to,
+        cfg,
+        facts,
+        est,
+        scenarios,
+    })
+}
+
+/// Write the staffing report of `run` into `out` as `staffing.<format>` (+ charts/).
+pub fn write(
+    ws: &Workspace,
+    run: &Run,
+    out: &Path,
+    lang: &str,
+    formats: &[String],
+) -> Result<Vec<PathBuf>> {
+    // The staffing spec references no KPI: its sections compute their own figures.
+    let kpis: Vec<crate::kpi::Kpi> = Vec::new();
+    let spec = spec::Spec::load(&ws.dir, "staffing")?;
+    spec.check(&kpis)?;
+    let renderers = formats
+        .iter()
+        .map(|f| render::by_name(f))
+        .collect::<Result<Vec<_>>>()?;
+    let chart_dir = out.join("charts");
+    std::fs::create_dir_all(&chart_dir)
+        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
+    // The report's quarter is the last of the period; its header shows the whole period.
+    let mut e = eval::Eval::new(ws, &kpis, run.to, lang, &chart_dir)?;
+    e.staffing = Some(run);
+    let mut store = eval::Store::new(ws, &kpis, run.to);
+    let mut r = e.report(&spec, &mut store, &eval::Subject::All)?;
+    let (a, b) = data::bounds(ws, run.from, run.to);
+    let datefmt = if e.de { "%d.%m.%Y" } else { "%Y-%m-%d" };
+    r.meta.quarter = format!("{} – {}", run.from, run.to);
+    r.meta.previous = String::new();
+    r.meta.period = format!(
+        "{} – {}",
+        run.from.first_day().format(datefmt),
+        run.to.last_day().format(datefmt)
+    );
+    r.meta.bounds = format!(
+        "{} – {} UTC",
+        a.format("%Y-%m-%d %H:%M"),
+        b.format("%Y-%m-%d %H:%M")
+    );
+    let values = report::values(run);
+    let t = render::Target {
+        dir: out,
+        stem: "staffing",
+        spec: "staffing",
+        ws_dir: &ws.dir,
+        values: &values,
+        kpis: &kpis,
+    };
+    let mut files: Vec<PathBuf> = renderers
+        .iter()
+        .map(|rd| rd.render(&r, &t))
+        .collect::<Result<_>>()?;
+    files.push(chart_dir);
+    Ok(files)
+}

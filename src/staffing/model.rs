@@ -1,0 +1,797 @@
+//! The staffing arithmetic: from the facts of a period (tickets, booked effort, visits,
+//! arrivals, schools) and the `[staffing]` assumptions to hours, FTE and cost per IT service
+//! and support level, the first level's queueing figure, and five years of each growth
+//! scenario. Pure functions over plain data, so every figure can be checked by hand.
+//!
+//! Workload method, per service s and own level l (vendors' own work is theirs):
+//!   hours(s,l) = booked minutes of tickets with effort + (tickets without effort that reached
+//!                l) × standard minutes(s,l), per year;
+//!   travel(s)  = Σ_school tickets(s,school) × visit share(s) × travel minutes(school);
+//!   FTE        = (Σ hours + travel + non-ticket tasks) × (1 + cross-cutting share) / net hours.
+
+use super::config::StaffingConfig;
+use super::erlang;
+use std::collections::BTreeMap;
+
+pub const LEVELS: usize = 3;
+
+/// One aggregated row of the period's tickets (created in the period): a service, a school,
+/// which own levels the tickets reached, whether a vendor held them, whether effort was booked.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub service: String,
+    pub school: Option<String>,
+    pub reached: [bool; LEVELS],
+    pub vendor: bool,
+    pub measured: bool,
+    pub tickets: f64,
+    /// Own minutes booked per level (a total without a level counts at the highest own level
+    /// the ticket reached).
+    pub minutes: [f64; LEVELS],
+    /// Minutes booked by vendors' staff (theirs, not the municipality's).
+    pub vendor_minutes: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchoolFacts {
+    pub id: String,
+    pub school_type: String,
+    pub devices: Option<f64>,
+    pub pupils: Option<f64>,
+    pub travel_minutes: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Length of the period in years (quarters / 4).
+    pub years: f64,
+    pub cells: Vec<Cell>,
+    pub schools: Vec<SchoolFacts>,
+    /// Tickets per hour of the service week (Monday 0–1 h is slot 0) over the period; tickets
+    /// created outside service time count in the first open hour after.
+    pub arrivals: Vec<f64>,
+    /// Open service hours of each slot over the period.
+    pub open_hours: Vec<f64>,
+    /// Tickets of `arrivals` created outside service time.
+    pub outside_hours: f64,
+    /// Handoffs per vendor and service in the period.
+    pub handoffs: Vec<(String, String, f64)>,
+    /// Annual contract cost per vendor (from `[[vendors]]`).
+    pub vendor_costs: Vec<(String, f64)>,
+}
+
+/// Where a level's minutes per ticket come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Measured,
+    Standard,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LevelEst {
+    /// Tickets a year that reached the level.
+    pub tickets: f64,
+    pub measured_tickets: f64,
+    pub measured_hours: f64,
+    pub estimated_tickets: f64,
+    pub estimated_hours: f64,
+    /// Minutes per ticket used for the estimate (None when nothing was estimated).
+    pub minutes_used: Option<f64>,
+    pub source: Option<Source>,
+}
+
+impl LevelEst {
+    pub fn hours(&self) -> f64 {
+        self.measured_hours + self.estimated_hours
+    }
+    /// Measured minutes per ticket with booked effort (the shape of standard_minutes).
+    pub fn measured_minutes_per_ticket(&self) -> Option<f64> {
+        (self.measured_tickets > 0.0).then(|| self.measured_hours * 60.0 / self.measured_tickets)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceEst {
+    pub service: String,
+    /// Tickets a year.
+    pub tickets: f64,
+    pub levels: [LevelEst; LEVELS],
+    pub visits: f64,
+    pub travel_hours: f64,
+    pub task_hours: f64,
+    /// Hours a year booked by vendors' staff (information only).
+    pub vendor_hours: f64,
+    /// Tickets a year a vendor held, and own minutes per ticket with and without a vendor.
+    pub vendor_tickets: f64,
+    pub own_min_vendor: f64,
+    pub own_min_inhouse: f64,
+    pub vendor_cost: f64,
+    pub personnel_cost: f64,
+}
+
+impl ServiceEst {
+    pub fn ticket_hours(&self) -> f64 {
+        self.levels.iter().map(|l| l.hours()).sum()
+    }
+    pub fn hours(&self) -> f64 {
+        self.ticket_hours() + self.travel_hours + self.task_hours
+    }
+    pub fn vendor_share(&self) -> f64 {
+        if self.tickets > 0.0 {
+            self.vendor_tickets / self.tickets
+        } else {
+            0.0
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    pub handling_minutes: f64,
+    pub handling_measured: bool,
+    /// Per slot: arrivals per open hour and agents needed (None: the slot is never open).
+    pub rate: Vec<Option<f64>>,
+    pub agents: Vec<Option<u32>>,
+    /// Agent hours a year, and FTE with shrinkage.
+    pub agent_hours: f64,
+    pub fte: f64,
+    pub peak_agents: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub de: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Estimate {
+    pub services: Vec<ServiceEst>,
+    pub cross_hours: f64,
+    pub cross_cost: f64,
+    pub total_hours: f64,
+    pub fte: f64,
+    /// The total with the first level staffed by the queueing figure instead of its workload.
+    pub fte_queue: f64,
+    pub queue: Queue,
+    pub devices: f64,
+    pub pupils: f64,
+    pub schools: usize,
+    pub tickets: f64,
+    pub measured_share: f64,
+    pub personnel_cost: f64,
+    pub vendor_cost: f64,
+    pub unattributed_vendor_cost: f64,
+    pub findings: Vec<Finding>,
+    /// Travel minutes used per school (known or estimated).
+    pub travel: BTreeMap<String, f64>,
+    pub devices_by_school: BTreeMap<String, f64>,
+    pub blended_cost_per_fte: f64,
+}
+
+/// An error that names the kennzahl.toml key, its value and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{key} = {value:?}: {reason}")]
+pub struct KeyError {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+fn key_err(key: String, value: &str, reason: String) -> KeyError {
+    KeyError {
+        key,
+        value: value.to_string(),
+        reason,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+fn f1(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// The workload estimate of the period, annualised.
+pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
+    let y = f.years.max(1e-9);
+    let mut e = Estimate::default();
+    let finding = |e: &mut Estimate, de: String, en: String| e.findings.push(Finding { de, en });
+
+    // Schools: devices and travel, with the gaps estimated and said.
+    let known_travel: Vec<f64> = f.schools.iter().filter_map(|s| s.travel_minutes).collect();
+    let travel_median = median(known_travel.clone());
+    let missing_travel: Vec<&str> = f
+        .schools
+        .iter()
+        .filter(|s| s.travel_minutes.is_none())
+        .map(|s| s.id.as_str())
+        .collect();
+    for s in &f.schools {
+        if let Some(t) = s.travel_minutes.or(travel_median) {
+            e.travel.insert(s.id.clone(), t);
+        }
+    }
+    if !missing_travel.is_empty() {
+        if let Some(m) = travel_median {
+            finding(
+                &mut e,
+                format!(
+                    "Fahrzeit fehlt in schools.csv für {} Schule(n) ({}): geschätzt mit dem Median der übrigen, {} Minuten.",
+                    missing_travel.len(),
+                    missing_travel.join(", "),
+                    f1(m)
+                ),
+                format!(
+                    "Travel time missing in schools.csv for {} school(s) ({}): estimated with the median of the others, {} minutes.",
+                    missing_travel.len(),
+                    missing_travel.join(", "),
+                    f1(m)
+                ),
+            );
+        }
+    }
+    let per_pupil: Vec<f64> = f
+        .schools
+        .iter()
+        .filter_map(|s| match (s.devices, s.pupils) {
+            (Some(d), Some(p)) if p > 0.0 => Some(d / p),
+            _ => None,
+        })
+        .collect();
+    let dpp = median(per_pupil);
+    let mut missing_devices = Vec::new();
+    for s in &f.schools {
+        let d = match (s.devices, s.pupils, dpp) {
+            (Some(d), _, _) => Some(d),
+            (None, Some(p), Some(r)) => {
+                missing_devices.push(s.id.clone());
+                Some((p * r).round())
+            }
+            _ => {
+                missing_devices.push(s.id.clone());
+                None
+            }
+        };
+        if let Some(d) = d {
+            e.devices_by_school.insert(s.id.clone(), d);
+        }
+    }
+    if !missing_devices.is_empty() {
+        finding(
+            &mut e,
+            format!(
+                "Geräteanzahl fehlt für {} Schule(n) ({}): geschätzt aus der Schülerzahl mit dem Median von Geräten je Schüler; ohne Schülerzahl nicht gezählt.",
+                missing_devices.len(),
+                missing_devices.join(", ")
+            ),
+            format!(
+                "Device count missing for {} school(s) ({}): estimated from the pupils with the median devices per pupil; not counted without pupils.",
+                missing_devices.len(),
+                missing_devices.join(", ")
+            ),
+        );
+    }
+    e.devices = e.devices_by_school.values().sum();
+    e.pupils = f.schools.iter().filter_map(|s| s.pupils).sum();
+    e.schools = f.schools.len();
+
+    // Services: measured and estimated minutes per level.
+    let mut by: BTreeMap<String, ServiceEst> = BTreeMap::new();
+    let mut no_school_visits = 0.0;
+    for c in &f.cells {
+        let s = by.entry(c.service.clone()).or_insert_with(|| ServiceEst {
+            service: c.service.clone(),
+            ..Default::default()
+        });
+        s.tickets += c.tickets;
+        s.vendor_hours += c.vendor_minutes / 60.0;
+        if c.vendor {
+            s.vendor_tickets += c.tickets;
+        }
+        for l in 0..LEVELS {
+            if !(c.reached[l] || l == 0) {
+                continue;
+            }
+            let lv = &mut s.levels[l];
+            lv.tickets += c.tickets;
+            if c.measured {
+                lv.measured_tickets += c.tickets;
+                lv.measured_hours += c.minutes[l] / 60.0;
+            } else {
+                lv.estimated_tickets += c.tickets;
+            }
+        }
+        let share = cfg.visit_share.get(&c.service).copied().unwrap_or(0.0);
+        if share > 0.0 && !cfg.effort_includes_travel {
+            let visits = c.tickets * share;
+            s.visits += visits;
+            match c
+                .school
+                .as_ref()
+                .and_then(|id| e.travel.get(id))
+                .or(travel_median.as_ref())
+            {
+                Some(t) => s.travel_hours += visits * t / 60.0,
+                None => no_school_visits += visits,
+            }
+        }
+    }
+    if no_school_visits > 0.0 {
+        finding(
+            &mut e,
+            format!(
+                "Keine Fahrzeiten in schools.csv (Spalte travel_minutes): die Fahrten von {} Vor-Ort-Einsätzen im Jahr sind nicht enthalten.",
+                f1(no_school_visits / y)
+            ),
+            format!(
+                "No travel times in schools.csv (column travel_minutes): the travel of {} on-site visits a year is not included.",
+                f1(no_school_visits / y)
+            ),
+        );
+    }
+    // Own minutes per ticket with and without a vendor (for shifts of the vendor share),
+    // from the tickets with booked effort.
+    let mut vmin: BTreeMap<&str, [f64; 4]> = BTreeMap::new();
+    for c in f.cells.iter().filter(|c| c.measured) {
+        let v = vmin.entry(c.service.as_str()).or_default();
+        let m: f64 = c.minutes.iter().sum();
+        if c.vendor {
+            v[0] += m;
+            v[1] += c.tickets;
+        } else {
+            v[2] += m;
+            v[3] += c.tickets;
+        }
+    }
+    for s in by.values_mut() {
+        for l in 0..LEVELS {
+            let lv = &mut s.levels[l];
+            if lv.estimated_tickets > 0.0 {
+                // Tickets to estimate need the table's minutes: a measured mean of a few
+                // tickets with effort would be a silent substitute.
+                let Some(m) = cfg
+                    .standard_minutes
+                    .get(&s.service)
+                    .and_then(|m| m.get(l + 1))
+                else {
+                    return Err(key_err(
+                        format!("staffing.standard_minutes.{}.l{}", s.service, l + 1),
+                        "",
+                        format!(
+                            "{} tickets of the service {:?} reached level {} without booked effort, and [staffing.standard_minutes] has no minutes for them{}",
+                            lv.estimated_tickets,
+                            s.service,
+                            l + 1,
+                            match lv.measured_minutes_per_ticket() {
+                                Some(mm) => format!(" (its {} tickets with effort took {mm:.0} minutes each)", lv.measured_tickets),
+                                None => String::new(),
+                            }
+                        ),
+                    ));
+                };
+                lv.estimated_hours = lv.estimated_tickets * m / 60.0;
+                lv.minutes_used = Some(m);
+                lv.source = Some(Source::Standard);
+            } else if lv.measured_tickets > 0.0 {
+                lv.source = Some(Source::Measured);
+            }
+        }
+        let v = vmin.get(s.service.as_str()).copied().unwrap_or_default();
+        let all_min = s.ticket_hours() * 60.0 / s.tickets.max(1e-9);
+        s.own_min_vendor = if v[1] > 0.0 { v[0] / v[1] } else { all_min };
+        s.own_min_inhouse = if v[3] > 0.0 { v[2] / v[3] } else { all_min };
+    }
+    for t in &cfg.tasks {
+        by.entry(t.service.clone())
+            .or_insert_with(|| ServiceEst {
+                service: t.service.clone(),
+                ..Default::default()
+            })
+            .task_hours += t.hours_per_year * y;
+    }
+    if cfg.tasks.is_empty() {
+        finding(
+            &mut e,
+            "Keine Arbeit außerhalb von Tickets konfiguriert ([[staffing.tasks]]): Patchen, MDM-Verwaltung, Beschaffung und Dokumentation fehlen im Bedarf.".into(),
+            "No non-ticket work configured ([[staffing.tasks]]): patching, MDM administration, procurement and documentation are missing from the need.".into(),
+        );
+    }
+
+    // Annualise.
+    for s in by.values_mut() {
+        s.tickets /= y;
+        s.visits /= y;
+        s.travel_hours /= y;
+        s.task_hours /= y;
+        s.vendor_hours /= y;
+        s.vendor_tickets /= y;
+        for lv in s.levels.iter_mut() {
+            lv.tickets /= y;
+            lv.measured_tickets /= y;
+            lv.measured_hours /= y;
+            lv.estimated_tickets /= y;
+            lv.estimated_hours /= y;
+        }
+    }
+
+    // Vendor contract cost, split over services by the vendor's handoffs.
+    for (vendor, cost) in &f.vendor_costs {
+        let hs: Vec<&(String, String, f64)> =
+            f.handoffs.iter().filter(|h| &h.0 == vendor).collect();
+        let n: f64 = hs.iter().map(|h| h.2).sum();
+        if n <= 0.0 {
+            e.unattributed_vendor_cost += cost;
+            finding(
+                &mut e,
+                format!("Vertragskosten von {vendor} keinem IT-Service zuzuordnen: keine Übergaben im Zeitraum."),
+                format!("Contract cost of {vendor} not attributable to an IT service: no handoffs in the period."),
+            );
+            continue;
+        }
+        for h in hs {
+            by.entry(h.1.clone())
+                .or_insert_with(|| ServiceEst {
+                    service: h.1.clone(),
+                    ..Default::default()
+                })
+                .vendor_cost += cost * h.2 / n;
+        }
+    }
+
+    // Personnel cost per service: levels in their grades, travel and tasks in the tasks grade.
+    let grade = |g: &String| cfg.pay_grades.get(g).copied().unwrap_or(0.0);
+    let per_hour = |g: &String| grade(g) / cfg.net_hours_per_fte;
+    let level_grades = [&cfg.pay.level1, &cfg.pay.level2, &cfg.pay.level3];
+    for s in by.values_mut() {
+        s.personnel_cost = (0..LEVELS)
+            .map(|l| s.levels[l].hours() * per_hour(level_grades[l]))
+            .sum::<f64>()
+            + (s.travel_hours + s.task_hours) * per_hour(&cfg.pay.tasks);
+    }
+    let services_hours: f64 = by.values().map(|s| s.hours()).sum();
+    e.cross_hours = services_hours * cfg.cross_cutting_share;
+    e.cross_cost = e.cross_hours * per_hour(&cfg.pay.cross_cutting);
+    e.total_hours = services_hours + e.cross_hours;
+    e.fte = e.total_hours / cfg.net_hours_per_fte;
+    e.personnel_cost = by.values().map(|s| s.personnel_cost).sum::<f64>() + e.cross_cost;
+    e.vendor_cost = by.values().map(|s| s.vendor_cost).sum::<f64>() + e.unattributed_vendor_cost;
+    e.blended_cost_per_fte = if e.fte > 0.0 {
+        e.personnel_cost / e.fte
+    } else {
+        grade(&cfg.pay.level2)
+    };
+    e.tickets = by.values().map(|s| s.tickets).sum();
+    let ticket_hours: f64 = by.values().map(|s| s.ticket_hours()).sum();
+    let measured: f64 = by
+        .values()
+        .flat_map(|s| s.levels.iter())
+        .map(|l| l.measured_hours)
+        .sum();
+    e.measured_share = if ticket_hours > 0.0 {
+        measured / ticket_hours
+    } else {
+        0.0
+    };
+
+    // Queueing: the first level staffed to the response target.
+    let l1_measured: f64 = by.values().map(|s| s.levels[0].measured_hours).sum();
+    let l1_measured_tickets: f64 = by.values().map(|s| s.levels[0].measured_tickets).sum();
+    let l1_hours: f64 = by.values().map(|s| s.levels[0].hours()).sum();
+    let l1_tickets: f64 = by.values().map(|s| s.levels[0].tickets).sum();
+    let (aht, measured_aht) = match cfg.queue.handling_minutes {
+        Some(h) => (h, false),
+        None if l1_measured_tickets > 0.0 => (l1_measured * 60.0 / l1_measured_tickets, true),
+        None if l1_tickets > 0.0 => (l1_hours * 60.0 / l1_tickets, false),
+        None => (cfg.queue.target_minutes, false),
+    };
+    let mut q = Queue {
+        handling_minutes: aht,
+        handling_measured: measured_aht,
+        ..Default::default()
+    };
+    for slot in 0..f.open_hours.len() {
+        let open = f.open_hours[slot];
+        if open <= 0.0 {
+            q.rate.push(None);
+            q.agents.push(None);
+            continue;
+        }
+        let rate = f.arrivals[slot] / open;
+        let n = erlang::agents_needed(
+            rate,
+            aht,
+            cfg.queue.target_share,
+            cfg.queue.target_minutes,
+            cfg.queue.min_agents,
+        );
+        q.rate.push(Some(rate));
+        q.agents.push(Some(n));
+        q.agent_hours += n as f64 * open / y;
+        q.peak_agents = q.peak_agents.max(n);
+    }
+    q.fte = q.agent_hours / (1.0 - cfg.queue.shrinkage) / cfg.net_hours_per_fte;
+    let unassigned_arrivals = f
+        .arrivals
+        .iter()
+        .zip(&f.open_hours)
+        .filter(|(_, o)| **o <= 0.0)
+        .map(|(a, _)| a)
+        .sum::<f64>();
+    if unassigned_arrivals > 0.0 {
+        finding(
+            &mut e,
+            format!("{} Tickets fallen in Stunden ohne Servicezeit und fehlen in der Warteschlangenrechnung.", f1(unassigned_arrivals)),
+            format!("{} tickets fall into hours without service time and are missing from the queueing figure.", f1(unassigned_arrivals)),
+        );
+    }
+    e.fte_queue = (e.total_hours - l1_hours * (1.0 + cfg.cross_cutting_share)
+        + q.fte * cfg.net_hours_per_fte * (1.0 + cfg.cross_cutting_share))
+        / cfg.net_hours_per_fte;
+    e.queue = q;
+    e.services = by.into_values().collect();
+    Ok(e)
+}
+
+/// One year of a scenario.
+#[derive(Debug, Clone)]
+pub struct YearFigure {
+    pub year: i32,
+    pub devices: f64,
+    pub tickets: f64,
+    pub hours: f64,
+    pub fte: f64,
+    pub personnel_cost: f64,
+    pub vendor_cost: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub years: Vec<YearFigure>,
+}
+
+/// Five years after `base_year`: the status quo and every configured scenario.
+///
+/// Tickets of a service grow with devices at the period's rate per device (municipality
+/// wide); the own minutes per ticket follow the vendor share (with / without a vendor, as
+/// measured); travel grows with the visits at the school's travel time; tasks that scale with
+/// devices grow in proportion; personnel cost is FTE × the period's blended cost per FTE;
+/// vendor cost follows the vendor's tickets.
+pub fn scenarios(
+    e: &Estimate,
+    f: &Facts,
+    cfg: &StaffingConfig,
+    base_year: i32,
+) -> Result<Vec<ScenarioResult>, KeyError> {
+    let mut out = vec![project(e, f, cfg, base_year, None, "Status quo")?];
+    for (i, sc) in cfg.scenarios.iter().enumerate() {
+        out.push(project(e, f, cfg, base_year, Some((i, sc)), &sc.name)?);
+    }
+    Ok(out)
+}
+
+fn project(
+    e: &Estimate,
+    f: &Facts,
+    cfg: &StaffingConfig,
+    base_year: i32,
+    sc: Option<(usize, &super::config::Scenario)>,
+    name: &str,
+) -> Result<ScenarioResult, KeyError> {
+    let d0 = e.devices;
+    let travel_median = median(e.travel.values().copied().collect());
+    // Check the references once, whatever the year.
+    if let Some((i, s)) = sc {
+        for (j, d) in s.devices.iter().enumerate() {
+            if let Some(id) = &d.school {
+                if !e.devices_by_school.contains_key(id) {
+                    let known = f.schools.iter().any(|x| &x.id == id);
+                    return Err(key_err(
+                        format!("staffing.scenarios[{i}].devices[{j}].school"),
+                        id,
+                        if known {
+                            "the school has no device count in schools.csv to change".into()
+                        } else {
+                            "no such school in the register (schools.csv)".into()
+                        },
+                    ));
+                }
+            }
+            if let Some(t) = &d.school_type {
+                if !f.schools.iter().any(|x| &x.school_type == t) {
+                    return Err(key_err(
+                        format!("staffing.scenarios[{i}].devices[{j}].school_type"),
+                        t,
+                        "no school of this type in the register (schools.csv)".into(),
+                    ));
+                }
+            }
+            if d0 <= 0.0 {
+                return Err(key_err(
+                    format!("staffing.scenarios[{i}].devices[{j}]"),
+                    "",
+                    "the register has no device counts, so tickets per device are unknown".into(),
+                ));
+            }
+        }
+        for (j, n) in s.schools.iter().enumerate() {
+            let has_type = f
+                .schools
+                .iter()
+                .any(|x| x.school_type == n.school_type && e.devices_by_school.contains_key(&x.id));
+            if n.devices.is_none() && !has_type {
+                return Err(key_err(
+                    format!("staffing.scenarios[{i}].schools[{j}].devices"),
+                    "",
+                    format!(
+                        "no school of type {:?} with devices in the register to take the devices from: give devices",
+                        n.school_type
+                    ),
+                ));
+            }
+        }
+        for (j, v) in s.vendors.iter().enumerate() {
+            let svc = e.services.iter().find(|x| x.service == v.service);
+            let base_tickets = svc.map(|x| x.vendor_tickets).unwrap_or(0.0);
+            if v.vendor_share > 0.0 && base_tickets <= 0.0 && v.cost_per_ticket.is_none() {
+                return Err(key_err(
+                    format!("staffing.scenarios[{i}].vendors[{j}].cost_per_ticket"),
+                    "",
+                    format!(
+                        "the data have no vendor tickets of {:?} to scale the vendor cost from: give cost_per_ticket",
+                        v.service
+                    ),
+                ));
+            }
+        }
+    }
+    let mut years = Vec::new();
+    for year in base_year + 1..=base_year + 5 {
+        // Devices added per service (tickets grow with them) and travel of the new visits.
+        let mut extra_devices_all = 0.0; // devices that grow every service
+        let mut extra_by_service: BTreeMap<String, f64> = BTreeMap::new();
+        let mut extra_travel_min: BTreeMap<String, f64> = BTreeMap::new(); // Σ Δdevices × travel
+        let mut extra_travel_all = 0.0;
+        let mut total_devices = d0;
+        if let Some((_, s)) = sc {
+            for d in s.devices.iter().filter(|d| d.from <= year) {
+                for x in &f.schools {
+                    let matches = match (&d.school, &d.school_type) {
+                        (Some(id), _) => &x.id == id,
+                        (_, Some(t)) => &x.school_type == t,
+                        _ => true,
+                    };
+                    let Some(base) = e.devices_by_school.get(&x.id).filter(|_| matches) else {
+                        continue;
+                    };
+                    let delta = match (d.add, d.factor) {
+                        (Some(a), _) => a,
+                        (_, Some(fc)) => base * (fc - 1.0),
+                        _ => 0.0,
+                    };
+                    total_devices += delta;
+                    let t = e
+                        .travel
+                        .get(&x.id)
+                        .copied()
+                        .or(travel_median)
+                        .unwrap_or(0.0);
+                    match &d.services {
+                        None => {
+                            extra_devices_all += delta;
+                            extra_travel_all += delta * t;
+                        }
+                        Some(list) => {
+                            for svc in list {
+                                *extra_by_service.entry(svc.clone()).or_default() += delta;
+                                *extra_travel_min.entry(svc.clone()).or_default() += delta * t;
+                            }
+                        }
+                    }
+                }
+            }
+            for n in s.schools.iter().filter(|n| n.from <= year) {
+                let dev = n.devices.unwrap_or_else(|| {
+                    let v: Vec<f64> = f
+                        .schools
+                        .iter()
+                        .filter(|x| x.school_type == n.school_type)
+                        .filter_map(|x| e.devices_by_school.get(&x.id).copied())
+                        .collect();
+                    v.iter().sum::<f64>() / v.len().max(1) as f64
+                });
+                let t = n.travel_minutes.or(travel_median).unwrap_or(0.0);
+                let delta = dev * n.count as f64;
+                total_devices += delta;
+                extra_devices_all += delta;
+                extra_travel_all += delta * t;
+            }
+        }
+        let mut hours = 0.0;
+        let mut tickets = 0.0;
+        let mut vendor_cost = e.unattributed_vendor_cost;
+        for s in &e.services {
+            let rate = if d0 > 0.0 { s.tickets / d0 } else { 0.0 };
+            let extra =
+                extra_devices_all + extra_by_service.get(&s.service).copied().unwrap_or(0.0);
+            let t = s.tickets + rate * extra;
+            let v0 = s.vendor_share();
+            let mut v = v0;
+            let mut cost_per_ticket = None;
+            if let Some((_, sc)) = sc {
+                for shift in sc
+                    .vendors
+                    .iter()
+                    .filter(|x| x.service == s.service && x.from <= year)
+                {
+                    v = shift.vendor_share;
+                    cost_per_ticket = shift.cost_per_ticket;
+                }
+            }
+            // Own minutes per ticket: unchanged share → the measured mean; else the mix.
+            let own_min = if (v - v0).abs() < 1e-12 {
+                s.ticket_hours() * 60.0 / s.tickets.max(1e-9)
+            } else {
+                v * s.own_min_vendor + (1.0 - v) * s.own_min_inhouse
+            };
+            let share = cfg.visit_share.get(&s.service).copied().unwrap_or(0.0);
+            let travel = if cfg.effort_includes_travel {
+                0.0
+            } else {
+                s.travel_hours
+                    + rate
+                        * share
+                        * (extra_travel_all
+                            + extra_travel_min.get(&s.service).copied().unwrap_or(0.0))
+                        / 60.0
+            };
+            let tasks: f64 = cfg
+                .tasks
+                .iter()
+                .filter(|k| k.service == s.service)
+                .map(|k| {
+                    if k.scales_with_devices && d0 > 0.0 {
+                        k.hours_per_year * total_devices / d0
+                    } else {
+                        k.hours_per_year
+                    }
+                })
+                .sum();
+            hours += t * own_min / 60.0 + travel + tasks;
+            tickets += t;
+            let base_vt = s.vendor_tickets;
+            vendor_cost += if base_vt > 0.0 {
+                s.vendor_cost * (t * v) / base_vt
+            } else {
+                cost_per_ticket.unwrap_or(0.0) * t * v
+            };
+        }
+        let hours = hours * (1.0 + cfg.cross_cutting_share);
+        let fte = hours / cfg.net_hours_per_fte;
+        years.push(YearFigure {
+            year,
+            devices: total_devices,
+            tickets,
+            hours,
+            fte,
+            personnel_cost: fte * e.blended_cost_per_fte,
+            vendor_cost,
+        });
+    }
+    Ok(ScenarioResult {
+        name: name.to_string(),
+        years,
+    })
+}
