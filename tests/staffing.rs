@@ -153,7 +153,7 @@ fn fixture_gaps_are_stated_not_zero() {
     std::fs::create_dir_all(ws.path().join("b")).unwrap();
     let p = ws.write(
         "a/schools.csv",
-        "school_id,name,school_type,pupils,teachers,devices,travel_minutes\nS2,Gymnasium Nord,gymnasium,600,50,300,\n",
+        "school_id,name,school_type,pupils,teachers,devices,travel_minutes\nS2,Gymnasium Nord,gymnasium,600,50,,\n",
     );
     ws.ok(&["import", p.to_str().unwrap()]);
     ws.ok(&[
@@ -166,6 +166,13 @@ fn fixture_gaps_are_stated_not_zero() {
     let md = std::fs::read_to_string(dir.join("staffing.md")).unwrap();
     assert!(
         md.contains("Travel time missing in schools.csv for 1 school(s) (S2): estimated with the median of the others, 30.0 minutes."),
+        "{md}"
+    );
+    // S2 lost its device count too: 600 pupils × the median devices per pupil of the others
+    // (S1: 100 / 200 = 0.5) = 300, so still 400 devices in all, and said.
+    close(get(&v, "devices", "all", "all"), 400.0, "devices");
+    assert!(
+        md.contains("Device count missing for 1 school(s) (S2): estimated from the pupils"),
         "{md}"
     );
     // A negative travel time is rejected at import with file, line and column.
@@ -298,6 +305,10 @@ fn demo_team_is_recovered() {
         )
     };
     let (fte, measured, out) = run(false);
+    eprintln!(
+        "demo staffing, effort measured: {fte:.3} FTE (simulated {:.3})",
+        truth.fte
+    );
     assert!(
         (fte - kennzahl::demo::TEAM_FTE).abs() / kennzahl::demo::TEAM_FTE <= 0.10,
         "measured: {fte} FTE against the team of 6"
@@ -313,6 +324,7 @@ fn demo_team_is_recovered() {
     assert!(out.contains("Ticketaufwand gemessen: 99 %"), "{out}");
 
     let (fte, measured, out) = run(true);
+    eprintln!("demo staffing, effort removed: {fte:.3} FTE");
     assert_eq!(measured, 0.0, "no effort in the export");
     assert!(out.contains("Ticketaufwand gemessen: 0 %"), "{out}");
     assert!(

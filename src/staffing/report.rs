@@ -806,14 +806,15 @@ fn summary_sentences(e: &Eval, run: &Run, bench: f64) -> Vec<String> {
         .map(|(n, v)| format!("{n} ({})", fte(*v)))
         .collect();
     out.push(format!(
-        "{}: {}. {} {} VZÄ.",
+        "{}: {}. {} {} {}.",
         e.t("Die größten Treiber", "The main drivers"),
         top.join(", "),
         e.t(
             "Informationssicherheit und Datenschutz als Querschnitt:",
             "Information security and data protection, cross-cutting:"
         ),
-        fte(est.cross_hours / cfg.net_hours_per_fte)
+        fte(est.cross_hours / cfg.net_hours_per_fte),
+        e.t("VZÄ", "FTE")
     ));
     if est.devices > 0.0 {
         out.push(if e.de {
