@@ -795,3 +795,113 @@ fn project(
         years,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(extra: &str) -> StaffingConfig {
+        let text = format!(
+            "net_hours_per_fte = 1000\ncross_cutting_share = 0.0\n[visit_share]\nperipherals = 0.0\n[pay_grades]\nA = 50000\n[pay]\nlevel1 = \"A\"\nlevel2 = \"A\"\nlevel3 = \"A\"\ntasks = \"A\"\ncross_cutting = \"A\"\n{extra}"
+        );
+        let c: StaffingConfig = toml::from_str(&text).unwrap();
+        c.validate().unwrap();
+        c
+    }
+
+    /// One service, one school, one year: 40 printer tickets went to the vendor and took the
+    /// team 20 minutes each (level 1); 60 stayed in-house and took 30 + 30 minutes.
+    fn facts() -> Facts {
+        Facts {
+            years: 1.0,
+            cells: vec![
+                Cell {
+                    service: "peripherals".into(),
+                    school: Some("S1".into()),
+                    reached: [true, false, false],
+                    vendor: true,
+                    measured: true,
+                    tickets: 40.0,
+                    minutes: [800.0, 0.0, 0.0],
+                    vendor_minutes: 0.0,
+                },
+                Cell {
+                    service: "peripherals".into(),
+                    school: Some("S1".into()),
+                    reached: [true, true, false],
+                    vendor: false,
+                    measured: true,
+                    tickets: 60.0,
+                    minutes: [1800.0, 1800.0, 0.0],
+                    vendor_minutes: 0.0,
+                },
+            ],
+            schools: vec![SchoolFacts {
+                id: "S1".into(),
+                school_type: "grundschule".into(),
+                devices: Some(500.0),
+                pupils: Some(250.0),
+                travel_minutes: Some(30.0),
+            }],
+            arrivals: vec![0.0; 168],
+            open_hours: vec![0.0; 168],
+            outside_hours: 0.0,
+            handoffs: vec![("V".into(), "peripherals".into(), 40.0)],
+            vendor_costs: vec![("V".into(), 20_000.0)],
+        }
+    }
+
+    #[test]
+    fn vendor_shift_and_new_school_by_hand() {
+        let c = cfg(
+            "[[scenarios]]\nname = \"in-house\"\n[[scenarios.vendors]]\nfrom = 2027\nservice = \"peripherals\"\nvendor_share = 0.0\n[[scenarios.schools]]\nfrom = 2028\nschool_type = \"grundschule\"\ncount = 1\ndevices = 500\n",
+        );
+        let f = facts();
+        let e = estimate(&f, &c).unwrap();
+        // (800 + 1800 + 1800) min = 73.33 h; no travel, no tasks, no cross-cutting share.
+        assert!((e.total_hours - 4400.0 / 60.0).abs() < 1e-9);
+        assert!((e.fte - 4400.0 / 60.0 / 1000.0).abs() < 1e-12);
+        let s = &e.services[0];
+        assert!((s.vendor_share() - 0.4).abs() < 1e-12);
+        assert_eq!((s.own_min_vendor, s.own_min_inhouse), (20.0, 60.0));
+        assert!((e.vendor_cost - 20_000.0).abs() < 1e-9);
+        let sc = scenarios(&e, &f, &c, 2026).unwrap();
+        let quo = &sc[0].years;
+        assert_eq!(quo[0].year, 2027);
+        assert!((quo[4].fte - e.fte).abs() < 1e-12);
+        assert!((quo[4].vendor_cost - 20_000.0).abs() < 1e-9);
+        let y = &sc[1].years;
+        // 2027: every ticket in-house at 60 min: 100 h = 0.1 FTE, 5,000 €; no vendor cost.
+        assert!((y[0].hours - 100.0).abs() < 1e-9, "{:?}", y[0]);
+        assert!((y[0].personnel_cost - 5_000.0).abs() < 1e-6);
+        assert_eq!(y[0].vendor_cost, 0.0);
+        // 2028: a second school of 500 devices doubles the tickets (0.2 per device): 200 h.
+        assert_eq!(y[1].devices, 1000.0);
+        assert!((y[1].tickets - 200.0).abs() < 1e-9);
+        assert!((y[1].hours - 200.0).abs() < 1e-9);
+        assert!((y[1].fte - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_vendor_share_without_a_basis_needs_a_cost_per_ticket() {
+        // Network tickets never went to a vendor: moving half of them out needs a price.
+        let c = cfg(
+            "[[scenarios]]\nname = \"out\"\n[[scenarios.vendors]]\nfrom = 2027\nservice = \"network\"\nvendor_share = 0.5\n",
+        );
+        let mut f = facts();
+        f.cells[0].service = "network".into();
+        f.cells[0].vendor = false;
+        let e = estimate(&f, &c).unwrap();
+        let err = scenarios(&e, &f, &c, 2026).unwrap_err();
+        assert_eq!(err.key, "staffing.scenarios[0].vendors[0].cost_per_ticket");
+    }
+
+    #[test]
+    fn missing_standard_minutes_name_the_key() {
+        let c = cfg("[standard_minutes]\nnetwork = { l1 = 10 }\n");
+        let mut f = facts();
+        f.cells[1].measured = false;
+        let err = estimate(&f, &c).unwrap_err();
+        assert_eq!(err.key, "staffing.standard_minutes.peripherals.l1");
+    }
+}
