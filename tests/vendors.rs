@@ -184,6 +184,12 @@ fn vendors_command_scorecard_and_one_vendor_report() {
         "{html}"
     );
     assert!(!html.contains(">V1</td>"));
+    // The cards carry the spec's short labels, not "Übergaben an Dienstleister: …" again.
+    assert!(
+        html.contains("<div class=\"t\">Reaktion Median</div>"),
+        "{html}"
+    );
+    assert!(!html.contains("<div class=\"t\">Übergaben an Dienstleister"));
     let e = ws.fails(&["vendors", "--quarter", "2026-Q2", "--vendor", "C"], 1);
     assert!(e.contains("--vendor \"C\": no handoffs"), "{e}");
 }

@@ -63,6 +63,12 @@ pub struct Headline {
     /// Amber instead of red while the miss is at most this share of the target (default 0.1).
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// The card's label instead of the KPI's title ("Reaktion Median" where the report is
+    /// about one vendor already).
+    #[serde(default)]
+    pub de: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
 }
 
 fn neither() -> Better {

@@ -224,7 +224,11 @@ pub fn headline(
     Headline {
         note: String::new(),
         kpi: h.kpi.clone(),
-        title: e.title_of(&h.kpi),
+        title: match (e.de, &h.de, &h.en) {
+            (true, Some(l), _) | (false, _, Some(l)) => l.clone(),
+            (_, Some(l), None) | (_, None, Some(l)) => l.clone(),
+            _ => e.title_of(&h.kpi),
+        },
         unit: unit.to_string(),
         value: super::fmt_num(a, unit, lang),
         raw: a,
