@@ -60,7 +60,13 @@ fn fixture_ws() -> Ws {
 fn fixture_workload_and_scenario_by_hand() {
     let ws = fixture_ws();
     let out = ws.ok(&[
-        "staffing", "--from", "2025-Q1", "--to", "2025-Q4", "--format", "csv,md",
+        "staffing",
+        "--from",
+        "2025-Q1",
+        "--to",
+        "2025-Q4",
+        "--format",
+        "csv,md,xlsx",
     ]);
     assert!(out.contains("Network"), "{out}");
     let v = values(&ws.path().join("staffing-2025-Q1_2025-Q4/staffing.csv"));
@@ -134,6 +140,24 @@ fn fixture_workload_and_scenario_by_hand() {
         get(&v, "queue_handling_minutes", "all", "all"),
         10.0,
         "handling minutes (configured)",
+    );
+    // The workbook's summary: each figure with its note, no empty comparison columns.
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        open_workbook(ws.path().join("staffing-2025-Q1_2025-Q4/staffing.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(sheet.get_size().1, 3, "KPI, value, note");
+    assert_eq!(
+        sheet.get((1, 0)),
+        Some(&Data::String("Staff need (workload)".into()))
+    );
+    match sheet.get((1, 1)) {
+        Some(Data::Float(f)) => close(*f, total / 1000.0, "XLSX FTE"),
+        x => panic!("{x:?}"),
+    }
+    assert_eq!(
+        sheet.get((1, 2)),
+        Some(&Data::String("40 % measured".into()))
     );
     let md =
         std::fs::read_to_string(ws.path().join("staffing-2025-Q1_2025-Q4/staffing.md")).unwrap();

@@ -128,15 +128,23 @@ impl Renderer for Xlsx {
                 if de { "Überblick" } else { "Summary" },
                 &mut used,
             ))?;
-            let labels: Vec<String> = [
-                if de { "Kennzahl" } else { "KPI" },
-                &r.meta.quarter,
-                &r.meta.previous,
-                &r.meta.labels.change,
-                &r.meta.labels.interval,
-                &r.meta.labels.target,
-                if de { "Ampel" } else { "light" },
-            ]
+            // A report without a previous quarter (staffing) shows each figure's note instead
+            // of the comparison.
+            let compare = !r.meta.previous.is_empty();
+            let kpi = if de { "Kennzahl" } else { "KPI" };
+            let labels: Vec<String> = if compare {
+                vec![
+                    kpi,
+                    &r.meta.quarter,
+                    &r.meta.previous,
+                    &r.meta.labels.change,
+                    &r.meta.labels.interval,
+                    &r.meta.labels.target,
+                    if de { "Ampel" } else { "light" },
+                ]
+            } else {
+                vec![kpi, &r.meta.quarter, &r.meta.labels.note]
+            }
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -153,6 +161,10 @@ impl Renderer for Xlsx {
                     )?,
                     None => ws.write_string(row, 1, "–")?,
                 };
+                if !compare {
+                    ws.write_string(row, 2, safe_cell(&h.note))?;
+                    continue;
+                }
                 ws.write_string(row, 2, &h.previous)?;
                 // Kennzahl's own text (signed changes such as "+12"): a string cell, never a
                 // formula, and no apostrophe needed.
@@ -161,7 +173,12 @@ impl Renderer for Xlsx {
                 ws.write_string(row, 5, &h.target)?;
                 ws.write_string(row, 6, &h.light)?;
             }
-            for (c, w) in [44.0, 12.0, 12.0, 14.0, 28.0, 12.0, 8.0].iter().enumerate() {
+            let widths: &[f64] = if compare {
+                &[44.0, 12.0, 12.0, 14.0, 28.0, 12.0, 8.0]
+            } else {
+                &[44.0, 14.0, 30.0]
+            };
+            for (c, w) in widths.iter().enumerate() {
                 ws.set_column_width(c as u16, *w)?;
             }
         }
