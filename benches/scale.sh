@@ -61,6 +61,7 @@ IMPORT_PLAIN=$LAST
 run "report --quarter 2026-Q3" "$K" --timings -w "$B/w" report --quarter 2026-Q3 --out "$B/report"
 REPORT=$LAST
 run "kpi --quarter 2026-Q3 --by school" "$K" -w "$B/w" kpi --quarter 2026-Q3 --by school
+run "staffing --from 2025-Q4 --to 2026-Q3 (all formats)" "$K" --timings -w "$B/w" staffing --from 2025-Q4 --to 2026-Q3 --out "$B/staffing"
 # Correctness at scale: every quarter's KPIs against the generator's ground truth.
 for q in 2024-Q4 2025-Q1 2025-Q2 2025-Q3 2025-Q4 2026-Q1 2026-Q2 2026-Q3; do
     "$K" -w "$B/w" kpi --quarter "$q" --format csv > "$B/kpi-$q.csv"
