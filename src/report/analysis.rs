@@ -29,7 +29,7 @@ fn set_bounds(e: &Eval) -> Result<()> {
 }
 
 /// Table columns from (German label, English label, unit).
-fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
+pub fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
     spec.iter()
         .map(|(de, en, unit)| Column {
             label: e.t(de, en).into(),

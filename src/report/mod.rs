@@ -356,15 +356,11 @@ pub fn write_one(
     formats: &[String],
 ) -> Result<Vec<PathBuf>> {
     let kpis = kpi::catalog(ws)?;
-    let spec = spec::Spec::load(&ws.dir, spec_name)?;
-    spec.check(&kpis)?;
-    let renderers = formats
-        .iter()
-        .map(|f| render::by_name(f))
-        .collect::<Result<Vec<_>>>()?;
-    let chart_dir = out.join("charts");
-    std::fs::create_dir_all(&chart_dir)
-        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
+    let Prepared {
+        spec,
+        renderers,
+        chart_dir,
+    } = prepare_one(ws, &kpis, spec_name, out, formats)?;
     ws.prepare_analysis()?;
     let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
     let mut store = eval::Store::new(ws, &kpis, q);
@@ -379,6 +375,38 @@ pub fn write_one(
         kpis: &kpis,
     };
     renderers.iter().map(|r| r.render(&report, &t)).collect()
+}
+
+/// What writing one spec needs before it is evaluated.
+pub struct Prepared {
+    pub spec: spec::Spec,
+    pub renderers: Vec<Box<dyn render::Renderer>>,
+    pub chart_dir: PathBuf,
+}
+
+/// The spec, checked against `kpis` (nothing is written when it is wrong), the renderers of
+/// `formats` and the charts folder, made.
+pub fn prepare_one(
+    ws: &Workspace,
+    kpis: &[kpi::Kpi],
+    spec_name: &str,
+    out: &Path,
+    formats: &[String],
+) -> Result<Prepared> {
+    let spec = spec::Spec::load(&ws.dir, spec_name)?;
+    spec.check(kpis)?;
+    let renderers = formats
+        .iter()
+        .map(|f| render::by_name(f))
+        .collect::<Result<Vec<_>>>()?;
+    let chart_dir = out.join("charts");
+    std::fs::create_dir_all(&chart_dir)
+        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
+    Ok(Prepared {
+        spec,
+        renderers,
+        chart_dir,
+    })
 }
 
 /// (school id, name, school type, devices, pupils) of the register, sorted by id.

@@ -13,9 +13,9 @@ pub mod model;
 pub mod report;
 
 use crate::quarter::Quarter;
-use crate::report::{eval, render, spec};
+use crate::report::{eval, render};
 use crate::workspace::Workspace;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
 /// One evaluated staffing estimate.
@@ -85,15 +85,11 @@ pub fn write(
 ) -> Result<Vec<PathBuf>> {
     // The staffing spec references no KPI: its sections compute their own figures.
     let kpis: Vec<crate::kpi::Kpi> = Vec::new();
-    let spec = spec::Spec::load(&ws.dir, "staffing")?;
-    spec.check(&kpis)?;
-    let renderers = formats
-        .iter()
-        .map(|f| render::by_name(f))
-        .collect::<Result<Vec<_>>>()?;
-    let chart_dir = out.join("charts");
-    std::fs::create_dir_all(&chart_dir)
-        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
+    let crate::report::Prepared {
+        spec,
+        renderers,
+        chart_dir,
+    } = crate::report::prepare_one(ws, &kpis, "staffing", out, formats)?;
     // The report's quarter is the last of the period; its header shows the whole period.
     let mut e = eval::Eval::new(ws, &kpis, run.to, lang, &chart_dir)?;
     e.staffing = Some(run);

@@ -6,6 +6,7 @@
 use super::model::{Source, LEVELS};
 use super::Run;
 use crate::kpi::KpiValue;
+use crate::report::analysis::cols;
 use crate::report::charts;
 use crate::report::eval::Eval;
 use crate::report::model::{Cell, Chart, Column, Headline, Section, Table};
@@ -25,15 +26,6 @@ fn text(s: impl Into<String>) -> Cell {
         text: s.into(),
         value: None,
     }
-}
-
-fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
-    spec.iter()
-        .map(|(de, en, unit)| Column {
-            label: e.t(de, en).into(),
-            unit: unit.to_string(),
-        })
-        .collect()
 }
 
 fn headline(e: &Eval, kpi: &str, title: &str, v: f64, unit: &str, note: String) -> Headline {
