@@ -49,7 +49,9 @@ pub fn evaluate(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Run> {
         bail!("--from {from} lies after --to {to}");
     }
     let cfg = ws.config.staffing.clone();
+    let t = crate::timing::stage("staffing: facts (SQL, arrivals)");
     let facts = data::facts(ws, from, to)?;
+    t.done();
     if facts.cells.is_empty() {
         bail!("no tickets were created from {from} to {to}: nothing to estimate the staff from (choose other quarters with --from/--to)");
     }
@@ -118,6 +120,7 @@ pub fn write(
         values: &values,
         kpis: &kpis,
     };
+    let _t = crate::timing::stage("staffing: render");
     let mut files: Vec<PathBuf> = renderers
         .iter()
         .map(|rd| rd.render(&r, &t))
