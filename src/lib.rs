@@ -6,10 +6,8 @@
 //! time from the service-hour `calendar` (registered in DuckDB by `sqlfn`), measured by
 //! one SQL file per KPI (`kpi`, `queries/kpis/`), and rendered as the quarterly `report`.
 
-pub mod calendar;
 pub mod cli;
 pub mod cmd;
-pub mod config;
 pub mod demo;
 pub mod derived;
 pub mod groups;
@@ -22,6 +20,8 @@ pub mod report;
 pub mod sqlfn;
 pub mod staffing;
 pub mod stats;
-pub mod timeparse;
 pub mod timing;
 pub mod workspace;
+
+// The parsers live in `crates/kennzahl-parse` (no DuckDB there, so they can be fuzzed).
+pub use kennzahl_parse::{calendar, config, timeparse};

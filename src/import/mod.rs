@@ -17,13 +17,13 @@
 //! read, mapped and staged batch by batch, and DuckDB holds what is staged.
 
 pub mod commit;
-pub mod contract;
 pub mod detect;
 pub mod map;
 pub mod merge;
-pub mod profile;
-pub mod read;
 pub mod stage;
+
+// Reading, profiles and the contract need no DuckDB: they live in `kennzahl-parse`.
+pub use kennzahl_parse::import::{contract, profile, read, ReadError};
 
 pub use detect::table_stem;
 
@@ -86,6 +86,23 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Db(#[from] duckdb::Error),
+}
+
+impl From<ReadError> for ImportError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::File { file, message } => ImportError::File { file, message },
+            ReadError::Line {
+                file,
+                line,
+                message,
+            } => ImportError::Line {
+                file,
+                line,
+                message,
+            },
+        }
+    }
 }
 
 /// Write the rejects of an import as CSV (formula-neutralised) and return its path.

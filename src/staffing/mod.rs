@@ -6,11 +6,13 @@
 //! `[staffing]` in kennzahl.toml (`config`), and the report goes through the same spec and
 //! renderers as the quarterly report (`report`, `reports/staffing/report.toml`).
 
-pub mod config;
 pub mod data;
 pub mod erlang;
 pub mod model;
 pub mod report;
+
+// `[staffing]` of kennzahl.toml is parsed in `kennzahl-parse`.
+pub use kennzahl_parse::staffing::config;
 
 use crate::quarter::Quarter;
 use crate::report::{eval, render};

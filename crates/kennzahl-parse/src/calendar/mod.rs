@@ -476,7 +476,8 @@ pub fn parse_instant(s: &str, tz: Tz, fold: Option<Fold>) -> Result<DateTime<Utc
 }
 
 /// Which occurrence of an ambiguous local time to take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Fold {
     Earlier,
     Later,

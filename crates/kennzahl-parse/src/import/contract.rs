@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-const CONTRACT_TOML: &str = include_str!("../../queries/model/contract.toml");
+const CONTRACT_TOML: &str = include_str!("../../../../queries/model/contract.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn docs_show_the_contract() {
-        let docs = include_str!("../../docs/model.md");
+        let docs = include_str!("../../../../docs/model.md");
         for t in tables() {
             let md = markdown(t);
             assert!(

@@ -143,7 +143,7 @@ pub struct Profile {
 
 macro_rules! builtin_profiles {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../profiles/", $name, ".toml")))),*]
+        &[$(($name, include_str!(concat!("../../../../profiles/", $name, ".toml")))),*]
     };
 }
 

@@ -16,7 +16,7 @@ pub struct SchoolBreak {
     pub name: String,
 }
 
-const BUILTIN: &str = include_str!("../../data/school-holidays-de.csv");
+const BUILTIN: &str = include_str!("../../../../data/school-holidays-de.csv");
 
 /// The shipped table, parsed once.
 pub fn builtin() -> &'static [SchoolBreak] {

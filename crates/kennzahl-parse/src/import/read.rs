@@ -6,7 +6,7 @@
 //! whole-document formats: they are parsed whole (calamine and serde need the document)
 //! and then fed through the same batch interface.
 
-use super::ImportError;
+use super::ReadError;
 use std::io::Read;
 use std::path::Path;
 
@@ -112,8 +112,8 @@ impl Default for ReadOptions {
     }
 }
 
-fn ferr(path: &Path, message: impl Into<String>) -> ImportError {
-    ImportError::File {
+fn ferr(path: &Path, message: impl Into<String>) -> ReadError {
+    ReadError::File {
         file: path.display().to_string(),
         message: message.into(),
     }
@@ -194,7 +194,7 @@ fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
 
 /// The decompressed byte stream of a file and the name of what it holds (`.zip`: the
 /// first file inside).
-fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ImportError> {
+fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ReadError> {
     let name = inner_name(path);
     let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
     let lower = path.to_string_lossy().to_ascii_lowercase();
@@ -318,7 +318,7 @@ pub struct TableReader {
 
 impl TableReader {
     /// Open a file and read up to its header row.
-    pub fn open(path: &Path, opts: &ReadOptions) -> Result<TableReader, ImportError> {
+    pub fn open(path: &Path, opts: &ReadOptions) -> Result<TableReader, ReadError> {
         let (mut stream, name) = open_stream(path)?;
         let file = path.display().to_string();
         if name.ends_with(".xlsx")
@@ -433,7 +433,7 @@ impl TableReader {
         }
     }
 
-    fn next_row(&mut self) -> Result<Option<Row>, ImportError> {
+    fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         match &mut self.src {
             Source::Rows(it) => Ok(it.next().map(|r| Row {
                 line: r.line,
@@ -445,7 +445,7 @@ impl TableReader {
                     Ok(true) => {}
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(0);
-                        return Err(ImportError::Line {
+                        return Err(ReadError::Line {
                             file: self.file.clone(),
                             line,
                             message: format!("unreadable CSV: {e}"),
@@ -464,7 +464,7 @@ impl TableReader {
                         })
                         .collect(),
                     Err(e) => {
-                        return Err(ImportError::Line {
+                        return Err(ReadError::Line {
                             file: self.file.clone(),
                             line,
                             message: format!(
@@ -485,7 +485,7 @@ impl TableReader {
     }
 
     /// The next rows (at most `max`) into `out`, which is cleared first; `false` at the end.
-    pub fn next_batch(&mut self, max: usize, out: &mut Vec<Row>) -> Result<bool, ImportError> {
+    pub fn next_batch(&mut self, max: usize, out: &mut Vec<Row>) -> Result<bool, ReadError> {
         out.clear();
         while out.len() < max {
             match self.next_row()? {
@@ -498,7 +498,7 @@ impl TableReader {
 }
 
 /// Read only the header row of a file (for detection): nothing else is parsed.
-pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>, ImportError> {
+pub fn read_headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>, ReadError> {
     Ok(TableReader::open(path, opts)?.headers)
 }
 
@@ -594,7 +594,7 @@ fn cell_text(c: &calamine::Data) -> String {
     }
 }
 
-fn read_sheet(path: &Path, bytes: Vec<u8>) -> Result<RawTable, ImportError> {
+fn read_sheet(path: &Path, bytes: Vec<u8>) -> Result<RawTable, ReadError> {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| ferr(path, format!("not a readable spreadsheet: {e}")))?;
@@ -632,7 +632,7 @@ fn json_text(v: &serde_json::Value) -> String {
 
 /// JSON: an array of objects, or an object holding one array of objects; NDJSON: one object
 /// per line. Nested objects are flattened with dots (`owner.name`).
-fn read_json(path: &Path, text: &str, enc: &str) -> Result<RawTable, ImportError> {
+fn read_json(path: &Path, text: &str, enc: &str) -> Result<RawTable, ReadError> {
     let mut objects: Vec<(u64, serde_json::Map<String, serde_json::Value>)> = Vec::new();
     let parsed: Result<serde_json::Value, _> = serde_json::from_str(text);
     match parsed {
@@ -686,7 +686,7 @@ fn read_json(path: &Path, text: &str, enc: &str) -> Result<RawTable, ImportError
                 match serde_json::from_str::<serde_json::Value>(l) {
                     Ok(serde_json::Value::Object(o)) => objects.push((i as u64 + 1, o)),
                     Ok(_) => {
-                        return Err(ImportError::Line {
+                        return Err(ReadError::Line {
                             file: path.display().to_string(),
                             line: i as u64 + 1,
                             message: "not a JSON object".into(),
@@ -698,7 +698,7 @@ fn read_json(path: &Path, text: &str, enc: &str) -> Result<RawTable, ImportError
                         } else {
                             format!("invalid JSON: {e}")
                         };
-                        return Err(ImportError::Line {
+                        return Err(ReadError::Line {
                             file: path.display().to_string(),
                             line: i as u64 + 1,
                             message: msg,

@@ -1,0 +1,12 @@
+//! kennzahl's parsers, in a crate without DuckDB so they can be fuzzed (`fuzz/`) and tested
+//! on their own: the reader of exports (`import::read`: encoding and delimiter sniffing,
+//! CSV, XLSX/ODS, JSON/NDJSON, `.gz`/`.zip`), import profiles (`import::profile`), the table
+//! contract (`import::contract`), timestamps (`timeparse`), `kennzahl.toml` (`config`,
+//! `staffing::config`) and the business calendar with its iCalendar reader (`calendar`).
+//! The main crate re-exports every module under its old path.
+
+pub mod calendar;
+pub mod config;
+pub mod import;
+pub mod staffing;
+pub mod timeparse;

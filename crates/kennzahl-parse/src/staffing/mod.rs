@@ -1,0 +1,3 @@
+//! `[staffing]` of kennzahl.toml; the estimate itself is in the main crate's `staffing`.
+
+pub mod config;
