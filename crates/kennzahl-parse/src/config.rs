@@ -126,16 +126,53 @@ pub struct ImportSettings {
     /// Largest share of rejected rows an import may have before it is refused (0.01 = 1 %).
     #[serde(default = "default_threshold")]
     pub reject_threshold: f64,
+    /// A `.gz` or `.zip` may expand to at most this many times its compressed size (and
+    /// always to 64 MiB); more is refused as a possible decompression bomb.
+    #[serde(default = "default_max_expansion")]
+    pub max_expansion: u64,
+    /// Fields in a row (the header's included).
+    #[serde(default = "default_max_columns")]
+    pub max_columns: usize,
+    /// Bytes of one field (and of one CSV row while it is read).
+    #[serde(default = "default_max_field_size")]
+    pub max_field_size: usize,
 }
 
 fn default_threshold() -> f64 {
     0.01
 }
 
+fn default_max_expansion() -> u64 {
+    crate::import::read::DEFAULT_MAX_EXPANSION
+}
+
+fn default_max_columns() -> usize {
+    crate::import::read::DEFAULT_MAX_COLUMNS
+}
+
+fn default_max_field_size() -> usize {
+    crate::import::read::DEFAULT_MAX_FIELD_SIZE
+}
+
 impl Default for ImportSettings {
     fn default() -> Self {
         ImportSettings {
             reject_threshold: default_threshold(),
+            max_expansion: default_max_expansion(),
+            max_columns: default_max_columns(),
+            max_field_size: default_max_field_size(),
+        }
+    }
+}
+
+impl ImportSettings {
+    /// The limits the reader applies to every file of an import.
+    pub fn limits(&self) -> crate::import::read::Limits {
+        crate::import::read::Limits {
+            max_expansion: self.max_expansion,
+            max_columns: self.max_columns,
+            max_field_size: self.max_field_size,
+            ..Default::default()
         }
     }
 }
@@ -459,6 +496,15 @@ impl Config {
                 raw.engine.memory_limit.clone(),
                 &reason,
             ));
+        }
+        for (key, value) in [
+            ("import.max_expansion", raw.import.max_expansion),
+            ("import.max_columns", raw.import.max_columns as u64),
+            ("import.max_field_size", raw.import.max_field_size as u64),
+        ] {
+            if value == 0 {
+                return Err(invalid(key.into(), "0".into(), "at least 1"));
+            }
         }
         if raw.engine.threads == Some(0) {
             return Err(invalid(

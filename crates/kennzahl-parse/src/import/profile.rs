@@ -241,9 +241,11 @@ impl Profile {
                 ))
             }
         };
+        // The limits are the workspace's (`[import]`): the importer sets them.
         Ok(ReadOptions {
             encoding,
             delimiter,
+            limits: Default::default(),
         })
     }
 

@@ -5,10 +5,18 @@
 //! by the batch size, not the file size. XLSX/ODS (first sheet) and JSON arrays/NDJSON are
 //! whole-document formats: they are parsed whole (calamine and serde need the document)
 //! and then fed through the same batch interface.
+//!
+//! Hostile input meets limits ([`Limits`], `[import]` in kennzahl.toml): a `.gz`/`.zip` may
+//! expand only so far (decompression bombs), a row may have only so many fields, a field
+//! only so many bytes — checked while streaming, so a runaway field (an unclosed quote in a
+//! huge file) is stopped before it is held in memory whole. Each is a clear error naming the
+//! file, the limit and the setting.
 
 use super::ReadError;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Rows per batch: large enough to amortise appending, small enough to bound memory.
 pub const BATCH_ROWS: usize = 50_000;
@@ -101,6 +109,7 @@ pub struct ReadOptions {
     pub encoding: Encoding,
     /// `None` = sniff from the header line.
     pub delimiter: Option<u8>,
+    pub limits: Limits,
 }
 
 impl Default for ReadOptions {
@@ -108,9 +117,173 @@ impl Default for ReadOptions {
         ReadOptions {
             encoding: Encoding::Auto,
             delimiter: None,
+            limits: Limits::default(),
         }
     }
 }
+
+/// What a file may hold before reading it stops with an error (`[import]` in kennzahl.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A `.gz` or `.zip` may expand to at most this many times its compressed size
+    /// (`import.max_expansion`), and always to `expansion_floor` bytes.
+    pub max_expansion: u64,
+    /// Decompressed bytes every compressed file may have, whatever its ratio: small files
+    /// of repeated values compress far better than a bomb's limit would allow.
+    pub expansion_floor: u64,
+    /// Fields in a row, the header's included (`import.max_columns`).
+    pub max_columns: usize,
+    /// Bytes of one field, and of one CSV row while it is read (`import.max_field_size`).
+    pub max_field_size: usize,
+}
+
+pub const DEFAULT_MAX_EXPANSION: u64 = 100;
+pub const EXPANSION_FLOOR: u64 = 64 * 1024 * 1024;
+pub const DEFAULT_MAX_COLUMNS: usize = 16_384;
+pub const DEFAULT_MAX_FIELD_SIZE: usize = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_expansion: DEFAULT_MAX_EXPANSION,
+            expansion_floor: EXPANSION_FLOOR,
+            max_columns: DEFAULT_MAX_COLUMNS,
+            max_field_size: DEFAULT_MAX_FIELD_SIZE,
+        }
+    }
+}
+
+/// A limit that stopped reading, carried through `io::Error` from the stream (a
+/// decompressing thread, the CSV parser's buffer) to the error the user sees.
+#[derive(Debug)]
+struct LimitExceeded(String);
+
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LimitExceeded {}
+
+/// The message of a limit carried in an I/O error, if it is one.
+fn limit_of(e: &std::io::Error) -> Option<String> {
+    e.get_ref()
+        .and_then(|x| x.downcast_ref::<LimitExceeded>())
+        .map(|l| l.0.clone())
+}
+
+/// A read error as the user sees it: a limit's own message, or "cannot read".
+fn io_err(path: &Path, e: std::io::Error) -> ReadError {
+    match limit_of(&e) {
+        Some(m) => ferr(path, m),
+        None => ferr(path, format!("cannot read: {e}")),
+    }
+}
+
+/// Bytes in a human unit for messages (`64 MiB`, `1.5 KiB`).
+fn human(n: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} bytes")
+    } else if v.fract() == 0.0 {
+        format!("{v} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Decompressed bytes, stopped at a cap (decompression bombs).
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+    message: String,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, compressed: u64, limits: &Limits) -> Self {
+        let cap = compressed
+            .saturating_mul(limits.max_expansion)
+            .max(limits.expansion_floor);
+        Capped {
+            inner,
+            read: 0,
+            cap,
+            message: format!(
+                "expands to more than {} (import.max_expansion = {}: at most {} times its compressed size of {}, and at least {}); refused as a possible decompression bomb",
+                human(cap),
+                limits.max_expansion,
+                limits.max_expansion,
+                human(compressed),
+                human(limits.expansion_floor)
+            ),
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read >= self.cap {
+            // One byte more than the cap tells a file of exactly the cap from a bigger one.
+            let mut one = [0u8; 1];
+            return match self.inner.read(&mut one)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(LimitExceeded(self.message.clone()))),
+            };
+        }
+        let room = (self.cap - self.read).min(buf.len() as u64) as usize;
+        let n = self.inner.read(&mut buf[..room])?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Where the CSV parser is: bytes handed to it, and the byte and line where the row being
+/// read starts. A row that runs on past the field limit is stopped as it streams in.
+#[derive(Debug, Default)]
+struct RowGuard {
+    handed: AtomicU64,
+    row_start: AtomicU64,
+    row_line: AtomicU64,
+}
+
+/// Bytes the CSV parser may buffer beyond a row: its buffer and one read.
+const CSV_BUFFER: u64 = 256 * 1024;
+
+struct Guarded {
+    inner: Box<dyn Read + Send>,
+    guard: Arc<RowGuard>,
+    max_row: u64,
+}
+
+impl Read for Guarded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let handed = self.guard.handed.load(Ordering::Relaxed);
+        let start = self.guard.row_start.load(Ordering::Relaxed);
+        if handed.saturating_sub(start) > self.max_row + 2 * CSV_BUFFER {
+            return Err(std::io::Error::other(LimitExceeded(format!(
+                "line {}: a field runs on past {} (import.max_field_size = {}; an unclosed quote?)",
+                self.guard.row_line.load(Ordering::Relaxed),
+                human(self.max_row),
+                self.max_row
+            ))));
+        }
+        let n = self.inner.read(buf)?;
+        self.guard.handed.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A seekable source: a file, or bytes in memory.
+pub trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
 
 fn ferr(path: &Path, message: impl Into<String>) -> ReadError {
     ReadError::File {
@@ -193,10 +366,14 @@ fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
 }
 
 /// The decompressed byte stream of a file and the name of what it holds (`.zip`: the
-/// first file inside).
-fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ReadError> {
+/// first file inside). `len`: the size of the file as stored.
+fn open_stream(
+    path: &Path,
+    f: Box<dyn Source>,
+    len: u64,
+    limits: &Limits,
+) -> Result<(Box<dyn Read + Send>, String), ReadError> {
     let name = inner_name(path);
-    let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
     let lower = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".zip") {
         let mut z = zip::ZipArchive::new(f)
@@ -212,8 +389,9 @@ fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ReadError>
             .unwrap_or_default();
         // The entry borrows the archive: both live on the thread that inflates.
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        let limits = *limits;
         std::thread::spawn(move || match z.by_index(idx) {
-            Ok(mut e) => pump(&mut e, &tx),
+            Ok(e) => pump(&mut Capped::new(e, len, &limits), &tx),
             Err(err) => {
                 let _ = tx.send(Err(std::io::Error::other(err.to_string())));
             }
@@ -226,8 +404,10 @@ fn open_stream(path: &Path) -> Result<(Box<dyn Read + Send>, String), ReadError>
         return Ok((r, inner));
     }
     if lower.ends_with(".gz") {
-        let r = threaded(Box::new(flate2::read::MultiGzDecoder::new(
-            std::io::BufReader::with_capacity(256 * 1024, f),
+        let r = threaded(Box::new(Capped::new(
+            flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(256 * 1024, f)),
+            len,
+            limits,
         )));
         return Ok((r, name));
     }
@@ -292,7 +472,7 @@ fn utf8_prefix(b: &[u8]) -> bool {
     }
 }
 
-enum Source {
+enum Rows {
     /// CSV rows as they are parsed. `lenient`: UTF-8 detected from the first bytes, so a
     /// later field that is not UTF-8 is read as Windows-1252 (exports concatenated from
     /// several systems); otherwise invalid UTF-8 is an error with its line.
@@ -300,9 +480,10 @@ enum Source {
         rdr: csv::Reader<Box<dyn Read + Send>>,
         lenient: bool,
         rec: csv::ByteRecord,
+        guard: Arc<RowGuard>,
     },
     /// Rows of a whole document.
-    Rows(std::vec::IntoIter<RawRow>),
+    Whole(std::vec::IntoIter<RawRow>),
 }
 
 /// An open export: its header, what was detected, and its rows batch by batch.
@@ -313,13 +494,42 @@ pub struct TableReader {
     /// What was detected, for the user: encoding, delimiter, format.
     pub detected: String,
     file: String,
-    src: Source,
+    src: Rows,
+    limits: Limits,
 }
 
 impl TableReader {
     /// Open a file and read up to its header row.
     pub fn open(path: &Path, opts: &ReadOptions) -> Result<TableReader, ReadError> {
-        let (mut stream, name) = open_stream(path)?;
+        let f = std::fs::File::open(path).map_err(|e| ferr(path, format!("cannot open: {e}")))?;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        Self::open_source(path, Box::new(f), len, opts)
+    }
+
+    /// Read bytes in memory as if they were a file of this name (`x.csv.gz`, `x.json`):
+    /// the same detection, formats and limits (for tests and fuzzing).
+    pub fn from_bytes(
+        name: &str,
+        bytes: Vec<u8>,
+        opts: &ReadOptions,
+    ) -> Result<TableReader, ReadError> {
+        let len = bytes.len() as u64;
+        Self::open_source(
+            Path::new(name),
+            Box::new(std::io::Cursor::new(bytes)),
+            len,
+            opts,
+        )
+    }
+
+    fn open_source(
+        path: &Path,
+        f: Box<dyn Source>,
+        len: u64,
+        opts: &ReadOptions,
+    ) -> Result<TableReader, ReadError> {
+        let limits = opts.limits;
+        let (mut stream, name) = open_stream(path, f, len, &limits)?;
         let file = path.display().to_string();
         if name.ends_with(".xlsx")
             || name.ends_with(".xlsm")
@@ -329,14 +539,14 @@ impl TableReader {
             let mut bytes = Vec::new();
             stream
                 .read_to_end(&mut bytes)
-                .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
-            return Ok(Self::whole(file, read_sheet(path, bytes)?));
+                .map_err(|e| io_err(path, e))?;
+            return Self::whole(file, read_sheet(path, bytes)?, limits);
         }
         let mut head = Vec::with_capacity(HEAD_BYTES);
         (&mut stream)
             .take(HEAD_BYTES as u64)
             .read_to_end(&mut head)
-            .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
+            .map_err(|e| io_err(path, e))?;
         let looks_json = {
             let t = String::from_utf8_lossy(&head[..head.len().min(4096)]).replace('\u{feff}', "");
             let t = t.trim_start_matches(|c: char| c.is_whitespace() || c == '\0');
@@ -350,9 +560,9 @@ impl TableReader {
             let mut bytes = head;
             stream
                 .read_to_end(&mut bytes)
-                .map_err(|e| ferr(path, format!("cannot read: {e}")))?;
+                .map_err(|e| io_err(path, e))?;
             let (text, enc) = decode(&bytes, opts.encoding).map_err(|m| ferr(path, m))?;
-            return Ok(Self::whole(file, read_json(path, &text, enc)?));
+            return Self::whole(file, read_json(path, &text, enc)?, limits);
         }
         // Choose the decoding from the first bytes.
         let bom = encoding_rs::Encoding::for_bom(&head).map(|(e, _)| e);
@@ -392,22 +602,30 @@ impl TableReader {
         let delim = opts
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(&head_text));
+        let guard = Arc::new(RowGuard::default());
+        let guarded: Box<dyn Read + Send> = Box::new(Guarded {
+            inner: decoded,
+            guard: guard.clone(),
+            max_row: limits.max_field_size as u64,
+        });
         let rdr = csv::ReaderBuilder::new()
             .delimiter(delim)
             .flexible(true)
             .has_headers(false)
-            .buffer_capacity(256 * 1024)
-            .from_reader(decoded);
+            .buffer_capacity(CSV_BUFFER as usize)
+            .from_reader(guarded);
         let mut r = TableReader {
             headers: Vec::new(),
             header_width: 0,
             detected: format!("{enc_label}, delimiter {:?}", delim as char),
             file,
-            src: Source::Csv {
+            src: Rows::Csv {
                 rdr,
                 lenient,
                 rec: csv::ByteRecord::new(),
+                guard,
             },
+            limits,
         };
         // The first row that is not blank is the header.
         while let Some(row) = r.next_row()? {
@@ -423,28 +641,51 @@ impl TableReader {
         Ok(r)
     }
 
-    fn whole(file: String, t: RawTable) -> TableReader {
-        TableReader {
+    fn whole(file: String, t: RawTable, limits: Limits) -> Result<TableReader, ReadError> {
+        let mut r = TableReader {
             header_width: t.headers.len(),
-            headers: t.headers,
+            headers: Vec::new(),
             detected: t.detected,
             file,
-            src: Source::Rows(t.rows.into_iter()),
+            src: Rows::Whole(Vec::new().into_iter()),
+            limits,
+        };
+        // The header as a row of line 1: the same limits as every row.
+        let lens = |v: &[String]| v.iter().map(|f| f.len()).collect::<Vec<_>>();
+        check_limits(&r.file, &limits, 1, lens(&t.headers).into_iter())?;
+        for row in &t.rows {
+            check_limits(&r.file, &limits, row.line, lens(&row.fields).into_iter())?;
         }
+        r.headers = t.headers;
+        r.src = Rows::Whole(t.rows.into_iter());
+        Ok(r)
     }
 
     fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         match &mut self.src {
-            Source::Rows(it) => Ok(it.next().map(|r| Row {
+            Rows::Whole(it) => Ok(it.next().map(|r| Row {
                 line: r.line,
                 fields: csv::StringRecord::from(r.fields),
             })),
-            Source::Csv { rdr, lenient, rec } => {
+            Rows::Csv {
+                rdr,
+                lenient,
+                rec,
+                guard,
+            } => {
                 match rdr.read_byte_record(rec) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {}
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        if let csv::ErrorKind::Io(io) = e.kind() {
+                            if let Some(m) = limit_of(io) {
+                                return Err(ReadError::File {
+                                    file: self.file.clone(),
+                                    message: m,
+                                });
+                            }
+                        }
                         return Err(ReadError::Line {
                             file: self.file.clone(),
                             line,
@@ -452,7 +693,11 @@ impl TableReader {
                         });
                     }
                 }
+                let next = rdr.position();
+                guard.row_start.store(next.byte(), Ordering::Relaxed);
+                guard.row_line.store(next.line(), Ordering::Relaxed);
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                check_limits(&self.file, &self.limits, line, rec.iter().map(|f| f.len()))?;
                 let mut fields = match csv::StringRecord::from_byte_record(std::mem::take(rec)) {
                     Ok(s) => s,
                     Err(e) if *lenient => e
@@ -495,6 +740,39 @@ impl TableReader {
         }
         Ok(!out.is_empty())
     }
+}
+
+/// The limits on a row, given the lengths of its fields: so many fields, so long a field.
+fn check_limits(
+    file: &str,
+    limits: &Limits,
+    line: u64,
+    lens: impl ExactSizeIterator<Item = usize>,
+) -> Result<(), ReadError> {
+    let err = |message: String| ReadError::Line {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    if lens.len() > limits.max_columns {
+        return Err(err(format!(
+            "the row has {} fields, more than import.max_columns = {}",
+            lens.len(),
+            limits.max_columns
+        )));
+    }
+    for (i, n) in lens.enumerate() {
+        if n > limits.max_field_size {
+            return Err(err(format!(
+                "field {} is {} long, more than import.max_field_size = {} ({})",
+                i + 1,
+                human(n as u64),
+                limits.max_field_size,
+                human(limits.max_field_size as u64)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Read only the header row of a file (for detection): nothing else is parsed.
