@@ -112,3 +112,53 @@ fn markup_in_names_is_escaped_in_every_report() {
         "the vendor is missing from vendors.html"
     );
 }
+
+/// School ids become file names (`schools/<id>.*`): `../x` cannot leave the folder, `con`
+/// (a device name on Windows) gets a prefix, and an id with a NUL byte is rejected at import
+/// (tests/bad.rs, case 41).
+#[test]
+fn school_ids_cannot_escape_the_schools_folder() {
+    let ws = Ws::mini();
+    let dir = tempfile::tempdir().unwrap();
+    let swap = |n: &str| {
+        let text = std::fs::read_to_string(fixture(&format!("mini/{n}")))
+            .unwrap()
+            .replace(",S1,", ",../x,")
+            .replace("\nS1,", "\n../x,")
+            .replace(",S2,", ",con,")
+            .replace("\nS2,", "\ncon,");
+        let p = dir.path().join(n);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    ws.ok(&[
+        "import",
+        &swap("schools.csv"),
+        &swap("tickets.csv"),
+        &swap("events.csv"),
+        &swap("changes.csv"),
+    ]);
+    let n = ws.sql("SELECT count(*) FROM schools WHERE school_id IN ('../x', 'con')");
+    assert_eq!(n.lines().last(), Some("2"), "{n}");
+    let out = ws.path().join("out");
+    ws.ok(&[
+        "report",
+        "--quarter",
+        "2026-Q1",
+        "--format",
+        "html,xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    for f in [
+        "schools/___x.html",
+        "schools/xcon.html",
+        "schools/xcon.xlsx",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    for f in ["x.html", "schools/con.html", "schools/x.html"] {
+        assert!(!out.join(f).exists(), "{f} must not be written");
+    }
+    assert!(!ws.path().join("x.html").exists());
+}

@@ -22,7 +22,7 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
         )),
         None if detect::is_canonical(&a.files) => None,
         None => {
-            let (p, why) = detect::detect_profile(&a.files)?;
+            let (p, why) = detect::detect_profile(&a.files, ws.config.import.limits())?;
             eprintln!(
                 "profile {} ({}): the headers match: {why}",
                 p.name, p.system

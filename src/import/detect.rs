@@ -3,7 +3,7 @@
 //! reads only up to the header row of each file, never whole files.
 
 use super::profile::{self, FileMapping, Profile};
-use super::read::{read_headers, ReadOptions};
+use super::read::{self, read_headers, ReadOptions};
 use super::{contract, ImportError};
 use std::path::{Path, PathBuf};
 
@@ -89,11 +89,23 @@ pub fn mapping<'p>(
 }
 
 /// The built-in profile that can read every file, with the reason (for the user).
-pub fn detect_profile(files: &[PathBuf]) -> Result<(Profile, String), ImportError> {
+pub fn detect_profile(
+    files: &[PathBuf],
+    limits: read::Limits,
+) -> Result<(Profile, String), ImportError> {
     let _t = crate::timing::stage("import: detect profile (header rows)");
     let mut headers = Vec::new();
     for f in files {
-        headers.push((f, read_headers(f, &ReadOptions::default())?));
+        headers.push((
+            f,
+            read_headers(
+                f,
+                &ReadOptions {
+                    limits,
+                    ..Default::default()
+                },
+            )?,
+        ));
     }
     for (name, _) in profile::BUILTIN {
         let p = profile::builtin(name).expect("built-in");

@@ -184,7 +184,15 @@ pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutco
     let labels = files.iter().map(|f| f.display().to_string()).collect();
     let mut staging = Staging::new(&ws.conn, labels)?;
     for (table, path) in plan {
-        let r = stage_canonical_file(&mut staging, table, path, tz, &salt, &mut rejects)?;
+        let r = stage_canonical_file(
+            &mut staging,
+            table,
+            path,
+            tz,
+            &salt,
+            ws.config.import.limits(),
+            &mut rejects,
+        )?;
         staging.reports.push(r);
     }
     commit::commit(ws, &mut staging, rejects, "canonical")
@@ -208,6 +216,7 @@ fn stage_canonical_file(
     path: &Path,
     tz: Tz,
     salt: &str,
+    limits: read::Limits,
     rejects: &mut Vec<Reject>,
 ) -> Result<FileReport, ImportError> {
     let _t = crate::timing::stage(format!("import: read+stage {}", file_name(path)));
@@ -217,6 +226,7 @@ fn stage_canonical_file(
     let opts = ReadOptions {
         encoding: read::Encoding::Utf8,
         delimiter: Some(b','),
+        limits,
     };
     let mut rdr = TableReader::open(path, &opts)?;
     let headers = rdr.headers.clone();
@@ -353,10 +363,11 @@ pub fn import_profile(
         })?,
         None => ws.config.calendars.default.tz(),
     };
-    let opts = profile.read_options().map_err(|m| ImportError::File {
+    let mut opts = profile.read_options().map_err(|m| ImportError::File {
         file: format!("profile {}", profile.name),
         message: m,
     })?;
+    opts.limits = ws.config.import.limits();
     let salt = salt_of(&ws.conn);
     let source = profile.source().to_string();
     // Every file's header is matched to a file kind before anything is staged: a file no

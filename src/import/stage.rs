@@ -153,6 +153,11 @@ enum Val<'r> {
 
 fn parse_value<'r>(col: &Column, raw: &'r str, ts: &TsParser) -> Result<Val<'r>, String> {
     let v = raw.trim();
+    // A NUL byte is never text of an export (binary data, or UTF-16 read as 8 bits), and
+    // would cut the value short in C strings downstream.
+    if v.contains('\0') {
+        return Err("the value contains a NUL byte (binary data, or a UTF-16 file?)".into());
+    }
     if v.is_empty() {
         return if col.required {
             Err("a value is required".into())

@@ -920,9 +920,49 @@ pub fn sanitize(s: &str) -> String {
         })
         .take(64)
         .collect();
-    if out.is_empty() || out.starts_with('.') {
+    if out.is_empty() || out.starts_with('.') || windows_reserved(&out) {
         format!("x{out}")
     } else {
         out
+    }
+}
+
+/// Names Windows reserves for devices, in any case and before any extension (`con`,
+/// `NUL.txt`, `com1`): a file of that name cannot be created or opened there.
+fn windows_reserved(stem: &str) -> bool {
+    let base = stem.split('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(base.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((base.starts_with("com") || base.starts_with("lpt"))
+            && base.len() == 4
+            && base.as_bytes()[3].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    /// School ids become file names (`schools/<id>.*`): nothing may leave the folder, hit
+    /// a name Windows reserves, or carry a NUL.
+    #[test]
+    fn ids_become_safe_file_names() {
+        for (id, stem) in [
+            ("../x", "___x"),
+            ("..", "__"),
+            ("/etc/passwd", "_etc_passwd"),
+            ("a\\..\\b", "a____b"),
+            ("con", "xcon"),
+            ("CON", "xCON"),
+            ("nul", "xnul"),
+            ("Lpt9", "xLpt9"),
+            ("com10", "com10"),
+            ("console", "console"),
+            ("a\0b", "a_b"),
+            ("", "x"),
+            (".hidden", "_hidden"),
+            ("GS-Nord 1", "GS-Nord_1"),
+        ] {
+            assert_eq!(sanitize(id), stem, "{id:?}");
+        }
+        assert_eq!(sanitize(&"x".repeat(300)).len(), 64);
     }
 }
