@@ -1074,6 +1074,99 @@ mod tests {
         (r, out)
     }
 
+    fn small() -> ReadOptions {
+        ReadOptions {
+            limits: Limits {
+                max_expansion: 10,
+                expansion_floor: 1000,
+                max_columns: 3,
+                max_field_size: 10,
+            },
+            ..Default::default()
+        }
+    }
+
+    fn read_all(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Result<usize, ReadError> {
+        let mut r = TableReader::from_bytes(name, bytes, opts)?;
+        let (mut n, mut batch) = (0, Vec::new());
+        while r.next_batch(100, &mut batch)? {
+            n += batch.len();
+        }
+        Ok(n)
+    }
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn decompression_is_capped() {
+        let small = || {
+            let mut o = small();
+            o.limits.max_expansion = 2;
+            o
+        };
+        // 1,000 decompressed bytes are always allowed: exactly that is read.
+        let ok = format!("a,b\n{}", "1,2\n".repeat(249));
+        assert_eq!(ok.len(), 1000);
+        assert_eq!(read_all("x.csv.gz", gz(ok.as_bytes()), &small()), Ok(249));
+        let bomb = format!("a,b\n{}", "\n".repeat(100_000));
+        let e = read_all("x.csv.gz", gz(bomb.as_bytes()), &small()).unwrap_err();
+        assert!(
+            e.to_string().starts_with("x.csv.gz: expands to more than 1000 bytes (import.max_expansion = 2: at most 2 times its compressed size of"),
+            "{e}"
+        );
+        // The same through a zip entry.
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        z.start_file("x.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, bomb.as_bytes()).unwrap();
+        let bytes = z.finish().unwrap().into_inner();
+        let e = read_all("x.zip", bytes, &small()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("refused as a possible decompression bomb"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn columns_and_fields_are_limited() {
+        let e = read_all("x.csv", b"a,b,c,d\n".to_vec(), &small()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:1: the row has 4 fields, more than import.max_columns = 3"
+        );
+        let e = read_all("x.csv", b"a,b\n1,2\n1,12345678901\n".to_vec(), &small()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:3: field 2 is 11 bytes long, more than import.max_field_size = 10 (10 bytes)"
+        );
+        let e = read_all("x.json", br#"[{"a": "12345678901"}]"#.to_vec(), &small()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.json:1: field 1 is 11 bytes long, more than import.max_field_size = 10 (10 bytes)"
+        );
+        // A field that runs on is stopped while it streams in, long before it ends.
+        let mut big = b"a,b\n1,\"".to_vec();
+        big.extend(std::iter::repeat_n(b'x', 4 << 20));
+        let e = read_all("x.csv", big, &small()).unwrap_err();
+        assert!(
+            e.to_string().starts_with("x.csv: line 2: a field runs on past 10 bytes (import.max_field_size = 10; an unclosed quote?)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deep_json_is_an_error_not_a_stack_overflow() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let e = read_all("x.json", deep.into_bytes(), &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("recursion limit exceeded"), "{e}");
+    }
+
     #[test]
     fn legacy_encodings_stream_across_chunks() {
         let dir = tempfile::tempdir().unwrap();
