@@ -2,6 +2,7 @@
 # Run the fuzz targets of kennzahl's parsers (crates/kennzahl-parse), each for a time.
 #   fuzz/run.sh [SECONDS] [TARGET...]      default: 600 s, every target, one after another
 #   JOBS=2 fuzz/run.sh 600                 two targets at once (the machine has 2 cores)
+#   fuzz/run.sh 0 read                     replay the seeds and regressions only (no fuzzing)
 # Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz). Seeds come from the
 # test fixtures, the profiles and the configuration template; the corpus grows in
 # fuzz/corpus/<target> and crashes land in fuzz/artifacts/<target> (both not committed).
@@ -19,6 +20,8 @@ root=..
 seed() {
     local t=$1 dir=corpus/$1
     mkdir -p "$dir"
+    # The inputs of earlier findings first (fuzz/regressions/<target>, committed).
+    if [ -d regressions/"$t" ]; then cp regressions/"$t"/* "$dir/"; fi
     case $t in
     read)
         # One byte in front chooses the file name the target reads the bytes as.
@@ -49,8 +52,10 @@ run() {
     seed "$t"
     mkdir -p logs artifacts/"$t"
     echo "== $t: ${secs}s"
+    local mode=(-max_total_time="$secs")
+    [ "$secs" -gt 0 ] || mode=(-runs=0)
     cargo +nightly fuzz run -O "$t" corpus/"$t" -- \
-        -max_total_time="$secs" -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 \
+        "${mode[@]}" -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 \
         >logs/"$t".log 2>&1 || echo "   $t stopped with a finding: see fuzz/logs/$t.log and fuzz/artifacts/$t"
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|Done )' logs/"$t".log || true
     echo "   corpus: $(ls corpus/"$t" | wc -l) inputs; artifacts: $(ls artifacts/"$t" | wc -l)"

@@ -302,16 +302,45 @@ fn inner_name(path: &Path) -> String {
 }
 
 /// Bytes produced on another thread (decompression runs beside parsing: two cores).
+/// Dropped, it stops the thread and waits for it: no thread outlives its reader.
 struct ChannelReader {
-    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    rx: Option<std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>>,
+    worker: Option<std::thread::JoinHandle<()>>,
     buf: Vec<u8>,
     pos: usize,
+}
+
+type Chunks = std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>;
+
+impl ChannelReader {
+    /// Run `produce` on a thread of its own and read what it sends.
+    fn spawn(produce: impl FnOnce(Chunks) + Send + 'static) -> ChannelReader {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        let worker = std::thread::spawn(move || produce(tx));
+        ChannelReader {
+            rx: Some(rx),
+            worker: Some(worker),
+            buf: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl Drop for ChannelReader {
+    fn drop(&mut self) {
+        // A closed channel makes the producer stop at its next chunk (see `pump`).
+        drop(self.rx.take());
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
 }
 
 impl Read for ChannelReader {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         while self.pos >= self.buf.len() {
-            match self.rx.recv() {
+            let Some(rx) = &self.rx else { return Ok(0) };
+            match rx.recv() {
                 Ok(Ok(b)) => {
                     self.buf = b;
                     self.pos = 0;
@@ -328,7 +357,7 @@ impl Read for ChannelReader {
 }
 
 /// Send what `r` yields in chunks until it ends, fails or the receiver is gone.
-fn pump(r: &mut dyn Read, tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>) {
+fn pump(r: &mut dyn Read, tx: &Chunks) {
     loop {
         let mut chunk = vec![0u8; 256 * 1024];
         let mut filled = 0;
@@ -356,13 +385,7 @@ fn pump(r: &mut dyn Read, tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u
 
 /// Stream what `r` yields from another thread (decompression beside parsing: two cores).
 fn threaded(mut r: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
-    std::thread::spawn(move || pump(&mut r, &tx));
-    Box::new(ChannelReader {
-        rx,
-        buf: Vec::new(),
-        pos: 0,
-    })
+    Box::new(ChannelReader::spawn(move |tx| pump(&mut r, &tx)))
 }
 
 /// The decompressed byte stream of a file and the name of what it holds (`.zip`: the
@@ -388,19 +411,14 @@ fn open_stream(
             .map(|n| n.to_ascii_lowercase())
             .unwrap_or_default();
         // The entry borrows the archive: both live on the thread that inflates.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
         let limits = *limits;
-        std::thread::spawn(move || match z.by_index(idx) {
-            Ok(e) => pump(&mut Capped::new(e, len, &limits), &tx),
-            Err(err) => {
-                let _ = tx.send(Err(std::io::Error::other(err.to_string())));
-            }
-        });
-        let r: Box<dyn Read + Send> = Box::new(ChannelReader {
-            rx,
-            buf: Vec::new(),
-            pos: 0,
-        });
+        let r: Box<dyn Read + Send> =
+            Box::new(ChannelReader::spawn(move |tx| match z.by_index(idx) {
+                Ok(e) => pump(&mut Capped::new(e, len, &limits), &tx),
+                Err(err) => {
+                    let _ = tx.send(Err(std::io::Error::other(err.to_string())));
+                }
+            }));
         return Ok((r, inner));
     }
     if lower.ends_with(".gz") {
