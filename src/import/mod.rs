@@ -285,7 +285,7 @@ fn stage_canonical_file(
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(e) => {
-                        let _ = tx.send(Err(e));
+                        let _ = tx.send(Err(e.into()));
                         break;
                     }
                 }
