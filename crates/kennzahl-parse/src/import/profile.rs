@@ -204,7 +204,8 @@ pub fn load(name_or_path: &str) -> Result<Profile, String> {
     ))
 }
 
-pub(crate) fn norm(h: &str) -> String {
+/// A header as compared: trimmed, without a byte order mark, lower case.
+pub fn norm(h: &str) -> String {
     h.trim().trim_start_matches('\u{feff}').to_lowercase()
 }
 

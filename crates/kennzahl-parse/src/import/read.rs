@@ -192,8 +192,8 @@ fn human(n: u64) -> String {
     }
     if u == 0 {
         format!("{n} bytes")
-    } else if v.fract() == 0.0 {
-        format!("{v} {}", UNITS[u])
+    } else if (v * 10.0).round() % 10.0 == 0.0 {
+        format!("{} {}", v.round(), UNITS[u])
     } else {
         format!("{v:.1} {}", UNITS[u])
     }
@@ -246,7 +246,8 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// Where the CSV parser is: bytes handed to it, and the byte and line where the row being
-/// read starts. A row that runs on past the field limit is stopped as it streams in.
+/// read starts. A row that runs on past the field limit is stopped as it streams in (so
+/// is a run of blank lines that long: the parser skips them without ending a row).
 #[derive(Debug, Default)]
 struct RowGuard {
     handed: AtomicU64,
@@ -269,7 +270,7 @@ impl Read for Guarded {
         let start = self.guard.row_start.load(Ordering::Relaxed);
         if handed.saturating_sub(start) > self.max_row + 2 * CSV_BUFFER {
             return Err(std::io::Error::other(LimitExceeded(format!(
-                "line {}: a field runs on past {} (import.max_field_size = {}; an unclosed quote?)",
+                "line {}: no row ends within {} (import.max_field_size = {}): an unclosed quote, or a field that long?",
                 self.guard.row_line.load(Ordering::Relaxed),
                 human(self.max_row),
                 self.max_row
@@ -1173,7 +1174,7 @@ mod tests {
         big.extend(std::iter::repeat_n(b'x', 4 << 20));
         let e = read_all("x.csv", big, &small()).unwrap_err();
         assert!(
-            e.to_string().starts_with("x.csv: line 2: a field runs on past 10 bytes (import.max_field_size = 10; an unclosed quote?)"),
+            e.to_string().starts_with("x.csv: line 2: no row ends within 10 bytes (import.max_field_size = 10): an unclosed quote, or a field that long?"),
             "{e}"
         );
     }
