@@ -7,7 +7,15 @@ use kennzahl_parse::import::read::{Encoding, Limits, ReadOptions, TableReader};
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: [&str; 10] = [
-    "x.csv", "x.csv.gz", "x.zip", "x.xlsx", "x.json", "x.ndjson", "x.ods", "x.tsv", "x.txt",
+    "x.csv",
+    "x.csv.gz",
+    "x.zip",
+    "x.xlsx",
+    "x.json",
+    "x.ndjson",
+    "x.ods",
+    "x.tsv",
+    "x.txt",
     "x.json.gz",
 ];
 

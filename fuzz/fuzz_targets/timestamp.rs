@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut lines = text.split('\n');
     let format = lines.next().unwrap_or_default().to_string();
-    let zones = [chrono_tz::Europe::Berlin, Tz::UTC, chrono_tz::America::New_York];
+    let zones = [
+        chrono_tz::Europe::Berlin,
+        Tz::UTC,
+        chrono_tz::America::New_York,
+    ];
     for (i, line) in lines.enumerate() {
         let tz = zones[i % zones.len()];
         let iso = TsParser::iso(tz);
