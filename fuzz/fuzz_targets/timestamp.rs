@@ -22,10 +22,11 @@ fuzz_target!(|data: &[u8]| {
         let tz = zones[i % zones.len()];
         let iso = TsParser::iso(tz);
         let export = TsParser::export(tz, std::slice::from_ref(&format));
-        for r in [iso.parse(line), export.parse(line), parse_ts(line, tz)] {
-            if let Ok(t) = r {
-                let _ = (fmt_utc(t), fmt_utc_exact(t));
-            }
+        for t in [iso.parse(line), export.parse(line), parse_ts(line, tz)]
+            .into_iter()
+            .flatten()
+        {
+            let _ = (fmt_utc(t), fmt_utc_exact(t));
         }
     }
 });
