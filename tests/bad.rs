@@ -13,6 +13,9 @@ enum Expect {
     Error(&'static str),
     /// The row is rejected with this reason (threshold raised so the import goes through).
     Reject(&'static str),
+    /// The row is imported, and the import notes this about one of its values (with
+    /// file:line), e.g. a placeholder date of an optional column read as missing.
+    Note(&'static str),
 }
 use Expect::*;
 
@@ -195,6 +198,41 @@ const CASES: &[(&str, Option<&str>, Expect)] = &[
         Some("33-profile-strict/profile.toml"),
         Error("log.json:1: invalid JSON: recursion limit exceeded"),
     ),
+    (
+        "29-no-matching-headers/export.csv",
+        Some("60-profile-key-typo/profile.toml"),
+        Error("profile.toml: file[0].columns.ticketid: \"ticketid\" is not a column of events; did you mean `ticket_id`?"),
+    ),
+    (
+        "61-placeholder-created/tickets.csv",
+        None,
+        Reject("placeholder date: not an instant, and created_at needs one"),
+    ),
+    (
+        "62-zero-date/tickets.csv",
+        None,
+        Reject("placeholder date: not an instant, and created_at needs one"),
+    ),
+    (
+        "63-placeholder-event/events.csv",
+        None,
+        Reject("placeholder date: not an instant, and event_at needs one"),
+    ),
+    (
+        "64-placeholder-in-a-log/log.csv",
+        Some("33-profile-strict/profile.toml"),
+        Reject("placeholder date: not an instant, and event_at needs one"),
+    ),
+    (
+        "65-placeholder-optional/tickets.csv",
+        None,
+        Note("column updated_at: \"1900-01-01 00:00:00\": placeholder date, read as missing"),
+    ),
+    (
+        "66-outside-calendar/tickets.csv",
+        None,
+        Note("column created_at: \"1991-11-15 08:00\": outside the calendar table (1995–2100): imported, but no business time can be computed for it"),
+    ),
 ];
 
 /// A workspace with the mini fixture imported and the reject threshold raised, so that a
@@ -252,6 +290,15 @@ fn check(ws: &Ws, path: &Path, profile: Option<&Path>, expect: &Expect) -> Optio
                 ));
             }
         }
+        Note(text) => {
+            let shown = stderr.contains(text) && stderr.contains(&format!("{file}:2:"));
+            if out.status.code() != Some(0) || !shown || !stdout.contains(" 0 rejected") {
+                return Some(format!(
+                    "{file}: expected an imported row with the note {text:?}, got {:?}\n{stdout}{stderr}",
+                    out.status.code()
+                ));
+            }
+        }
     }
     None
 }
@@ -267,6 +314,12 @@ fn every_malformed_input_gets_a_clear_error_or_reject_reason() {
         failures.extend(check(&ws, &path, profile.as_deref(), expect));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The placeholder of an optional column was read as missing; the instant outside the
+    // calendar was kept.
+    assert_eq!(
+        ws.sql("SELECT ticket_id, updated_at, created_at FROM tickets WHERE ticket_id IN ('B65', 'B66') ORDER BY ticket_id"),
+        "ticket_id,updated_at,created_at\nB65,,2026-03-02 07:00:00\nB66,,1991-11-15 07:00:00\n"
+    );
 }
 
 const TICKETS_HEADER: &str = "source,ticket_id,type,service,created_at,status\n";

@@ -77,12 +77,13 @@ fn unknown_groups_are_unclassified_not_level_one() {
 fn placeholder_dates_are_a_data_quality_finding_not_zero() {
     let ws = Ws::mini();
     ws.import_mini();
-    // A ticket from an export with the placeholder 1970-01-01 as its creation and a real
+    // A ticket from an export created in 1991, before the calendar table, with a real
     // resolution: its durations are unknown (NULL), never 0, and the report says so.
+    // (Placeholder dates such as 1970-01-01 are rejected at import: tests/bad.rs.)
     let t = ws.write(
         "tickets.csv",
         "source,ticket_id,type,priority,priority_raw,service,category_raw,school_id,channel,requester_role,created_at,status,status_raw,satisfaction,effort_minutes,updated_at\n\
-         fx,T9,incident,3,P3,other,Misc,S1,portal,teacher,1970-01-01 00:00,resolved,Solved,,,\n",
+         fx,T9,incident,3,P3,other,Misc,S1,portal,teacher,1991-11-15 08:00,resolved,Solved,,,\n",
     );
     let e = ws.write(
         "events.csv",

@@ -372,3 +372,140 @@ fn glpi_tables_with_logs_and_a_supplier() {
         "response_bsecs,resolution_bsecs,own_bsecs,reached_vendor,effort_total_minutes\n1800,14400,7200,true,60\n"
     );
 }
+
+#[test]
+fn servicenow_header_variants_day_first_dates_and_question_marks() {
+    // An audit export as many instances name it: `incident_state` for `state`,
+    // `sys_updated_at` for `sys_updated_on`, dates day first without seconds (29/2/2016
+    // 09:00 = 08:00 UTC) or with a fraction, `?` for missing. Snapshot 3 has no group (`?`):
+    // it changes nothing, so the group is not assigned a second time by snapshot 4.
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let file = fixture("profiles/servicenow_audit_variants.csv");
+    let out = ws
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains("profile servicenow-audit ("), "{stderr}");
+    assert!(
+        stdout.contains(
+            "servicenow_audit_variants.csv: 4 rows read, 1 imported, 3 merged, 0 rejected (tickets)"
+        ),
+        "{stdout}{stderr}"
+    );
+    assert!(stdout.contains("(events from consecutive snapshots): 4 rows read, 4 imported, 0 merged, 0 rejected (events)"), "{stdout}");
+    assert_eq!(
+        ws.sql("SELECT ticket_id, status, status_raw, priority, category_raw IS NULL AS no_category, strftime(updated_at, '%Y-%m-%d %H:%M:%S.%g') AS updated_at FROM tickets"),
+        "ticket_id,status,status_raw,priority,no_category,updated_at\nINC0020001,resolved,Resolved,2,true,2016-03-01 07:05:30.250\n"
+    );
+    assert_eq!(
+        ws.sql("SELECT kind, status_class, group_name, strftime(event_at, '%Y-%m-%d %H:%M:%S.%g') AS event_at FROM events ORDER BY seq"),
+        "kind,status_class,group_name,event_at\ncreated,,,2016-02-29 08:00:00.000\nassign_group,,Service Desk,2016-02-29 08:00:00.000\nstatus,open,,2016-02-29 09:30:00.000\nstatus,resolved,,2016-03-01 07:05:30.250\n"
+    );
+}
+
+#[test]
+fn no_matching_profile_names_the_closest_and_workspace_profiles_take_part() {
+    // A ServiceNow-like export whose state column is called `status_code`: no built-in
+    // profile reads it. servicenow-audit has 5 of its 6 identifying headers (servicenow 2 of 3).
+    let ws = Ws::new();
+    ws.ok(&["init"]);
+    let file = ws.write(
+        "incidents.csv",
+        "number,opened_at,priority,status_code,assignment_group,sys_updated_on,sys_mod_count\nINC1,2026-03-02 09:00:00,2 - High,2,Service Desk,2026-03-02 09:00:00,0\n",
+    );
+    let err = ws.fails(&["import", file.to_str().unwrap()], 1);
+    assert!(
+        err.contains(&format!(
+            "no import profile recognises these files: pass --profile (see `kennzahl profiles`) or write one for your export. The closest profile is servicenow-audit (ServiceNow): {} as tickets: found number, opened_at, assignment_group, sys_updated_on, sys_mod_count; missing state or incident_state. `kennzahl profiles show servicenow-audit > my-profile.toml` prints it to adapt; then import with --profile my-profile.toml",
+            file.display()
+        )),
+        "{err}"
+    );
+    // A workspace profile (profiles/*.toml) takes part in detection, before the built-ins.
+    std::fs::create_dir(ws.path().join("profiles")).unwrap();
+    let own = "name = \"our-snow\"\ntitle = \"Our ServiceNow export\"\nsystem = \"ServiceNow (ours)\"\n[[file]]\ntable = \"tickets\"\ndetect = [\"number\", \"opened_at\", \"status_code\"]\n[file.columns]\nticket_id = \"number\"\ncreated_at = \"opened_at\"\nstatus = \"status_code\"\n[file.values.status]\n\"2\" = \"open\"\n[file.defaults]\ntype = \"incident\"\nservice = \"other\"\n";
+    ws.write("profiles/our-snow.toml", own);
+    let out = ws
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "profile our-snow (ServiceNow (ours)): the headers match: workspace profile "
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        ws.sql("SELECT ticket_id, status FROM tickets"),
+        "ticket_id,status\nINC1,open\n"
+    );
+    // A workspace profile is validated like any: a typo in a key is an error naming the
+    // file, the key and the closest column.
+    ws.write(
+        "profiles/our-snow.toml",
+        &own.replace("ticket_id = ", "ticketid = "),
+    );
+    let err = ws.fails(&["import", file.to_str().unwrap()], 1);
+    assert!(
+        err.contains("our-snow.toml: file[0].columns.ticketid: \"ticketid\" is not a column of tickets; did you mean `ticket_id`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn event_log_group_changes_become_assignments() {
+    // The generic event-log profile on an XES-style log with the group on every row
+    // (`assign_on_group_change = true`). Assignments by hand, in the order of each case's
+    // events (instant, then line):
+    //   C1: 09:00 Service Desk (first group) → 10:00 Netzwerk-Team → (10:15 no group:
+    //       nothing) → 11:00 Druckerservice Rhein GmbH → 13:00 Netzwerk-Team (back) = 4.
+    //   C2 (rows out of order in the file): 08:00 Service Desk (first group); 08:30 the
+    //       activity "assigned" is an assignment itself (Service Desk 2nd): no second
+    //       event; 09:00 and 10:00 Service Desk 2nd: no change = 1 derived.
+    let ws = Ws::new();
+    std::fs::write(
+        ws.path().join("kennzahl.toml"),
+        "[[groups]]\nname = \"Service Desk\"\nlevel = 1\n\n[[groups]]\nname = \"Service Desk 2nd\"\nlevel = 2\n\n[[groups]]\nname = \"Netzwerk-Team\"\nlevel = 2\n\n[[groups]]\nname = \"Druckerservice Rhein GmbH\"\nlevel = 2\nvendor = \"Druckerservice Rhein GmbH\"\n",
+    )
+    .unwrap();
+    ws.ok(&["init"]);
+    let file = fixture("profiles/eventlog_groups.csv");
+    let out = ws
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stderr.contains("profile generic-eventlog ("), "{stderr}");
+    assert!(
+        stdout.contains("eventlog_groups.csv (assignments from group changes): 5 rows read, 5 imported, 0 merged, 0 rejected (events)"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(
+        ws.sql("SELECT ticket_id, strftime(event_at, '%d %H:%M') AS t, group_name FROM events WHERE kind = 'assign_group' ORDER BY ticket_id, seq"),
+        "ticket_id,t,group_name\nC1,02 09:00,Service Desk\nC1,02 10:00,Netzwerk-Team\nC1,02 11:00,Druckerservice Rhein GmbH\nC1,02 13:00,Netzwerk-Team\nC2,03 08:00,Service Desk\nC2,03 08:30,Service Desk 2nd\n"
+    );
+    // The vendor holds C1 from 11:00 to 13:00: a handoff; C2 stays with the own team.
+    assert_eq!(
+        ws.ok(&[
+            "sql",
+            "--analysis",
+            "--format",
+            "csv",
+            "SELECT ticket_id, reached_vendor FROM ticket_facts ORDER BY ticket_id"
+        ]),
+        "ticket_id,reached_vendor\nC1,true\nC2,false\n"
+    );
+}

@@ -16,13 +16,23 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
     let chosen = match a.profile.as_deref() {
         Some("canonical") => None,
-        Some(p) => Some((
-            profile::load(p).map_err(|e| anyhow!("--profile: {e}"))?,
-            String::new(),
-        )),
+        Some(p) => {
+            // A workspace profile by its name (`profiles/<name>.toml`), else built-in or path.
+            let own = ws.dir.join("profiles").join(format!("{p}.toml"));
+            let p = if profile::builtin(p).is_none() && !Path::new(p).exists() && own.exists() {
+                own.display().to_string()
+            } else {
+                p.to_string()
+            };
+            Some((
+                profile::load(&p).map_err(|e| anyhow!("--profile: {e}"))?,
+                String::new(),
+            ))
+        }
         None if detect::is_canonical(&a.files) => None,
         None => {
-            let (p, why) = detect::detect_profile(&a.files, ws.config.import.limits())?;
+            let (p, why) =
+                detect::detect_profile(&a.files, ws.config.import.limits(), Some(&ws.dir))?;
             eprintln!(
                 "profile {} ({}): the headers match: {why}",
                 p.name, p.system
@@ -48,6 +58,22 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
         Ok((reports, rejects, path)) => {
             for r in &reports {
                 println!("{r}");
+            }
+            // Values imported with a note: placeholder dates read as missing, instants
+            // outside the calendar table (src/import/placeholder.rs).
+            for r in reports.iter().filter(|r| r.noted > 0) {
+                eprintln!(
+                    "{}: {} values noted (the first {} shown):",
+                    r.file,
+                    r.noted,
+                    r.notes.len()
+                );
+                for n in &r.notes {
+                    eprintln!(
+                        "  {}:{}: column {}: {:?}: {}",
+                        r.file, n.line, n.column, n.value, n.note
+                    );
+                }
             }
             if let Some(p) = path {
                 eprintln!(

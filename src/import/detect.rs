@@ -88,10 +88,68 @@ pub fn mapping<'p>(
     })
 }
 
-/// The built-in profile that can read every file, with the reason (for the user).
+/// The profiles detection tries, in order: the workspace's own (`<workspace>/profiles/*.toml`,
+/// by file name), then the built-in ones. Each with where it comes from: `None` for a
+/// built-in, the file for a workspace profile.
+pub fn candidates(
+    workspace: Option<&Path>,
+) -> Result<Vec<(Profile, Option<PathBuf>)>, ImportError> {
+    let mut out = Vec::new();
+    if let Some(dir) = workspace.map(|w| w.join("profiles")) {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| ImportError::File {
+                file: path.display().to_string(),
+                message: format!("cannot read the workspace profile: {e}"),
+            })?;
+            let p = profile::parse(&text, &path.display().to_string()).map_err(|m| {
+                ImportError::File {
+                    file: path.display().to_string(),
+                    message: format!(
+                        "invalid workspace profile (profiles/*.toml take part in detection): {m}"
+                    ),
+                }
+            })?;
+            out.push((p, Some(path)));
+        }
+    }
+    for (name, _) in profile::BUILTIN {
+        out.push((profile::builtin(name).expect("built-in"), None));
+    }
+    Ok(out)
+}
+
+/// The detect entries of a file kind the headers have (as the file writes them) and the
+/// ones they lack (variants joined by " or ").
+pub fn detect_split(m: &FileMapping, headers: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut found, mut missing) = (Vec::new(), Vec::new());
+    for d in &m.detect {
+        let hit = d.split('|').find_map(|v| {
+            headers
+                .iter()
+                .find(|h| profile::norm(h) == profile::norm(v))
+        });
+        match hit {
+            Some(h) => found.push(h.trim().trim_start_matches('\u{feff}').to_string()),
+            None => missing.push(d.split('|').collect::<Vec<_>>().join(" or ")),
+        }
+    }
+    (found, missing)
+}
+
+/// The profile that can read every file (workspace profiles first, then the built-ins),
+/// with the reason (for the user). When none can, the error names the closest profile,
+/// the identifying headers it found and the ones it missed, and how to adapt it.
 pub fn detect_profile(
     files: &[PathBuf],
     limits: read::Limits,
+    workspace: Option<&Path>,
 ) -> Result<(Profile, String), ImportError> {
     let _t = crate::timing::stage("import: detect profile (header rows)");
     let mut headers = Vec::new();
@@ -107,8 +165,8 @@ pub fn detect_profile(
             )?,
         ));
     }
-    for (name, _) in profile::BUILTIN {
-        let p = profile::builtin(name).expect("built-in");
+    let candidates = candidates(workspace)?;
+    for (p, origin) in &candidates {
         let kinds: Option<Vec<String>> = headers
             .iter()
             .map(|(f, h)| {
@@ -117,7 +175,11 @@ pub fn detect_profile(
             })
             .collect();
         if let Some(k) = kinds {
-            return Ok((p, k.join("; ")));
+            let from = origin
+                .as_ref()
+                .map(|o| format!("workspace profile {}; ", o.display()))
+                .unwrap_or_default();
+            return Ok((p.clone(), format!("{from}{}", k.join("; "))));
         }
     }
     let canonical: Vec<String> = files
@@ -140,7 +202,84 @@ pub fn detect_profile(
             .collect::<Vec<_>>()
             .join(", "),
         message: format!(
-            "no import profile recognises these files: pass --profile (see `kennzahl profiles`) or write one for your export{hint}"
+            "no import profile recognises these files: pass --profile (see `kennzahl profiles`) or write one for your export{hint}. {}",
+            closest(&candidates, &headers)
         ),
     })
+}
+
+/// For the error of `detect_profile`: the profile whose file kinds have the largest share
+/// of their identifying headers in the files, per file what it found and missed.
+fn closest(
+    candidates: &[(Profile, Option<PathBuf>)],
+    headers: &[(&PathBuf, Vec<String>)],
+) -> String {
+    // Per profile: the sum over files of the best file kind's share of found headers.
+    let mut best: Option<(f64, usize, Vec<String>)> = None;
+    for (pi, (p, _)) in candidates.iter().enumerate() {
+        let mut score = 0.0;
+        let mut parts = Vec::new();
+        for (f, h) in headers {
+            let kind = p.files.iter().map(|m| (m, detect_split(m, h))).max_by(
+                |(_, (fa, ma)), (_, (fb, mb))| {
+                    let share = |f: &Vec<String>, m: &Vec<String>| {
+                        f.len() as f64 / (f.len() + m.len()).max(1) as f64
+                    };
+                    share(fa, ma)
+                        .total_cmp(&share(fb, mb))
+                        .then(fa.len().cmp(&fb.len()))
+                },
+            );
+            let Some((m, (found, missing))) = kind else {
+                continue;
+            };
+            score += found.len() as f64 / (found.len() + missing.len()).max(1) as f64;
+            let name = f.display();
+            parts.push(if missing.is_empty() {
+                format!("{name} as {}: all its headers found", m.table)
+            } else {
+                format!(
+                    "{name} as {}: found {}; missing {}",
+                    m.table,
+                    if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found.join(", ")
+                    },
+                    missing.join(", ")
+                )
+            });
+        }
+        // The first of equally close profiles (the workspace's own come first).
+        if score > 0.0 && best.as_ref().is_none_or(|(s, ..)| score > *s) {
+            best = Some((score, pi, parts));
+        }
+    }
+    let Some((_, pi, parts)) = best else {
+        return format!(
+            "No profile comes close: none of their identifying headers is in the files (found: {}). `kennzahl profiles show generic-eventlog > my-profile.toml` prints a template to adapt",
+            headers
+                .iter()
+                .map(|(_, h)| h.join(", "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    };
+    let (p, origin) = &candidates[pi];
+    let adapt = match origin {
+        None => format!(
+            "`kennzahl profiles show {} > my-profile.toml` prints it to adapt; then import with --profile my-profile.toml",
+            p.name
+        ),
+        Some(path) => format!(
+            "adapt {} (a workspace profile) to the headers of the export",
+            path.display()
+        ),
+    };
+    format!(
+        "The closest profile is {} ({}): {}. {adapt}",
+        p.name,
+        p.system,
+        parts.join("; ")
+    )
 }

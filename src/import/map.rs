@@ -11,7 +11,7 @@
 use super::contract::{self, ColType};
 use super::profile::{norm, FileMapping, Headers, Profile};
 use super::read::Row;
-use super::{ImportError, Reject};
+use super::{placeholder, ImportError, Reject};
 use crate::timeparse::{fmt_utc_exact, TsParser};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -44,6 +44,18 @@ struct Snap {
     status: Option<String>,
     status_raw: Option<String>,
     group: Option<String>,
+}
+
+/// The columns `assign_on_group_change` compares, per event row.
+#[derive(Debug)]
+struct Held {
+    line: u64,
+    source: Option<String>,
+    ticket_id: String,
+    event_at: String,
+    group: Option<String>,
+    /// The row is an assignment itself.
+    assign: bool,
 }
 
 /// Per ticket: first line, source, first instant, and the last (instant, line, status).
@@ -81,6 +93,11 @@ pub struct Mapper<'a> {
     snaps: Vec<Snap>,
     /// `tickets_from_events`: one summary per ticket.
     cases: BTreeMap<(String, String), CaseSummary>,
+    /// `assign_on_group_change`: the group of every event row.
+    held: Vec<Held>,
+    /// Notes on the file's values made while mapping (placeholder dates of ticket-level
+    /// timestamps that would have become events); only `noted` and `notes` are used.
+    pub notes: super::FileReport,
 }
 
 impl<'a> Mapper<'a> {
@@ -114,6 +131,8 @@ impl<'a> Mapper<'a> {
             ticket_col: columns.iter().position(|c| *c == "ticket_id"),
             snaps: Vec::new(),
             cases: BTreeMap::new(),
+            held: Vec::new(),
+            notes: super::FileReport::default(),
         };
         // Resolve every mapped column to a header index.
         for c in &columns {
@@ -238,7 +257,9 @@ impl<'a> Mapper<'a> {
             let ty = self.table.columns[ci].ty;
             if let Some(x) = &v {
                 if ty == ColType::Timestamp {
+                    // A zero date (0000-00-00) is left as written: staging judges it.
                     match self.parser.parse(x) {
+                        _ if placeholder::zero_date(x) => {}
                         Ok(t) => v = Some(fmt_utc_exact(t)),
                         Err(e) => {
                             reject(header, raw_v, e);
@@ -334,7 +355,21 @@ impl<'a> Mapper<'a> {
                 if self.is_missing(raw_v) {
                     continue;
                 }
-                match self.parser.parse(raw_v) {
+                let parsed = self.parser.parse(raw_v);
+                let micros = parsed.as_ref().ok().map(|t| t.timestamp_micros());
+                if placeholder::judge(raw_v, micros, self.parser.tz)
+                    == Some(placeholder::Finding::Placeholder)
+                {
+                    // No event from a placeholder: the date is missing.
+                    self.notes.note(placeholder::Note {
+                        line: row.line,
+                        column: h.clone(),
+                        value: raw_v.trim().to_string(),
+                        note: format!("{}: no {kind} event", placeholder::READ_AS_MISSING),
+                    });
+                    continue;
+                }
+                match parsed {
                     Ok(t) => {
                         let mut e: Vec<Option<String>> = vec![None; ev_cols.len()];
                         let set = |e: &mut Vec<Option<String>>, name: &str, val: Option<String>| {
@@ -425,6 +460,24 @@ impl<'a> Mapper<'a> {
         if m.tickets_from_events.is_some() && m.table == "events" {
             self.add_case(row.line, &vals);
         }
+        if m.assign_on_group_change && m.table == "events" {
+            let at = |n: &str| {
+                self.columns
+                    .iter()
+                    .position(|c| *c == n)
+                    .and_then(|i| vals[i].clone())
+            };
+            if let (Some(ticket_id), Some(event_at)) = (at("ticket_id"), at("event_at")) {
+                self.held.push(Held {
+                    line: row.line,
+                    source: at("source"),
+                    ticket_id,
+                    event_at,
+                    group: at("group_name"),
+                    assign: at("kind").as_deref() == Some("assign_group"),
+                });
+            }
+        }
         out.derived_events.extend(derived);
         out.status_totals.extend(totals);
         out.rows.push((row.line, vals));
@@ -447,6 +500,14 @@ impl<'a> Mapper<'a> {
         let (Some(t), Some(e)) = (&v[ti], &v[ei]) else {
             return;
         };
+        // A placeholder date creates no ticket (staging rejects its event).
+        let micros = crate::timeparse::parse_ts(e, chrono_tz::UTC)
+            .ok()
+            .map(|t| t.timestamp_micros());
+        if placeholder::judge(e, micros, self.parser.tz) == Some(placeholder::Finding::Placeholder)
+        {
+            return;
+        }
         let status = match v[ki].as_deref() {
             Some("closed") => Some("closed".to_string()),
             Some("resolved") => Some("resolved".to_string()),
@@ -507,6 +568,58 @@ impl<'a> Mapper<'a> {
             .collect()
     }
 
+    /// Assignments from the group on every event row (`assign_on_group_change`): per ticket,
+    /// in the order of its events (instant, then line), an `assign_group` event wherever the
+    /// group differs from the one holding the ticket so far, the first group included. Rows
+    /// without a group change nothing; a row that is an assignment itself sets the group.
+    pub fn events_from_group_changes(&mut self) -> Vec<TextRow> {
+        let mut held = std::mem::take(&mut self.held);
+        held.sort_by(|a, b| {
+            (&a.source, &a.ticket_id, &a.event_at, a.line).cmp(&(
+                &b.source,
+                &b.ticket_id,
+                &b.event_at,
+                b.line,
+            ))
+        });
+        let ec = contract::columns("events");
+        let source = self.profile.source();
+        let mut out = Vec::new();
+        let mut current: Option<&str> = None;
+        for (i, h) in held.iter().enumerate() {
+            let same_ticket =
+                i > 0 && held[i - 1].ticket_id == h.ticket_id && held[i - 1].source == h.source;
+            if !same_ticket {
+                current = None;
+            }
+            let Some(g) = h.group.as_deref() else {
+                continue;
+            };
+            if h.assign || current == Some(g) {
+                current = Some(g);
+                continue;
+            }
+            current = Some(g);
+            let mut e: Vec<Option<String>> = vec![None; ec.len()];
+            for (n, v) in [
+                (
+                    "source",
+                    h.source.clone().or_else(|| Some(source.to_string())),
+                ),
+                ("ticket_id", Some(h.ticket_id.clone())),
+                ("event_at", Some(h.event_at.clone())),
+                ("kind", Some("assign_group".to_string())),
+                ("group_name", Some(g.to_string())),
+            ] {
+                if let Some(p) = ec.iter().position(|c| *c == n) {
+                    e[p] = v;
+                }
+            }
+            out.push((h.line, e));
+        }
+        out
+    }
+
     /// Events from consecutive snapshots of each ticket (`snapshots`): created (and the
     /// first group) at its creation, then a status event where the status class changed and
     /// an assignment where the group changed, at the snapshot's `updated_at`. Rows without
@@ -538,12 +651,18 @@ impl<'a> Mapper<'a> {
             (s.line, e)
         };
         let mut out = Vec::new();
+        // The group holding the ticket: the last one a snapshot named (a snapshot whose
+        // group is missing, e.g. `?`, changes nothing).
+        let mut holder: Option<&str> = None;
         for (i, v) in snaps.iter().enumerate() {
             // The previous snapshot of the same ticket, if any.
             let before = i
                 .checked_sub(1)
                 .map(|p| &snaps[p])
                 .filter(|p| p.ticket_id == v.ticket_id);
+            if before.is_none() {
+                holder = None;
+            }
             let when = v.updated_at.clone().or_else(|| v.created_at.clone());
             if before.is_none() {
                 out.push(ev(v, &v.created_at, "created", None, None, None));
@@ -562,10 +681,10 @@ impl<'a> Mapper<'a> {
                     None,
                 ));
             }
-            let group_changed = match before {
-                None => v.group.is_some(),
-                Some(p) => v.group.is_some() && p.group != v.group,
-            };
+            let group_changed = v.group.is_some() && v.group.as_deref() != holder;
+            if v.group.is_some() {
+                holder = v.group.as_deref();
+            }
             if group_changed {
                 // The first group holds the ticket from its creation.
                 let at_ = if before.is_none() {

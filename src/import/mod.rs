@@ -20,10 +20,11 @@ pub mod commit;
 pub mod detect;
 pub mod map;
 pub mod merge;
+pub mod placeholder;
 pub mod stage;
 
 // Reading, profiles and the contract need no DuckDB: they live in `kennzahl-parse`.
-pub use kennzahl_parse::import::{contract, profile, read, ReadError};
+pub use kennzahl_parse::import::{contract, keys, profile, read, ReadError};
 
 pub use detect::table_stem;
 
@@ -54,6 +55,20 @@ pub struct FileReport {
     pub imported: u64,
     pub merged: u64,
     pub rejected: u64,
+    /// Values imported with a note (placeholder dates read as missing, instants outside the
+    /// calendar table): how many, and the first few (`placeholder::NOTES_KEPT`).
+    pub noted: u64,
+    pub notes: Vec<placeholder::Note>,
+}
+
+impl FileReport {
+    /// Count a note, keeping the first few to show.
+    pub fn note(&mut self, n: placeholder::Note) {
+        self.noted += 1;
+        if self.notes.len() < placeholder::NOTES_KEPT {
+            self.notes.push(n);
+        }
+    }
 }
 
 impl fmt::Display for FileReport {
@@ -391,6 +406,7 @@ pub fn import_profile(
                 format!("{file} (time in status)"),
                 format!("{file} (tickets from its events)"),
                 format!("{file} (events from consecutive snapshots)"),
+                format!("{file} (assignments from group changes)"),
             ]
         })
         .collect();
@@ -438,7 +454,13 @@ pub fn import_profile(
                 stage_side(&mut staging, slot, table, what, rows, &ctx, &mut rejects)?;
             }
         }
-        staging.reports.push(st.finish()?);
+        let mut report = st.finish()?;
+        let noted = std::mem::take(&mut mapper.notes);
+        report.noted += noted.noted;
+        report.notes.extend(noted.notes);
+        report.notes.sort_by_key(|n| n.line);
+        report.notes.truncate(placeholder::NOTES_KEPT);
+        staging.reports.push(report);
         if m.tickets_from_events.is_some() && table == "events" {
             let tickets = mapper.tickets_from_events();
             let label = format!("{file} (tickets from its events)");
@@ -451,6 +473,15 @@ pub fn import_profile(
         if m.snapshots.is_some() {
             let events = mapper.events_from_snapshots();
             let label = format!("{file} (events from consecutive snapshots)");
+            let mut s = staging.stager("events", label, tz, &salt, &source)?;
+            for (line, vals) in &events {
+                s.row(*line, &cells(vals), &mut rejects)?;
+            }
+            staging.reports.push(s.finish()?);
+        }
+        if m.assign_on_group_change && table == "events" {
+            let events = mapper.events_from_group_changes();
+            let label = format!("{file} (assignments from group changes)");
             let mut s = staging.stager("events", label, tz, &salt, &source)?;
             for (line, vals) in &events {
                 s.row(*line, &cells(vals), &mut rejects)?;

@@ -489,7 +489,11 @@ impl Batcher {
         let mut values: Vec<Val> = Vec::with_capacity(t.columns.len());
         for (col, r) in t.columns.iter().zip(raw) {
             let r = r.unwrap_or("");
-            match parse_value(col, r, &self.ts) {
+            let mut parsed = parse_value(col, r, &self.ts);
+            if col.ty == ColType::Timestamp && !r.trim().is_empty() {
+                parsed = self.judge(line, col, r, parsed);
+            }
+            match parsed {
                 Ok(v) => values.push(v),
                 Err(reason) => {
                     rejects.push(Reject {
@@ -564,6 +568,45 @@ impl Batcher {
         }
         self.lines.append_value(line as i64);
         self.pending += 1;
+    }
+
+    /// Placeholder dates and instants outside the calendar table (`placeholder`): a
+    /// placeholder rejects the row where the column is required and is read as missing
+    /// (noted) where it is optional; an instant outside the table is kept and noted.
+    fn judge<'r>(
+        &mut self,
+        line: u64,
+        col: &Column,
+        raw: &'r str,
+        parsed: Result<Val<'r>, String>,
+    ) -> Result<Val<'r>, String> {
+        use super::placeholder::{self, Finding, Note};
+        let micros = match &parsed {
+            Ok(Val::Ts(us)) => Some(*us),
+            _ => None,
+        };
+        let mut note = |text: String| {
+            self.report.note(Note {
+                line,
+                column: col.name.clone(),
+                value: raw.trim().to_string(),
+                note: text,
+            })
+        };
+        match placeholder::judge(raw, micros, self.ts.tz) {
+            None => parsed,
+            Some(Finding::Placeholder) if col.required => {
+                Err(placeholder::reject_reason(&col.name))
+            }
+            Some(Finding::Placeholder) => {
+                note(placeholder::READ_AS_MISSING.to_string());
+                Ok(Val::Null)
+            }
+            Some(Finding::OutsideCalendar) => {
+                note(placeholder::outside_note());
+                parsed
+            }
+        }
     }
 
     /// Whether every staged event came in the documented order with its final seq, and if

@@ -52,7 +52,8 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         });
     }
 
-    // Instants outside the calendar table (placeholders such as 1970-01-01 or 9999-12-31).
+    // Instants outside the calendar table (placeholder dates such as 1970-01-01 or 9999-12-31
+    // are rejected or read as missing at import: src/import/placeholder.rs).
     let (lo, hi) = e.ws.config.calendars.default.covered_range();
     let ts = |t: i64| {
         chrono::DateTime::from_timestamp(t, 0)
@@ -82,9 +83,9 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
     if outside > 0 {
         let ex = examples.unwrap_or_default();
         out.push(if de {
-            format!("{outside} Tickets haben Zeitpunkte außerhalb des Kalenders (1995–2100), vermutlich Platzhalter wie 1970-01-01 oder 9999-12-31; ihre Dauern sind unbekannt und fehlen in den Kennzahlen (z. B. {ex}).")
+            format!("{outside} Tickets haben Zeitpunkte außerhalb des Kalenders (1995–2100), vermutlich Tippfehler im Jahr oder Altdaten (Platzhalter wie 1970-01-01 weist schon der Import zurück); ihre Dauern sind unbekannt und fehlen in den Kennzahlen (z. B. {ex}).")
         } else {
-            format!("{outside} tickets have instants outside the calendar (1995–2100), probably placeholders such as 1970-01-01 or 9999-12-31; their durations are unknown and missing from the figures (e.g. {ex}).")
+            format!("{outside} tickets have instants outside the calendar (1995–2100), probably mistyped years or legacy data (placeholders such as 1970-01-01 are already rejected at import); their durations are unknown and missing from the figures (e.g. {ex}).")
         });
     }
 

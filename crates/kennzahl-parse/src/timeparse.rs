@@ -355,4 +355,20 @@ mod tests {
         // Excel serial with a time of day.
         assert_eq!(fmt_utc(p.parse("45000.5").unwrap()), "2023-03-15T11:00:00Z");
     }
+
+    #[test]
+    fn day_first_with_one_digit_and_without_seconds() {
+        // As ServiceNow instances with a day-first date format export them; the profile's
+        // own (seconds-bearing) formats are tried first and do not match.
+        let own = ["%m/%d/%Y %H:%M:%S".to_string()];
+        let p = TsParser::export(B, &own);
+        for (v, want) in [
+            ("29/2/2016 01:16", "2016-02-29T00:16:00Z"),
+            ("1/3/2016 9:05", "2016-03-01T08:05:00Z"),
+            ("01/03/2016 09:05", "2016-03-01T08:05:00Z"),
+            ("1.3.2016 9:05", "2016-03-01T08:05:00Z"),
+        ] {
+            assert_eq!(fmt_utc(p.parse(v).unwrap()), want, "{v}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! merges and commits.
 
 pub mod contract;
+pub mod keys;
 pub mod profile;
 pub mod read;
 

@@ -99,6 +99,13 @@ pub struct FileMapping {
     /// For event logs without a ticket file: derive one ticket per case (created at its
     /// first event, status from its last) with these canonical values (type, service, …).
     pub tickets_from_events: Option<BTreeMap<String, String>>,
+    /// For event logs whose rows carry the group holding the case (`group_name`, like
+    /// `org:group` in XES): a change of group between consecutive events of a ticket, and
+    /// its first group, becomes an `assign_group` event at that event's instant (rows that
+    /// are assignments themselves set the group without a second event). Handoffs, levels,
+    /// vendors and escalation then work on process-mining logs.
+    #[serde(default)]
+    pub assign_on_group_change: bool,
     /// For snapshot (audit-style) ticket exports, where each row is the ticket after one
     /// update: the events are found by comparing consecutive rows of a ticket.
     pub snapshots: Option<Snapshots>,
@@ -184,6 +191,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Profile, String> {
             ));
         }
     }
+    super::keys::validate(&p, origin)?;
     Ok(p)
 }
 
