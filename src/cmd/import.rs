@@ -3,7 +3,7 @@
 //! else the built-in profile whose file kinds match the headers of every file.
 
 use crate::cli::ImportArgs;
-use crate::import::{detect, profile, ImportError};
+use crate::import::{detect, ImportError};
 use crate::workspace::Workspace;
 use anyhow::{anyhow, Result};
 use std::path::Path;
@@ -16,19 +16,10 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
     let chosen = match a.profile.as_deref() {
         Some("canonical") => None,
-        Some(p) => {
-            // A workspace profile by its name (`profiles/<name>.toml`), else built-in or path.
-            let own = ws.dir.join("profiles").join(format!("{p}.toml"));
-            let p = if profile::builtin(p).is_none() && !Path::new(p).exists() && own.exists() {
-                own.display().to_string()
-            } else {
-                p.to_string()
-            };
-            Some((
-                profile::load(&p).map_err(|e| anyhow!("--profile: {e}"))?,
-                String::new(),
-            ))
-        }
+        Some(p) => Some((
+            detect::load_profile(p, Some(&ws.dir)).map_err(|e| anyhow!("--profile: {e}"))?,
+            String::new(),
+        )),
         None if detect::is_canonical(&a.files) => None,
         None => {
             let (p, why) =

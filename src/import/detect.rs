@@ -88,6 +88,20 @@ pub fn mapping<'p>(
     })
 }
 
+/// The profile `--profile` names: a built-in, a file path, or a workspace profile by its
+/// name (`<workspace>/profiles/<name>.toml`), in that order, as detection knows them.
+pub fn load_profile(name: &str, workspace: Option<&Path>) -> Result<Profile, String> {
+    let own = workspace.map(|w| w.join("profiles").join(format!("{name}.toml")));
+    match own {
+        Some(own)
+            if profile::builtin(name).is_none() && !Path::new(name).exists() && own.exists() =>
+        {
+            profile::load(&own.display().to_string())
+        }
+        _ => profile::load(name),
+    }
+}
+
 /// The profiles detection tries, in order: the workspace's own (`<workspace>/profiles/*.toml`,
 /// by file name), then the built-in ones. Each with where it comes from: `None` for a
 /// built-in, the file for a workspace profile.
