@@ -96,8 +96,13 @@ pub struct Mapper<'a> {
     /// `assign_on_group_change`: the group of every event row.
     held: Vec<Held>,
     /// Notes on the file's values made while mapping (placeholder dates of ticket-level
-    /// timestamps that would have become events); only `noted` and `notes` are used.
+    /// timestamps that would have become events, oversize values of columns the mapping does
+    /// not read); only `noted` and `notes` are used.
     pub notes: super::FileReport,
+    /// The headers the mapping reads (by index): an oversize value there rejects the row,
+    /// anywhere else it is skipped with a note.
+    used: Vec<bool>,
+    limits: super::read::Limits,
 }
 
 impl<'a> Mapper<'a> {
@@ -107,6 +112,7 @@ impl<'a> Mapper<'a> {
         headers: &[String],
         file: &str,
         tz: Tz,
+        limits: super::read::Limits,
     ) -> Result<Mapper<'a>, ImportError> {
         let table = contract::table(&m.table).expect("profiles name contract tables");
         let columns = contract::columns(&m.table);
@@ -133,6 +139,8 @@ impl<'a> Mapper<'a> {
             cases: BTreeMap::new(),
             held: Vec::new(),
             notes: super::FileReport::default(),
+            used: vec![false; headers.len()],
+            limits,
         };
         // Resolve every mapped column to a header index.
         for c in &columns {
@@ -173,7 +181,57 @@ impl<'a> Mapper<'a> {
             .iter()
             .map(|(k, hs)| (k.as_str(), me.find(hs)))
             .collect();
+        // Every header any part of the mapping may read.
+        let mut read: Vec<&Headers> = m.columns.values().chain(m.events.values()).collect();
+        if let Some(a) = &m.activity {
+            read.push(&a.column);
+            for k in a.map.values() {
+                read.extend(k.status_from.iter().chain(k.group_from.iter()));
+            }
+        }
+        read.extend(m.time_in_status.iter().map(|t| &t.column));
+        read.extend(m.snapshots.iter().filter_map(|s| s.group.as_ref()));
+        for hs in read {
+            for n in hs.names() {
+                for (i, h) in me.hidx.iter().enumerate() {
+                    if *h == norm(n) {
+                        me.used[i] = true;
+                    }
+                }
+            }
+        }
         Ok(me)
+    }
+
+    /// A row with a value over `import.max_field_size`: rejected when the mapping reads
+    /// that column (naming it), otherwise the value is skipped and noted. `true` when the
+    /// row is rejected.
+    fn oversize(&mut self, row: &Row, rejects: &mut Vec<Reject>) -> bool {
+        for &(i, len) in &row.oversize {
+            let column = self
+                .headers
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("field {}", i + 1));
+            let reason = super::read::oversize_reason(len, &self.limits);
+            if self.used.get(i).copied().unwrap_or(false) {
+                rejects.push(Reject {
+                    file: self.file.clone(),
+                    line: row.line,
+                    column,
+                    value: String::new(),
+                    reason,
+                });
+                return true;
+            }
+            self.notes.note(placeholder::Note {
+                line: row.line,
+                column,
+                value: String::new(),
+                note: format!("{reason}: a column this profile does not read, skipped"),
+            });
+        }
+        false
     }
 
     fn find(&self, hs: &Headers) -> Option<(usize, String)> {
@@ -194,8 +252,12 @@ impl<'a> Mapper<'a> {
     pub fn map_batch(&mut self, rows: &[Row], rejects: &mut Vec<Reject>) -> MappedBatch {
         let mut out = MappedBatch::default();
         for row in rows {
-            if row.is_blank() {
+            if row.is_blank() && row.oversize.is_empty() {
                 out.blank += 1;
+                continue;
+            }
+            if !row.oversize.is_empty() && self.oversize(row, rejects) {
+                out.rejected += 1;
                 continue;
             }
             let before = rejects.len();

@@ -307,8 +307,21 @@ fn stage_canonical_file(
                 let mut rej = Vec::new();
                 let mut raw: Vec<Option<&str>> = Vec::with_capacity(pos.len());
                 for row in &batch {
-                    if row.is_blank() {
+                    if row.is_blank() && row.oversize.is_empty() {
                         continue; // blank rows are not data
+                    }
+                    // Every column of a canonical file is kept: a value over the field
+                    // limit rejects its row.
+                    if let Some(&(i, len)) = row.oversize.first() {
+                        batcher.report.read += 1;
+                        rej.push(Reject {
+                            file: file.clone(),
+                            line: row.line,
+                            column: headers.get(i).cloned().unwrap_or_default(),
+                            value: String::new(),
+                            reason: read::oversize_reason(len, &limits),
+                        });
+                        continue;
                     }
                     if row.fields.len() != width {
                         // A different field count means a broken row, e.g. an unclosed quote that ran on.
@@ -386,20 +399,21 @@ pub fn import_profile(
     let salt = salt_of(&ws.conn);
     let source = profile.source().to_string();
     // Every file's header is matched to a file kind before anything is staged: a file no
-    // kind fits stops the import at once.
-    let mut opened = Vec::new();
+    // kind fits stops the import at once. Files are opened again one at a time to stage
+    // them: a folder of thousands of files never holds them open (or parsed) together.
+    let mut planned = Vec::new();
     for f in files {
         let file = f.display().to_string();
-        let rdr = TableReader::open(f, &opts)?;
-        let m = detect::mapping(profile, &file, &rdr.headers)?;
-        let mapper = map::Mapper::new(profile, m, &rdr.headers, &file, tz)?;
-        opened.push((f, file, rdr, m, mapper));
+        let headers = read::read_headers(f, &opts)?;
+        let m = detect::mapping(profile, &file, &headers)?;
+        map::Mapper::new(profile, m, &headers, &file, tz, opts.limits)?;
+        planned.push((f, file));
     }
     let mut rejects = Vec::new();
     let mut notes = Vec::new();
-    let labels = opened
+    let labels = planned
         .iter()
-        .flat_map(|(_, file, ..)| {
+        .flat_map(|(_, file)| {
             [
                 file.clone(),
                 format!("{file} (events from its timestamps)"),
@@ -411,8 +425,11 @@ pub fn import_profile(
         })
         .collect();
     let mut staging = Staging::new(&ws.conn, labels)?;
-    for (path, file, mut rdr, m, mut mapper) in opened {
+    for (path, file) in planned {
         let _t = crate::timing::stage(format!("import: read+map+stage {}", file_name(path)));
+        let mut rdr = TableReader::open(path, &opts)?;
+        let m = detect::mapping(profile, &file, &rdr.headers)?;
+        let mut mapper = map::Mapper::new(profile, m, &rdr.headers, &file, tz, opts.limits)?;
         let table: &'static str = contract::table(&m.table)
             .expect("profile tables are canonical")
             .name

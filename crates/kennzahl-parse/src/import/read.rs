@@ -29,6 +29,10 @@ const HEAD_BYTES: usize = 64 * 1024;
 pub struct Row {
     pub line: u64,
     pub fields: csv::StringRecord,
+    /// Fields longer than `import.max_field_size`: (index, length in bytes). Their text is
+    /// dropped (the field reads as empty); whoever maps the row decides what that means: a
+    /// column kennzahl keeps rejects the row, any other column is skipped with a note.
+    pub oversize: Vec<(usize, usize)>,
 }
 
 impl Row {
@@ -133,8 +137,22 @@ pub struct Limits {
     pub expansion_floor: u64,
     /// Fields in a row, the header's included (`import.max_columns`).
     pub max_columns: usize,
-    /// Bytes of one field, and of one CSV row while it is read (`import.max_field_size`).
+    /// Bytes of one field kennzahl keeps (`import.max_field_size`); a CSV row may run to
+    /// `ROW_FACTOR` times that while it is read.
     pub max_field_size: usize,
+}
+
+/// A CSV row may be this many times `max_field_size` long while it streams in: a row with
+/// one oversize value in a column kennzahl does not keep (a Jira description of 1.1 MiB)
+/// is read and the value skipped; a row that runs on past this (an unclosed quote) stops
+/// the read, which bounds memory.
+pub const ROW_FACTOR: usize = 16;
+
+impl Limits {
+    /// The longest CSV row read before the read stops.
+    pub fn max_row(&self) -> u64 {
+        (self.max_field_size as u64).saturating_mul(ROW_FACTOR as u64)
+    }
 }
 
 pub const DEFAULT_MAX_EXPANSION: u64 = 100;
@@ -270,10 +288,11 @@ impl Read for Guarded {
         let start = self.guard.row_start.load(Ordering::Relaxed);
         if handed.saturating_sub(start) > self.max_row + 2 * CSV_BUFFER {
             return Err(std::io::Error::other(LimitExceeded(format!(
-                "line {}: no row ends within {} (import.max_field_size = {}): an unclosed quote, or a field that long?",
+                "line {}: no row ends within {} ({} times import.max_field_size = {}): an unclosed quote, or a field that long?",
                 self.guard.row_line.load(Ordering::Relaxed),
                 human(self.max_row),
-                self.max_row
+                ROW_FACTOR,
+                self.max_row / ROW_FACTOR as u64
             ))));
         }
         let n = self.inner.read(buf)?;
@@ -625,7 +644,7 @@ impl TableReader {
         let guarded: Box<dyn Read + Send> = Box::new(Guarded {
             inner: decoded,
             guard: guard.clone(),
-            max_row: limits.max_field_size as u64,
+            max_row: limits.max_row(),
         });
         let rdr = csv::ReaderBuilder::new()
             .delimiter(delim)
@@ -669,11 +688,29 @@ impl TableReader {
             src: Rows::Whole(Vec::new().into_iter()),
             limits,
         };
-        // The header as a row of line 1: the same limits as every row.
+        // The header as a row of line 1: the same column limit as every row; a header
+        // name longer than the field limit is no header anyone maps.
         let lens = |v: &[String]| v.iter().map(|f| f.len()).collect::<Vec<_>>();
-        check_limits(&r.file, &limits, 1, lens(&t.headers).into_iter())?;
+        check_columns(&r.file, &limits, 1, t.headers.len())?;
+        if let Some(i) = t
+            .headers
+            .iter()
+            .position(|h| h.len() > limits.max_field_size)
+        {
+            return Err(ReadError::Line {
+                file: r.file.clone(),
+                line: 1,
+                message: format!(
+                    "header {} is {} long, more than import.max_field_size = {} ({})",
+                    i + 1,
+                    human(t.headers[i].len() as u64),
+                    limits.max_field_size,
+                    human(limits.max_field_size as u64)
+                ),
+            });
+        }
         for row in &t.rows {
-            check_limits(&r.file, &limits, row.line, lens(&row.fields).into_iter())?;
+            check_columns(&r.file, &limits, row.line, lens(&row.fields).len())?;
         }
         r.headers = t.headers;
         r.src = Rows::Whole(t.rows.into_iter());
@@ -682,9 +719,14 @@ impl TableReader {
 
     fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         match &mut self.src {
-            Rows::Whole(it) => Ok(it.next().map(|r| Row {
-                line: r.line,
-                fields: csv::StringRecord::from(r.fields),
+            Rows::Whole(it) => Ok(it.next().map(|r| {
+                let mut fields = r.fields;
+                let oversize = drop_oversize(&self.limits, &mut fields);
+                Row {
+                    line: r.line,
+                    fields: csv::StringRecord::from(fields),
+                    oversize,
+                }
             })),
             Rows::Csv {
                 rdr,
@@ -716,7 +758,26 @@ impl TableReader {
                 guard.row_start.store(next.byte(), Ordering::Relaxed);
                 guard.row_line.store(next.line(), Ordering::Relaxed);
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                check_limits(&self.file, &self.limits, line, rec.iter().map(|f| f.len()))?;
+                check_columns(&self.file, &self.limits, line, rec.len())?;
+                let long: Vec<(usize, usize)> = rec
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.len() > self.limits.max_field_size)
+                    .map(|(i, f)| (i, f.len()))
+                    .collect();
+                if !long.is_empty() {
+                    // Keep the row, drop the values: the mapper decides per column.
+                    let mut kept = csv::ByteRecord::new();
+                    for (i, f) in rec.iter().enumerate() {
+                        kept.push_field(if long.iter().any(|(j, _)| *j == i) {
+                            b""
+                        } else {
+                            f
+                        });
+                    }
+                    kept.set_position(rec.position().cloned());
+                    *rec = kept;
+                }
                 let mut fields = match csv::StringRecord::from_byte_record(std::mem::take(rec)) {
                     Ok(s) => s,
                     Err(e) if *lenient => e
@@ -743,7 +804,11 @@ impl TableReader {
                 if fields.as_slice().contains('\u{feff}') {
                     fields = fields.iter().map(|f| f.replace('\u{feff}', "")).collect();
                 }
-                Ok(Some(Row { line, fields }))
+                Ok(Some(Row {
+                    line,
+                    fields,
+                    oversize: long,
+                }))
             }
         }
     }
@@ -761,37 +826,41 @@ impl TableReader {
     }
 }
 
-/// The limits on a row, given the lengths of its fields: so many fields, so long a field.
-fn check_limits(
-    file: &str,
-    limits: &Limits,
-    line: u64,
-    lens: impl ExactSizeIterator<Item = usize>,
-) -> Result<(), ReadError> {
-    let err = |message: String| ReadError::Line {
-        file: file.to_string(),
-        line,
-        message,
-    };
-    if lens.len() > limits.max_columns {
-        return Err(err(format!(
-            "the row has {} fields, more than import.max_columns = {}",
-            lens.len(),
-            limits.max_columns
-        )));
-    }
-    for (i, n) in lens.enumerate() {
-        if n > limits.max_field_size {
-            return Err(err(format!(
-                "field {} is {} long, more than import.max_field_size = {} ({})",
-                i + 1,
-                human(n as u64),
-                limits.max_field_size,
-                human(limits.max_field_size as u64)
-            )));
-        }
+/// The limit on the fields of a row: a row wider than `import.max_columns` stops the read.
+fn check_columns(file: &str, limits: &Limits, line: u64, n: usize) -> Result<(), ReadError> {
+    if n > limits.max_columns {
+        return Err(ReadError::Line {
+            file: file.to_string(),
+            line,
+            message: format!(
+                "the row has {n} fields, more than import.max_columns = {}",
+                limits.max_columns
+            ),
+        });
     }
     Ok(())
+}
+
+/// Empty the fields longer than `import.max_field_size`, returning (index, length) of each.
+fn drop_oversize(limits: &Limits, fields: &mut [String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, f) in fields.iter_mut().enumerate() {
+        if f.len() > limits.max_field_size {
+            out.push((i, f.len()));
+            *f = String::new();
+        }
+    }
+    out
+}
+
+/// What the user reads about a value over the field limit.
+pub fn oversize_reason(len: usize, limits: &Limits) -> String {
+    format!(
+        "the value is {} long, more than import.max_field_size = {} ({})",
+        human(len as u64),
+        limits.max_field_size,
+        human(limits.max_field_size as u64)
+    )
 }
 
 /// Read only the header row of a file (for detection): nothing else is parsed.
@@ -1159,22 +1228,33 @@ mod tests {
             e.to_string(),
             "x.csv:1: the row has 4 fields, more than import.max_columns = 3"
         );
-        let e = read_all("x.csv", b"a,b\n1,2\n1,12345678901\n".to_vec(), &small()).unwrap_err();
+        // A field over the limit does not stop the read: its text is dropped and the row
+        // says which field was how long (the mapper rejects or skips it).
+        let rows = |name: &str, bytes: &[u8]| {
+            let mut r = TableReader::from_bytes(name, bytes.to_vec(), &small()).unwrap();
+            let mut batch = Vec::new();
+            r.next_batch(100, &mut batch).unwrap();
+            batch
+        };
+        let b = rows("x.csv", b"a,b\n1,2\n1,12345678901\n3,4\n");
+        assert_eq!(b.len(), 3);
+        assert_eq!((b[1].line, b[1].get(0), b[1].get(1)), (3, "1", ""));
+        assert_eq!(b[1].oversize, vec![(1, 11)]);
+        assert!(b[0].oversize.is_empty() && b[2].oversize.is_empty());
+        assert_eq!(b[2].get(1), "4");
+        let b = rows("x.json", br#"[{"a": "12345678901", "b": "x"}]"#);
+        assert_eq!((b[0].get(0), b[0].get(1)), ("", "x"));
+        assert_eq!(b[0].oversize, vec![(0, 11)]);
         assert_eq!(
-            e.to_string(),
-            "x.csv:3: field 2 is 11 bytes long, more than import.max_field_size = 10 (10 bytes)"
-        );
-        let e = read_all("x.json", br#"[{"a": "12345678901"}]"#.to_vec(), &small()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "x.json:1: field 1 is 11 bytes long, more than import.max_field_size = 10 (10 bytes)"
+            oversize_reason(11, &small().limits),
+            "the value is 11 bytes long, more than import.max_field_size = 10 (10 bytes)"
         );
         // A field that runs on is stopped while it streams in, long before it ends.
         let mut big = b"a,b\n1,\"".to_vec();
         big.extend(std::iter::repeat_n(b'x', 4 << 20));
         let e = read_all("x.csv", big, &small()).unwrap_err();
         assert!(
-            e.to_string().starts_with("x.csv: line 2: no row ends within 10 bytes (import.max_field_size = 10): an unclosed quote, or a field that long?"),
+            e.to_string().starts_with("x.csv: line 2: no row ends within 160 bytes (16 times import.max_field_size = 10): an unclosed quote, or a field that long?"),
             "{e}"
         );
     }
