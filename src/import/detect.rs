@@ -222,32 +222,76 @@ pub fn detect_profile(
     })
 }
 
-/// For the error of `detect_profile`: the profile whose file kinds have the largest share
-/// of their identifying headers in the files, per file what it found and missed.
+/// How identifying each detect header is: 1 / the number of profiles that name it (any
+/// variant, any file kind). "Status" or "Priority", which half the systems export, weigh
+/// little; "Issue key" or "TicketNumber" weigh fully.
+fn weights(candidates: &[(Profile, Option<PathBuf>)]) -> std::collections::HashMap<String, f64> {
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for (p, _) in candidates {
+        let mut names: Vec<String> = p
+            .files
+            .iter()
+            .flat_map(|m| m.detect.iter())
+            .flat_map(|d| d.split('|'))
+            .map(profile::norm)
+            .collect();
+        names.sort();
+        names.dedup();
+        for n in names {
+            *count.entry(n).or_default() += 1;
+        }
+    }
+    count
+        .into_iter()
+        .map(|(n, c)| (n, 1.0 / c as f64))
+        .collect()
+}
+
+/// The weight of one detect entry ("A|B": its most identifying variant).
+fn weight(w: &std::collections::HashMap<String, f64>, entry: &str) -> f64 {
+    entry
+        .split('|')
+        .map(|v| w.get(&profile::norm(v)).copied().unwrap_or(1.0))
+        .fold(0.0, f64::max)
+}
+
+/// For the error of `detect_profile`: the profile whose file kinds' identifying headers
+/// are found in the files, each weighed by how identifying it is (`weights`), summed
+/// over the files (per file its best kind); per file what it found and missed.
 fn closest(
     candidates: &[(Profile, Option<PathBuf>)],
     headers: &[(&PathBuf, Vec<String>)],
 ) -> String {
-    // Per profile: the sum over files of the best file kind's share of found headers.
+    let w = weights(candidates);
+    // The weight of a file kind's detect headers that the file has: evidence, so a rare
+    // header found counts more than two common ones.
+    let share = |m: &FileMapping, h: &[String]| -> f64 {
+        m.detect
+            .iter()
+            .filter(|d| {
+                d.split('|')
+                    .any(|v| h.iter().any(|hh| profile::norm(hh) == profile::norm(v)))
+            })
+            .map(|d| weight(&w, d))
+            .sum()
+    };
+    // Per profile: the sum over files of the best file kind's found weight.
     let mut best: Option<(f64, usize, Vec<String>)> = None;
     for (pi, (p, _)) in candidates.iter().enumerate() {
         let mut score = 0.0;
         let mut parts = Vec::new();
         for (f, h) in headers {
-            let kind = p.files.iter().map(|m| (m, detect_split(m, h))).max_by(
-                |(_, (fa, ma)), (_, (fb, mb))| {
-                    let share = |f: &Vec<String>, m: &Vec<String>| {
-                        f.len() as f64 / (f.len() + m.len()).max(1) as f64
-                    };
-                    share(fa, ma)
-                        .total_cmp(&share(fb, mb))
-                        .then(fa.len().cmp(&fb.len()))
-                },
-            );
-            let Some((m, (found, missing))) = kind else {
+            let kind = p
+                .files
+                .iter()
+                .map(|m| (m, share(m, h), detect_split(m, h)))
+                .max_by(|(_, sa, (fa, _)), (_, sb, (fb, _))| {
+                    sa.total_cmp(sb).then(fa.len().cmp(&fb.len()))
+                });
+            let Some((m, s, (found, missing))) = kind else {
                 continue;
             };
-            score += found.len() as f64 / (found.len() + missing.len()).max(1) as f64;
+            score += s;
             let name = f.display();
             parts.push(if missing.is_empty() {
                 format!("{name} as {}: all its headers found", m.table)
@@ -296,4 +340,218 @@ fn closest(
         p.system,
         parts.join("; ")
     )
+}
+
+/// The inputs of an import: the files named, and the files below the folders named.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<PathBuf>,
+    /// Per file: found by walking a folder (a file no profile reads is then skipped with
+    /// its reason), or named by the user (such a file must be read).
+    pub walked: Vec<bool>,
+}
+
+impl Inputs {
+    pub fn any_walked(&self) -> bool {
+        self.walked.iter().any(|w| *w)
+    }
+}
+
+/// Expand the paths of `kennzahl import`: a folder stands for every file below it,
+/// recursively, in name order; hidden files and folders (`.git`, `.DS_Store`) are left out.
+pub fn expand(paths: &[PathBuf]) -> Result<Inputs, ImportError> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+        let err = |e: std::io::Error| ImportError::File {
+            file: dir.display().to_string(),
+            message: format!("cannot read the folder: {e}"),
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(err)?
+            .map(|e| e.map(|e| e.path()).map_err(err))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            // A link to a folder is not followed (no loops); a link to a file is read.
+            let meta = std::fs::symlink_metadata(&p).map_err(err)?;
+            if meta.is_dir() {
+                walk(&p, out)?;
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut inputs = Inputs::default();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            if found.is_empty() {
+                return Err(ImportError::File {
+                    file: p.display().to_string(),
+                    message: "the folder holds no files".into(),
+                });
+            }
+            inputs.walked.extend(found.iter().map(|_| true));
+            inputs.files.extend(found);
+        } else {
+            inputs.files.push(p.clone());
+            inputs.walked.push(false);
+        }
+    }
+    Ok(inputs)
+}
+
+/// A file found in a folder that the import leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub reason: String,
+}
+
+/// What an import through folders reads: the profile (`None`: the canonical files), the
+/// files it reads, the files it skips, and why the profile was chosen.
+pub struct FolderPlan {
+    pub profile: Option<Profile>,
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+    pub why: String,
+}
+
+/// Choose the profile for inputs that include folders: the one that reads the most files
+/// (the canonical file names count as one more profile; workspace profiles first, then
+/// the built-ins; `chosen` when `--profile` named one). Walked files it cannot read are
+/// skipped with the reason; a named file it cannot read is an error, as without folders.
+pub fn plan_folders(
+    inputs: &Inputs,
+    chosen: Option<Option<Profile>>,
+    limits: read::Limits,
+    workspace: Option<&Path>,
+) -> Result<FolderPlan, ImportError> {
+    let _t = crate::timing::stage("import: detect profile per file (header rows)");
+    // Every file's header row, or why it cannot be read.
+    let headers: Vec<Result<Vec<String>, String>> = inputs
+        .files
+        .iter()
+        .map(|f| {
+            read_headers(
+                f,
+                &ReadOptions {
+                    limits,
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| e.to_string())
+        })
+        .collect();
+    let candidates: Vec<(Option<Profile>, Option<PathBuf>)> = match chosen {
+        Some(p) => vec![(p, None)],
+        None => std::iter::once((None, None))
+            .chain(
+                candidates(workspace)?
+                    .into_iter()
+                    .map(|(p, o)| (Some(p), o)),
+            )
+            .collect(),
+    };
+    let reads = |p: &Option<Profile>, i: usize| -> bool {
+        match p {
+            None => canonical_table(&inputs.files[i]).is_some(),
+            Some(p) => headers[i]
+                .as_ref()
+                .is_ok_and(|h| p.mapping_for(h).is_some()),
+        }
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for (ci, (p, _)) in candidates.iter().enumerate() {
+        let n = (0..inputs.files.len()).filter(|&i| reads(p, i)).count();
+        if n > 0 && best.is_none_or(|(_, bn)| n > bn) {
+            best = Some((ci, n));
+        }
+    }
+    let Some((ci, n)) = best else {
+        return Err(ImportError::File {
+            file: inputs
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if inputs.files.len() > 3 { ", …" } else { "" },
+            message: format!(
+                "no import profile reads any of these {} files: pass --profile (see `kennzahl profiles`) or write one for your export. The first file's header row: {}",
+                inputs.files.len(),
+                match &headers[0] {
+                    Ok(h) => h.join(", "),
+                    Err(e) => e.clone(),
+                }
+            ),
+        });
+    };
+    let (profile, origin) = candidates[ci].clone();
+    let name = profile
+        .as_ref()
+        .map(|p| format!("{} ({})", p.name, p.system))
+        .unwrap_or_else(|| "canonical".into());
+    let mut plan = FolderPlan {
+        profile,
+        files: Vec::new(),
+        skipped: Vec::new(),
+        why: format!(
+            "{}reads {n} of {} files",
+            origin
+                .map(|o| format!("workspace profile {}; ", o.display()))
+                .unwrap_or_default(),
+            inputs.files.len()
+        ),
+    };
+    for (i, f) in inputs.files.iter().enumerate() {
+        if reads(&plan.profile, i) {
+            plan.files.push(f.clone());
+            continue;
+        }
+        let reason = match (&headers[i], &plan.profile) {
+            (Err(e), _) => format!("cannot be read: {e}"),
+            (Ok(_), None) => format!(
+                "not a canonical file name ({})",
+                canonical_names()
+            ),
+            (Ok(h), Some(p)) => format!(
+                "profile {name} has no file kind with these headers (found: {}; it expects one of: {})",
+                shorten(&h.join(", "), 200),
+                p.files
+                    .iter()
+                    .map(|m| format!("{} ({})", m.table, m.detect.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        };
+        if !inputs.walked[i] {
+            return Err(ImportError::File {
+                file: f.display().to_string(),
+                message: format!("{reason} (a file named on the command line must be read; files found in a folder are skipped instead)"),
+            });
+        }
+        plan.skipped.push(Skipped {
+            file: f.display().to_string(),
+            reason,
+        });
+    }
+    Ok(plan)
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect::<String>() + "…"
+    }
 }

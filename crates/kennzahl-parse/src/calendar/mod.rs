@@ -437,16 +437,22 @@ impl Calendar {
 }
 
 /// Parse a user-written instant: RFC 3339 with offset, or a local time without offset
-/// (`2026-03-29 02:30`, `2026-03-29T02:30:00`) in the calendar's zone. A nonexistent or
+/// (`2026-03-29 02:30`, `2026-03-29T02:30:00`, `2015-02-26 16:59:59.700`) in the calendar's
+/// zone. A nonexistent or
 /// ambiguous local time is an error unless `fold` says which to take.
 pub fn parse_instant(s: &str, tz: Tz, fold: Option<Fold>) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
+    // Fractional seconds as exports write them (`16:59:59.700`, read by the import too).
+    // Business time counts whole seconds, as the KPIs do: the instant is floored to its
+    // second by `between`/`due`.
     let formats = [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
     ];

@@ -168,6 +168,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "servicenow-audit",
     "servicenow",
     "generic-eventlog",
+    "rt",
+    "redmine",
 );
 
 pub fn builtin(name: &str) -> Option<Profile> {
@@ -258,8 +260,17 @@ impl Profile {
         })
     }
 
-    /// The mapping whose detect headers are all present; the first match wins.
+    /// The mapping whose detect headers are all present; when several are (a Jira extract
+    /// whose issue headers are a subset of its transition file's), the most specific one
+    /// wins: the one with the most identifying headers, whatever the order of the
+    /// `[[file]]` stanzas (the first of equally specific ones).
     pub fn mapping_for(&self, headers: &[String]) -> Option<&FileMapping> {
-        self.files.iter().find(|f| f.matches(headers))
+        let mut best: Option<&FileMapping> = None;
+        for f in self.files.iter().filter(|f| f.matches(headers)) {
+            if best.is_none_or(|b| f.detect.len() > b.detect.len()) {
+                best = Some(f);
+            }
+        }
+        best
     }
 }
