@@ -58,6 +58,54 @@ pub enum Command {
     /// Export the canonical and derived tables as a Parquet lake (Hive partitions by source
     /// and quarter, zstd) for plain DuckDB, Spark or Trino.
     Export(ExportArgs),
+    /// Pull tickets with their full history through a ticket system's API into the
+    /// workspace and import them; the next fetch pulls only what changed.
+    Fetch(FetchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// The ticket system: rt, redmine, zammad, glpi or jsm.
+    pub system: String,
+    /// The base URL of the instance (https://tickets.example.org); remembered per source.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Only tickets changed at or after this instant (RFC 3339, or a local time in the
+    /// calendar's zone); later fetches continue from the stored cursor.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Name of the source (fetch/<source>/ and the tickets' `source`), for a second
+    /// instance of the same system. Default: the system.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The environment variable holding the credential (API key, token or user:password).
+    #[arg(long, value_name = "VAR", default_value = "KENNZAHL_TOKEN")]
+    pub token_env: String,
+    /// A file holding the credential (its first line), instead of the environment.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// How the credential is sent: basic (user:password), token, bearer, or
+    /// header:NAME. Default: what the system expects.
+    #[arg(long)]
+    pub auth: Option<String>,
+    /// Allow plain http (a local instance); credentials then travel unencrypted.
+    #[arg(long)]
+    pub allow_http: bool,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Seconds an answer may take before the request fails, naming the URL.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Retries of a request answered 429 or 5xx (back-off 1 s, doubling; Retry-After honoured).
+    #[arg(long, default_value_t = 5)]
+    pub retries: u32,
+    /// The first back-off in milliseconds.
+    #[arg(long, default_value_t = 1000, hide = true)]
+    pub backoff_ms: u64,
+    /// Re-import every stored run from the responses kept in the workspace, without the server.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, clap::Args)]

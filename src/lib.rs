@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod demo;
 pub mod derived;
+pub mod fetch;
 pub mod groups;
 pub mod import;
 pub mod kpi;

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod demo;
 pub mod export;
+pub mod fetch;
 pub mod groups;
 pub mod import;
 pub mod init;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Profiles(a) => profiles::run(a),
         Command::Vendors(a) => vendors::run(&ws, a),
         Command::Export(a) => export::run(&ws, a),
+        Command::Fetch(a) => fetch::run(&ws, a),
         Command::Groups(a) => groups::run(&ws, a),
         Command::Staffing(a) => staffing::run(&ws, a),
     };

@@ -1,0 +1,387 @@
+//! The HTTP side of `kennzahl fetch`: one polite client per run. It owns the credentials
+//! (sent as a header, never written anywhere), retries with back-off on 429 and 5xx
+//! (honouring `Retry-After`), a timeout that names the URL, and the store of raw
+//! responses: every body it receives is written to the run's `raw/` folder with its URL
+//! (credentials are never in a URL), and a URL already stored is answered from there. That
+//! makes an interrupted run resume where it stopped, and a stored run re-import without
+//! the server (`--offline`).
+
+use super::FetchError;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How the secret is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Basic base64(user:password)`: the secret is `user:password`.
+    Basic,
+    /// `Authorization: <scheme> <secret>` (`token`, `Bearer`, `Token token=`).
+    Scheme(String),
+    /// A header of its own (`X-Redmine-API-Key: <secret>`).
+    Header(String),
+    /// No credentials (a public instance, or the secret is used elsewhere).
+    None,
+}
+
+/// What the client needs besides the URL.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub timeout: Duration,
+    pub retries: u32,
+    /// The first back-off; it doubles on every retry (capped at 30 s).
+    pub backoff: Duration,
+    pub allow_http: bool,
+}
+
+/// The stored responses of a run: `raw/index.jsonl` (one line per body: URL, file,
+/// HTTP status, the server's `Date`) and the bodies as `raw/NNNNNN.json`.
+struct Store {
+    dir: PathBuf,
+    index: HashMap<String, (PathBuf, Option<String>)>,
+    next: AtomicU64,
+    /// Only read, never request (`--offline`).
+    offline: bool,
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    auth: Auth,
+    secret: String,
+    extra: Mutex<Vec<(String, String)>>,
+    settings: Settings,
+    store: Mutex<Store>,
+    /// Requests sent to the server (not answered from the store), for the summary.
+    pub sent: AtomicU64,
+    pub stored: AtomicU64,
+}
+
+/// Percent-encode a query value (RFC 3986 unreserved characters stay).
+pub fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn base64(s: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in s.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (c.get(1).copied().unwrap_or(0) as u32) << 8
+            | c.get(2).copied().unwrap_or(0) as u32;
+        out.push(A[(n >> 18) as usize & 63] as char);
+        out.push(A[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+impl Client {
+    /// A client for `base` storing into `raw_dir` (created on the first stored body, so a
+    /// refused first request leaves nothing behind).
+    pub fn new(
+        base: &str,
+        auth: Auth,
+        secret: String,
+        settings: Settings,
+        raw_dir: &Path,
+        offline: bool,
+    ) -> Result<Client, FetchError> {
+        let base = base.trim_end_matches('/').to_string();
+        if !offline {
+            let lower = base.to_ascii_lowercase();
+            if lower.starts_with("http://") && !settings.allow_http {
+                return Err(FetchError::Usage(format!(
+                    "--url {base}: plain http sends the credentials unencrypted; use https, or --allow-http for a local instance"
+                )));
+            }
+            if !lower.starts_with("http://") && !lower.starts_with("https://") {
+                return Err(FetchError::Usage(format!(
+                    "--url {base}: expected an http(s) URL such as https://tickets.example.org"
+                )));
+            }
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(settings.timeout))
+            .http_status_as_error(false)
+            .user_agent(format!("kennzahl/{}", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        let mut index = HashMap::new();
+        let mut next = 0;
+        let idx = raw_dir.join("index.jsonl");
+        if let Ok(text) = std::fs::read_to_string(&idx) {
+            for (i, line) in text.lines().enumerate() {
+                // A line cut by an interruption is the last one: its body is fetched again.
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                    if i + 1 < text.lines().count() {
+                        return Err(FetchError::Usage(format!(
+                            "{}:{}: not a stored response line",
+                            idx.display(),
+                            i + 1
+                        )));
+                    }
+                    continue;
+                };
+                let (Some(url), Some(file)) = (v["url"].as_str(), v["file"].as_str()) else {
+                    continue;
+                };
+                let date = v["date"].as_str().map(String::from);
+                index.insert(url.to_string(), (raw_dir.join(file), date));
+                next += 1;
+            }
+        }
+        Ok(Client {
+            agent,
+            base,
+            auth,
+            secret,
+            extra: Mutex::new(Vec::new()),
+            settings,
+            store: Mutex::new(Store {
+                dir: raw_dir.to_path_buf(),
+                index,
+                next: AtomicU64::new(next),
+                offline,
+            }),
+            sent: AtomicU64::new(0),
+            stored: AtomicU64::new(0),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The secret, for a system that logs in with it (GLPI's initSession).
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// A header sent with every later request (a session token from a login).
+    pub fn add_header(&self, name: &str, value: &str) {
+        self.extra
+            .lock()
+            .expect("no panic holds the lock")
+            .push((name.into(), value.into()));
+    }
+
+    /// The full URL of a path below the base.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET a path below the base and parse the JSON body; stored bodies are answered from
+    /// the store. Returns the body and the server's `Date` header (the server's clock).
+    pub fn get_json(&self, path: &str) -> Result<(serde_json::Value, Option<String>), FetchError> {
+        let url = self.url(path);
+        let (body, date) = self.get(&url, true)?;
+        let v = serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+            url: url.clone(),
+            message: format!("not JSON: {e}"),
+        })?;
+        Ok((v, date))
+    }
+
+    /// GET without storing (a login whose answer holds a session secret).
+    pub fn get_json_unstored(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<serde_json::Value, FetchError> {
+        let url = self.url(path);
+        let body = self.request(&url, headers)?.0;
+        serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+            url,
+            message: format!("not JSON: {e}"),
+        })
+    }
+
+    fn get(&self, url: &str, store: bool) -> Result<(String, Option<String>), FetchError> {
+        {
+            let st = self.store.lock().expect("no panic holds the lock");
+            if let Some((file, date)) = st.index.get(url) {
+                let body = std::fs::read_to_string(file).map_err(|e| {
+                    FetchError::Usage(format!(
+                        "{}: the stored response of {url} cannot be read: {e}",
+                        file.display()
+                    ))
+                })?;
+                self.stored.fetch_add(1, Ordering::Relaxed);
+                return Ok((body, date.clone()));
+            }
+            if st.offline {
+                return Err(FetchError::Usage(format!(
+                    "--offline: {url} is not among the stored responses in {}",
+                    st.dir.display()
+                )));
+            }
+        }
+        let (body, date) = self.request(url, &[])?;
+        if store {
+            self.keep(url, &body, date.as_deref())?;
+        }
+        Ok((body, date))
+    }
+
+    /// Send one GET with retries; the body of a 2xx answer and its `Date`.
+    fn request(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(String, Option<String>), FetchError> {
+        let mut attempt = 0;
+        loop {
+            let mut req = self.agent.get(url).header("Accept", "application/json");
+            match &self.auth {
+                Auth::Basic => {
+                    req = req.header(
+                        "Authorization",
+                        format!("Basic {}", base64(self.secret.as_bytes())),
+                    )
+                }
+                // `Token token=` (Zammad) takes the secret right after the `=`.
+                Auth::Scheme(s) if s.ends_with('=') => {
+                    req = req.header("Authorization", format!("{s}{}", self.secret))
+                }
+                Auth::Scheme(s) => {
+                    req = req.header("Authorization", format!("{s} {}", self.secret))
+                }
+                Auth::Header(h) => req = req.header(h.as_str(), self.secret.as_str()),
+                Auth::None => {}
+            }
+            for (k, v) in self.extra.lock().expect("no panic holds the lock").iter() {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            let wait = match req.call() {
+                Ok(mut resp) => {
+                    let status = resp.status().as_u16();
+                    let date = resp
+                        .headers()
+                        .get("date")
+                        .and_then(|v| v.to_str().ok())
+                        .map(String::from);
+                    let retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    let body = resp
+                        .body_mut()
+                        .with_config()
+                        .limit(512 * 1024 * 1024)
+                        .read_to_string();
+                    match status {
+                        200..=299 => {
+                            return body.map(|b| (b, date)).map_err(|e| FetchError::Transport {
+                                url: url.into(),
+                                message: format!("the answer could not be read: {e}"),
+                            })
+                        }
+                        429 | 500 | 502 | 503 | 504 if attempt < self.settings.retries => {
+                            retry_after.map(|s| Duration::from_secs(s.min(60)))
+                        }
+                        _ => {
+                            let text: String = body
+                                .unwrap_or_default()
+                                .chars()
+                                .filter(|c| !c.is_control())
+                                .take(200)
+                                .collect();
+                            return Err(FetchError::Status {
+                                url: url.into(),
+                                status,
+                                body: text.replace(&self.secret, "***"),
+                            });
+                        }
+                    }
+                }
+                Err(e) => {
+                    let transient = matches!(e, ureq::Error::Io(_) | ureq::Error::ConnectionFailed);
+                    if !transient || attempt >= self.settings.retries {
+                        let message = match e {
+                            ureq::Error::Timeout(_) => format!(
+                                "no answer within {} s (--timeout)",
+                                self.settings.timeout.as_secs()
+                            ),
+                            other => other.to_string(),
+                        };
+                        return Err(FetchError::Transport {
+                            url: url.into(),
+                            message,
+                        });
+                    }
+                    None
+                }
+            };
+            let backoff = self
+                .settings
+                .backoff
+                .saturating_mul(1 << attempt.min(5))
+                .min(Duration::from_secs(30));
+            std::thread::sleep(wait.unwrap_or(backoff));
+            attempt += 1;
+        }
+    }
+
+    /// Keep a body in the store: the body first, then its index line (an interruption
+    /// between the two leaves a body without a line, fetched again on resume).
+    fn keep(&self, url: &str, body: &str, date: Option<&str>) -> Result<(), FetchError> {
+        let mut st = self.store.lock().expect("no panic holds the lock");
+        let dir = st.dir.clone();
+        let io = |e: std::io::Error| FetchError::Usage(format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let n = st.next.fetch_add(1, Ordering::Relaxed);
+        let name = format!("{n:06}.json");
+        std::fs::write(dir.join(&name), body).map_err(io)?;
+        let line = serde_json::json!({ "url": url, "file": name, "date": date });
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("index.jsonl"))
+            .map_err(io)?;
+        writeln!(f, "{line}").map_err(io)?;
+        st.index
+            .insert(url.to_string(), (dir.join(&name), date.map(String::from)));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(base64(b"root:password"), "cm9vdDpwYXNzd29yZA==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(
+            enc("LastUpdated >= '2025-01-01'"),
+            "LastUpdated%20%3E%3D%20%272025-01-01%27"
+        );
+    }
+}

@@ -1,0 +1,483 @@
+//! `kennzahl fetch SYSTEM --url URL`: tickets with their full history pulled through a
+//! ticket system's API into the workspace, then imported through the system's built-in
+//! profile. This module owns the run: the cursor per source, resuming an interrupted run,
+//! fetching tickets on a few threads, writing what was fetched as NDJSON rows, and handing
+//! those to the import. The systems (`rt.rs`, `redmine.rs`, …) own their API's listing and
+//! how a ticket's answers become rows; `http.rs` owns the polite client and the raw store.
+//!
+//! Layout in the workspace, per source (default: the system's name):
+//! ```text
+//! fetch/<source>/state.json            system, URL, cursor (the server's clock), runs
+//! fetch/<source>/run-0001/raw/         every response as received, with index.jsonl
+//! fetch/<source>/run-0001/*.jsonl      the rows the profile imports (`kennzahl import` reads them too)
+//! fetch/<source>/run-0001/rejects.csv  records that could not be read: URL and reason
+//! ```
+//! A run lists the tickets changed at or after the cursor, fetches each with its history,
+//! imports them (a ticket's history is replaced as a whole by the import), and only then
+//! moves the cursor to the server's clock at the start of the run. A run that stops
+//! anywhere before is resumed by the next fetch: what it stored is read back, not
+//! requested again. Credentials come from an environment variable or a file and are sent
+//! as a header only: they are never in a URL, the store, the state or a message.
+
+pub mod glpi;
+pub mod http;
+pub mod jsm;
+pub mod redmine;
+pub mod rt;
+pub mod zammad;
+
+use chrono::{DateTime, Utc};
+use http::{Auth, Client};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// A row of an output file (one JSON object per line).
+pub type Row = Map<String, Value>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{url}: HTTP {status} {}{}", status_text(*status), if body.is_empty() { String::new() } else { format!(" ({body})") })]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("{url}: {message}")]
+    Transport { url: String, message: String },
+    #[error("{url}: {message}")]
+    Malformed { url: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl FetchError {
+    /// The URL a record's error came from, for the rejects.
+    pub fn url(&self) -> &str {
+        match self {
+            FetchError::Status { url, .. }
+            | FetchError::Transport { url, .. }
+            | FetchError::Malformed { url, .. } => url,
+            FetchError::Usage(_) => "",
+        }
+    }
+}
+
+fn status_text(s: u16) -> &'static str {
+    match s {
+        400 => "Bad Request",
+        401 => "Unauthorized: the server refused the credentials (wrong or expired token?)",
+        403 => "Forbidden: the account may not read this (API access or permissions?)",
+        404 => "Not Found (is --url the base of the ticket system?)",
+        422 => "Unprocessable",
+        429 => "Too Many Requests (still after the retries)",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// A record (ticket, page) that could not be read; the rest of the run goes on.
+#[derive(Debug, Clone)]
+pub struct FetchReject {
+    pub url: String,
+    pub reason: String,
+}
+
+/// What a listing found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub ids: Vec<String>,
+    /// The server's clock when the listing began (its `Date` header): the next cursor.
+    pub server_now: Option<DateTime<Utc>>,
+    /// Pages that could not be read: the cursor then stays where it was.
+    pub rejected: Vec<FetchReject>,
+}
+
+/// One ticket system's API.
+pub trait Api: Sync {
+    /// The built-in profile that imports the rows.
+    fn profile(&self) -> &'static str;
+    /// How the secret is sent when `--auth` does not say.
+    fn default_auth(&self, secret: &str) -> Auth;
+    /// Once per run before anything else: look-ups (queue and status names), a login.
+    fn prepare(&mut self, c: &Client) -> Result<(), FetchError>;
+    /// The tickets changed at or after `since` (every ticket when `None`).
+    fn changed(&self, c: &Client, since: Option<DateTime<Utc>>) -> Result<Listing, FetchError>;
+    /// One ticket with its history: rows per output file stem (`tickets`, `history`, …).
+    fn ticket(&self, c: &Client, id: &str) -> Result<Vec<(&'static str, Row)>, FetchError>;
+}
+
+/// The systems `kennzahl fetch` knows, with what each is checked against.
+pub const SYSTEMS: &[(&str, &str)] = &[
+    ("rt", "Request Tracker 5 (REST2)"),
+    ("redmine", "Redmine (REST API)"),
+    ("zammad", "Zammad (REST API v1)"),
+    ("glpi", "GLPI (REST API, apirest.php)"),
+    ("jsm", "Jira Service Management / Jira (REST API v2)"),
+];
+
+pub fn api(system: &str) -> Result<Box<dyn Api>, FetchError> {
+    Ok(match system {
+        "rt" => Box::new(rt::Rt::default()),
+        "redmine" => Box::new(redmine::Redmine::default()),
+        "zammad" => Box::new(zammad::Zammad),
+        "glpi" => Box::new(glpi::Glpi::default()),
+        "jsm" => Box::new(jsm::Jsm),
+        other => {
+            return Err(FetchError::Usage(format!(
+                "unknown system {other:?}: kennzahl fetch knows {}",
+                SYSTEMS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    })
+}
+
+/// What the command line asks for.
+pub struct Options {
+    pub system: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub secret: Option<String>,
+    pub auth: Option<Auth>,
+    pub settings: http::Settings,
+    pub concurrency: usize,
+    pub offline: bool,
+}
+
+/// The cursor and the runs of one source (`state.json`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    pub system: String,
+    pub url: String,
+    /// Tickets changed at or after this instant (the server's clock) are fetched next.
+    pub cursor: Option<DateTime<Utc>>,
+    pub runs: Vec<RunState>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunState {
+    pub id: u32,
+    pub since: Option<DateTime<Utc>>,
+    pub server_now: Option<DateTime<Utc>>,
+    /// fetching, fetched, imported
+    pub status: String,
+    pub tickets: usize,
+    pub rejected: usize,
+}
+
+impl State {
+    fn load(path: &Path) -> Result<Option<State>, FetchError> {
+        match std::fs::read_to_string(path) {
+            Ok(t) => serde_json::from_str(&t)
+                .map(Some)
+                .map_err(|e| FetchError::Usage(format!("{}: {e}", path.display()))),
+            Err(_) => Ok(None),
+        }
+    }
+    fn save(&self, path: &Path) -> Result<(), FetchError> {
+        let io = |e: std::io::Error| FetchError::Usage(format!("{}: {e}", path.display()));
+        std::fs::create_dir_all(path.parent().expect("state.json has a folder")).map_err(io)?;
+        // Written whole and renamed: an interruption never leaves half a state.
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(
+            &tmp,
+            serde_json::to_string_pretty(self).expect("plain data"),
+        )
+        .map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+}
+
+/// What one run did, for the summary and the import.
+pub struct RunOutcome {
+    pub run: RunState,
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub rejects: Vec<FetchReject>,
+    pub requests: u64,
+    pub from_store: u64,
+    pub resumed: bool,
+}
+
+pub fn source_dir(ws_dir: &Path, source: &str) -> PathBuf {
+    ws_dir.join("fetch").join(source)
+}
+
+/// Fetch one run (new or resumed) into the workspace folder; the caller imports it and
+/// then calls `finish`.
+pub fn fetch_run(ws_dir: &Path, o: &Options) -> Result<(State, RunOutcome), FetchError> {
+    let source = o.source.clone().unwrap_or_else(|| o.system.clone());
+    let dir = source_dir(ws_dir, &source);
+    let state_path = dir.join("state.json");
+    let mut state = State::load(&state_path)?.unwrap_or_default();
+    let url = match (&o.url, state.url.is_empty()) {
+        (Some(u), _) => u.trim_end_matches('/').to_string(),
+        (None, false) => state.url.clone(),
+        (None, true) => {
+            return Err(FetchError::Usage(
+                "--url is needed for the first fetch of a source".into(),
+            ))
+        }
+    };
+    if !state.url.is_empty() && (state.url != url || state.system != o.system) {
+        return Err(FetchError::Usage(format!(
+            "source {source:?} was fetched from {} {} (fetch/{source}/state.json); a second instance needs --source NAME",
+            state.system, state.url
+        )));
+    }
+    state.system = o.system.clone();
+    state.url = url.clone();
+    // An unfinished run is resumed with its own `since`.
+    let resume = state
+        .runs
+        .last()
+        .filter(|r| r.status != "imported")
+        .cloned();
+    let mut run = match &resume {
+        Some(r) => r.clone(),
+        None => RunState {
+            id: state.runs.last().map(|r| r.id + 1).unwrap_or(1),
+            since: o.since.or(state.cursor),
+            status: "fetching".into(),
+            ..Default::default()
+        },
+    };
+    let run_dir = dir.join(format!("run-{:04}", run.id));
+    let mut api = api(&o.system)?;
+    let secret = o.secret.clone().unwrap_or_default();
+    let auth = match (&o.auth, o.secret.is_some()) {
+        (Some(a), _) => a.clone(),
+        (None, true) => api.default_auth(&secret),
+        (None, false) => Auth::None,
+    };
+    let client = Client::new(
+        &url,
+        auth,
+        secret,
+        o.settings.clone(),
+        &run_dir.join("raw"),
+        o.offline,
+    )?;
+    api.prepare(&client)?;
+    let listing = api.changed(&client, run.since)?;
+    run.server_now = run.server_now.or(listing.server_now);
+    run.status = "fetching".into();
+    if resume.is_none() {
+        state.runs.push(run.clone());
+    }
+    *state.runs.last_mut().expect("pushed") = run.clone();
+    state.save(&state_path)?;
+    let mut rejects = listing.rejected;
+    let rows = fetch_tickets(
+        api.as_ref(),
+        &client,
+        &listing.ids,
+        o.concurrency,
+        &mut rejects,
+    )?;
+    let files = write_rows(&run_dir, rows, &rejects)?;
+    run.tickets = listing.ids.len();
+    run.rejected = rejects.len();
+    run.status = "fetched".into();
+    *state.runs.last_mut().expect("pushed") = run.clone();
+    state.save(&state_path)?;
+    Ok((
+        state,
+        RunOutcome {
+            run,
+            dir: run_dir,
+            files,
+            rejects,
+            requests: client.sent.load(Ordering::Relaxed),
+            from_store: client.stored.load(Ordering::Relaxed),
+            resumed: resume.is_some(),
+        },
+    ))
+}
+
+/// After the run's rows are imported: mark it imported and move the cursor to the
+/// server's clock at its start, less a second (the APIs compare whole seconds) — unless a
+/// page or record was rejected, when the next fetch must look at the same span again.
+pub fn finish(
+    ws_dir: &Path,
+    o: &Options,
+    state: &mut State,
+    out: &RunOutcome,
+) -> Result<(), FetchError> {
+    let source = o.source.clone().unwrap_or_else(|| o.system.clone());
+    let path = source_dir(ws_dir, &source).join("state.json");
+    if let Some(r) = state.runs.last_mut() {
+        r.status = "imported".into();
+    }
+    // A rejected page or record keeps the cursor: the next fetch asks for the same span
+    // again, so nothing the server holds is left behind for good.
+    if out.rejects.is_empty() {
+        if let Some(now) = out.run.server_now {
+            state.cursor = Some(now - chrono::Duration::seconds(1));
+        }
+    }
+    state.save(&path)
+}
+
+/// Fetch every listed ticket on `concurrency` threads; rows per output stem, in the
+/// order of the listing (so the files are the same whatever thread fetched what).
+fn fetch_tickets(
+    api: &dyn Api,
+    client: &Client,
+    ids: &[String],
+    concurrency: usize,
+    rejects: &mut Vec<FetchReject>,
+) -> Result<BTreeMap<&'static str, Vec<Row>>, FetchError> {
+    let progress = indicatif::ProgressBar::new(ids.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} fetching tickets {pos}/{len} [{bar:30}] {per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Vec<(&'static str, Row)>, FetchError>>>> =
+        Mutex::new((0..ids.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..concurrency.clamp(1, 16) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= ids.len() {
+                    break;
+                }
+                let r = api.ticket(client, &ids[i]);
+                results.lock().expect("no panic holds the lock")[i] = Some(r);
+                progress.inc(1);
+            });
+        }
+    });
+    progress.finish_and_clear();
+    let mut out: BTreeMap<&'static str, Vec<Row>> = BTreeMap::new();
+    for (i, r) in results
+        .into_inner()
+        .expect("no panic holds the lock")
+        .into_iter()
+        .enumerate()
+    {
+        match r.expect("every ticket was fetched") {
+            Ok(rows) => {
+                for (stem, row) in rows {
+                    out.entry(stem).or_default().push(row);
+                }
+            }
+            // A record the server answered but that cannot be read (or is gone) is
+            // rejected; a server that fails stops the run, which the next fetch resumes.
+            Err(
+                e @ (FetchError::Malformed { .. }
+                | FetchError::Status {
+                    status: 404 | 410, ..
+                }),
+            ) => rejects.push(FetchReject {
+                url: e.url().to_string(),
+                reason: format!("ticket {}: {e}", ids[i]),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Write the rows as `<stem>.jsonl` and the rejects as `rejects.csv` into the run's folder;
+/// the files to import (stems without rows are not written).
+fn write_rows(
+    dir: &Path,
+    rows: BTreeMap<&'static str, Vec<Row>>,
+    rejects: &[FetchReject],
+) -> Result<Vec<PathBuf>, FetchError> {
+    let io = |e: std::io::Error| FetchError::Usage(format!("{}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut files = Vec::new();
+    for (stem, rows) in rows {
+        if rows.is_empty() {
+            continue;
+        }
+        let path = dir.join(format!("{stem}.jsonl"));
+        let mut text = String::new();
+        for r in rows {
+            text.push_str(&Value::Object(r).to_string());
+            text.push('\n');
+        }
+        std::fs::write(&path, text).map_err(io)?;
+        files.push(path);
+    }
+    let rpath = dir.join("rejects.csv");
+    if rejects.is_empty() {
+        let _ = std::fs::remove_file(&rpath);
+    } else {
+        let mut w = csv::Writer::from_path(&rpath)
+            .map_err(|e| FetchError::Usage(format!("{}: {e}", rpath.display())))?;
+        let _ = w.write_record(["url", "reason"]);
+        for r in rejects {
+            let _ = w.write_record([
+                crate::report::safe_cell(&r.url),
+                crate::report::safe_cell(&r.reason),
+            ]);
+        }
+        w.flush().map_err(io)?;
+    }
+    Ok(files)
+}
+
+/// The runs of a source that were fetched, oldest first (for `--offline`).
+pub fn stored_runs(ws_dir: &Path, source: &str) -> Result<State, FetchError> {
+    let path = source_dir(ws_dir, source).join("state.json");
+    State::load(&path)?.ok_or_else(|| {
+        FetchError::Usage(format!(
+            "--offline: nothing was fetched for source {source:?} ({} is missing)",
+            path.display()
+        ))
+    })
+}
+
+// ---- helpers the systems share ----
+
+/// A string field of a JSON object (numbers as text), if present and not empty.
+pub fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Put a value into a row (JSON null for `None`).
+pub fn put(row: &mut Row, key: &str, v: Option<String>) {
+    row.insert(key.into(), v.map(Value::String).unwrap_or(Value::Null));
+}
+
+/// An array field, or the error naming the URL.
+pub fn array<'a>(v: &'a Value, key: &str, url: &str) -> Result<&'a Vec<Value>, FetchError> {
+    v.get(key)
+        .and_then(|x| x.as_array())
+        .ok_or_else(|| FetchError::Malformed {
+            url: url.into(),
+            message: format!("the answer has no array {key:?}"),
+        })
+}
+
+/// The server's `Date` header as an instant.
+pub fn http_date(d: Option<&str>) -> Option<DateTime<Utc>> {
+    d.and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// An instant as the APIs take it in query strings: `2025-06-01T10:00:00Z`.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
