@@ -101,6 +101,49 @@ def rebuild_redmine(d):
     return out
 
 
+ZN_STATUS = {"open": "open", "waiting for customer": "waiting_customer", "waiting for vendor": "waiting_vendor",
+             "resolved": "resolved", "closed successful": "closed", "cancelled": "cancelled", "new": "new"}
+
+
+def rebuild_znuny(d):
+    ids = {r["znuny_id"]: r["scenario_id"] for r in csv.DictReader(open(os.path.join(d, "ids.csv")))}
+    team = team_of(json.load(open(os.path.join(d, "groups.json"))))
+    lk = json.load(open(os.path.join(d, "lookup.json")))
+    iso = lambda s: s.replace(" ", "T") + "Z"
+    effort = {r["article_id"]: int(float(r["time_unit"]))
+              for r in csv.DictReader(open(os.path.join(d, "time_accounting.csv")))}
+    out = {}
+    for r in csv.DictReader(open(os.path.join(d, "history.csv"))):
+        sid = ids.get(r["ticket_id"])
+        if sid is None:
+            continue
+        acts = out.setdefault(sid, [])
+        who = team.get(r["create_by"], "school")
+        parts = r["name"].split("%%")
+        if r["history_type"] == "NewTicket" and not any(a[1] == "create" for a in acts):
+            acts.append((iso(r["create_time"]), "create", None, "school"))
+        elif r["history_type"] == "StateUpdate":
+            acts.append((iso(r["create_time"]), "status", ZN_STATUS[parts[2]], who))
+        elif r["history_type"] == "Move":
+            acts.append((iso(r["create_time"]), "move", parts[1], who))
+    for t in jl(os.path.join(d, "tickets.jsonl")):
+        sid = ids.get(str(t["TicketID"]))
+        if sid is None:
+            continue
+        for a in t.get("Article", []):
+            if a.get("SenderType") != "agent":
+                continue
+            who = team.get(lk["users"].get(str(a.get("CreateBy"))), "school")
+            at = iso(a["CreateTime"])
+            if str(a["ArticleID"]) in effort:
+                out[sid].append((at, "effort", effort[str(a["ArticleID"])], who))
+            elif int(a.get("IsVisibleForCustomer") or 0):
+                out[sid].append((at, "reply_public", None, who))
+            else:
+                out[sid].append((at, "note", None, who))
+    return out
+
+
 def expected(t):
     acts = []
     for a in t["actions"]:
@@ -112,7 +155,7 @@ def expected(t):
 
 def main():
     system, d = sys.argv[1], sys.argv[2]
-    got = {"rt": rebuild_rt, "redmine": rebuild_redmine}[system](d)
+    got = {"rt": rebuild_rt, "redmine": rebuild_redmine, "znuny": rebuild_znuny}[system](d)
     doc = seedlib.load()
     bad = 0
     n_act = 0

@@ -15,14 +15,17 @@ missing_pkgs() {
   done
 }
 
-# install_pkgs P...: apt-get install the missing ones (apt-get update once per run: REALSYS_APT_UPDATED)
+# install_pkgs P...: apt-get install the missing ones; `apt-get update` once per run.sh run (the stamp file
+# REALSYS_APT_STAMP, set by run.sh, says it ran) or once per script when run alone
 install_pkgs() {
   local miss
   miss=$(missing_pkgs "$@")
   [ -z "$miss" ] && return 0
-  if [ -z "${REALSYS_APT_UPDATED:-}" ]; then
+  if [ -z "${REALSYS_APT_UPDATED:-}" ] && [ ! -f "${REALSYS_APT_STAMP:-/nonexistent}" ]; then
+    log "apt-get update"
     apt-get update -qq || die "apt-get update failed"
     export REALSYS_APT_UPDATED=1
+    [ -n "${REALSYS_APT_STAMP:-}" ] && touch "$REALSYS_APT_STAMP"
   fi
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $miss || die "apt-get install failed: $miss"

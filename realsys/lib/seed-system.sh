@@ -1,13 +1,17 @@
-# Sourced by <system>/seed.sh with SYS, DB (the live database file), DB_OWNER set.
+# Sourced by <system>/seed.sh with SYS and either DB (the live SQLite file) and DB_OWNER, or a function reset_db.
 # Replays the scenario into a pristine database under faketime and leaves the server STOPPED:
 #   stop the server; restore the pristine database (saved by install.sh); start under faketime; seed.py;
 #   stop; write $REALSYS_STATE/$SYS/seeded (the scenario's sha256), which run.sh compares to skip a re-seed.
 set -euo pipefail
 D=$REALSYS_STATE/$SYS
-[ -f "$D/pristine.db" ] || die "$SYS: no pristine database ($D/pristine.db); run $SYS/install.sh"
 "$HERE/stop.sh" >/dev/null 2>&1 || true
 rm -f "$D/seeded"
-cp "$D/pristine.db" "$DB"; chown "$DB_OWNER" "$DB"; chmod 660 "$DB"
+if declare -F reset_db >/dev/null; then
+  reset_db
+else
+  [ -f "$D/pristine.db" ] || die "$SYS: no pristine database ($D/pristine.db); run $SYS/install.sh"
+  cp "$D/pristine.db" "$DB"; chown "$DB_OWNER" "$DB"; chmod 660 "$DB"
+fi
 FT=$D/faketime.rc
 python3 - "$FT" <<'PY'
 import json, sys, os

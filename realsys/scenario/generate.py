@@ -370,11 +370,13 @@ def main():
     with open(out, "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False, indent=1)
         f.write("\n")
-    # The school register of the workspace (realsys/schools.csv, columns as docs/model.md)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schools.csv"), "w", encoding="utf-8") as f:
-        f.write("school_id,name,school_type,pupils,teachers,devices,travel_minutes\n")
-        for s in SCHOOLS:
-            f.write(",".join(str(x) for x in s) + "\n")
+    # The school register of the workspace (realsys/schools.csv, columns as docs/model.md), with the default output
+    if len(sys.argv) <= 1:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schools.csv"), "w",
+                  encoding="utf-8") as f:
+            f.write("school_id,name,school_type,pupils,teachers,devices,travel_minutes\n")
+            for s in SCHOOLS:
+                f.write(",".join(str(x) for x in s) + "\n")
     n_actions = sum(len(t["actions"]) for t in result)
     print(f"{out}: {len(result)} tickets, {n_actions} actions")
 
