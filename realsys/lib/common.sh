@@ -55,3 +55,15 @@ stop_pidfile() {
   rm -f "$f"
   log "$name: stopped"
 }
+
+# preseed < selections: debconf-set-selections; a debconf database left inconsistent by an earlier purge
+# ("Cannot find a question for …") is repaired with debconf's fix_db.pl and the selections set again
+preseed() {
+  local sel
+  sel=$(cat)
+  if ! printf '%s\n' "$sel" | debconf-set-selections 2>/dev/null; then
+    log "debconf: repairing the database (fix_db.pl)"
+    /usr/share/debconf/fix_db.pl >/dev/null 2>&1 || true
+    printf '%s\n' "$sel" | debconf-set-selections || die "debconf-set-selections failed"
+  fi
+}

@@ -4,7 +4,7 @@
 # (run by start.sh once the database exists).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/../lib/common.sh"
-debconf-set-selections <<SEL
+preseed <<SEL
 redmine redmine/current-instances string default
 redmine redmine/instances/default/dbconfig-install boolean true
 redmine redmine/instances/default/database-type select sqlite3

@@ -78,7 +78,11 @@ schools = [["gs-alt", "Grundschule Altstadt"], ["gs-nord", "Grundschule Nordvier
            ["ge-mitte", "Gesamtschule Mitte"], ["rs-park", "Realschule Am Park"],
            ["gy-stadt", "Städtisches Gymnasium"], ["bk-tech", "Berufskolleg Technik"]]
 services = ["Netzwerk/WLAN", "Endgeräte", "Drucker/Peripherie", "Software", "Schulserver"]
-reporter = Role.find_by_name!("Reporter")
+# the read-only account sees issues, private notes (internal notes, e.g. a vendor's acknowledgement) and time
+reader_role = Role.find_by_name("Reader (kennzahl)") || Role.new(name: "Reader (kennzahl)")
+reader_role.permissions = [:view_issues, :view_private_notes, :view_time_entries]
+reader_role.assignable = false
+reader_role.save!
 schools.each do |ident, name|
   p = Project.find_by_identifier(ident) || Project.new(identifier: ident)
   p.name = name
@@ -93,11 +97,9 @@ schools.each do |ident, name|
     m.role_ids = [manager.id]
     m.save!
   end
-  unless Member.find_by(project_id: p.id, user_id: reader.id)
-    m = Member.new(project: p, principal: reader)
-    m.role_ids = [reporter.id]
-    m.save!
-  end
+  m = Member.find_by(project_id: p.id, user_id: reader.id) || Member.new(project: p, principal: reader)
+  m.role_ids = [reader_role.id]
+  m.save!
 end
 reader.reload
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/../lib/common.sh"
 ROOTPW=${RT_ROOT_PW:-password}
-debconf-set-selections <<SEL
+preseed <<SEL
 request-tracker5 request-tracker5/rtname string rt.example.test
 request-tracker5 request-tracker5/organization string example.test
 request-tracker5 request-tracker5/correspondaddress string rt@example.test
