@@ -1,0 +1,5 @@
+#!/bin/bash
+# Export rt into DIR (default $REALSYS_STATE/rt/export) with export.py; the server must be running.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/../lib/common.sh"
+python3 "$HERE/export.py" "${1:-$REALSYS_STATE/rt/export}"

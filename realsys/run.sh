@@ -1,0 +1,88 @@
+#!/bin/bash
+# realsys: install, start, seed, export the real ticket systems and leave them RUNNING.
+#
+#   realsys/run.sh [SYSTEMS...]        (default: rt redmine znuny)
+#
+# Per system: install.sh (apt for what is missing; `apt-get update` once), seed.sh when the system does not
+# hold this scenario yet (pristine database, server under faketime, replay, stop), start.sh (real clock),
+# export.sh into $REALSYS_OUT/<system>/, and check_export.py (the export carries the scripted actions).
+# Writes $REALSYS_OUT/env.sh (URLs, accounts, keys, the truth's path) and $REALSYS_OUT/timings.csv.
+# Stop everything with realsys/stop.sh. Exit status: non-zero with "realsys: error: …" when a step fails.
+#
+# Environment: REALSYS_OUT (default /tmp/realsys-out), REALSYS_STATE (default /opt/realsys: pid files,
+# logs, pristine databases), REALSYS_RESEED=1 to replay the scenario even if the system already holds it.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/lib/common.sh"
+[ "$(id -u)" = 0 ] || die "run as root (apt-get, services)"
+REALSYS_OUT=${REALSYS_OUT:-/tmp/realsys-out}
+SYSTEMS=("$@"); [ ${#SYSTEMS[@]} -gt 0 ] || SYSTEMS=(rt redmine znuny)
+for s in "${SYSTEMS[@]}"; do
+  [ -x "$HERE/$s/install.sh" ] || die "unknown system '$s' (known: $(cd "$HERE" && ls -d */ | tr -d / | grep -vE '^(lib|scenario)$' | tr '\n' ' '))"
+done
+mkdir -p "$REALSYS_OUT" "$REALSYS_STATE"
+SHA=$(sha256sum "$HERE/scenario/scenario.json" | cut -d' ' -f1)
+# the scenario and its truth must be current (both are committed; regenerate them if the generator changed)
+python3 "$HERE/scenario/generate.py" "$REALSYS_STATE/scenario.check.json" >/dev/null
+cmp -s "$REALSYS_STATE/scenario.check.json" "$HERE/scenario/scenario.json" || die "scenario.json is not what generate.py writes; run realsys/scenario/generate.py and truth.py"
+RUN_ID=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+[ "$(head -1 "$REALSYS_OUT/timings.csv" 2>/dev/null)" = "run,system,step,seconds" ] || echo "run,system,step,seconds" > "$REALSYS_OUT/timings.csv"
+
+step() { # system step command...
+  local sys=$1 st=$2 t0 rc; shift 2
+  t0=$(date +%s)
+  log "$sys: $st ..."
+  if "$@"; then rc=0; else rc=$?; fi
+  echo "$RUN_ID,$sys,$st,$(( $(date +%s) - t0 ))" >> "$REALSYS_OUT/timings.csv"
+  [ $rc = 0 ] || die "$sys: $st failed (exit $rc)"
+}
+running() { local f=$REALSYS_STATE/$1/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+export REALSYS_APT_STAMP=$REALSYS_STATE/apt-updated.$$
+trap 'rm -f "$REALSYS_APT_STAMP"' EXIT
+for s in "${SYSTEMS[@]}"; do
+  running "$s" && step "$s" stop "$HERE/$s/stop.sh"
+  step "$s" install bash -c "'$HERE/$s/install.sh' > '$REALSYS_STATE/$s-install.log' 2>&1 || { tail -30 '$REALSYS_STATE/$s-install.log' >&2; exit 1; }"
+  if [ "${REALSYS_RESEED:-}" = 1 ] || [ "$(cat "$REALSYS_STATE/$s/seeded" 2>/dev/null)" != "$SHA" ]; then
+    step "$s" seed "$HERE/$s/seed.sh"
+  else
+    log "$s: already holds this scenario (REALSYS_RESEED=1 to replay it again)"
+  fi
+  step "$s" start "$HERE/$s/start.sh"
+  rm -rf "$REALSYS_OUT/$s"
+  step "$s" export "$HERE/$s/export.sh" "$REALSYS_OUT/$s"
+  step "$s" check python3 "$HERE/lib/check_export.py" "$s" "$REALSYS_OUT/$s"
+done
+
+# env.sh: what the tests need to reach the running systems (every system that is running now)
+{
+  echo "# written by realsys/run.sh $(date -u +%Y-%m-%dT%H:%M:%SZ); source it"
+  echo "export REALSYS_OUT='$REALSYS_OUT'"
+  echo "export REALSYS_SCENARIO='$HERE/scenario/scenario.json'"
+  echo "export REALSYS_TRUTH='$HERE/scenario/truth.json'"
+  echo "export REALSYS_TRUTH_CSV='$HERE/scenario/truth.csv'"
+  echo "export REALSYS_KENNZAHL_TOML='$HERE/kennzahl.toml'"
+  echo "export REALSYS_SCHOOLS_CSV='$HERE/schools.csv'"
+  echo "export REALSYS_QUARTER=2025-Q2"
+  if running rt; then
+    echo "export RT_URL=http://127.0.0.1:8085"
+    echo "export RT_USER=root RT_PASSWORD='${RT_ROOT_PW:-password}'"
+    echo "export RT_FETCH_USER=kennzahl RT_FETCH_PASSWORD=realsys-fetch"
+    [ -s "$REALSYS_STATE/rt/token" ] && echo "export RT_TOKEN='$(cat "$REALSYS_STATE/rt/token")'"
+    echo "export RT_EXPORT='$REALSYS_OUT/rt'"
+  fi
+  if running redmine; then
+    echo "export REDMINE_URL=http://127.0.0.1:3005"
+    echo "export REDMINE_USER=admin REDMINE_PASSWORD=admin12345"
+    echo "export REDMINE_API_KEY='$(sed -n 's/^API_KEY=//p' "$REALSYS_STATE/redmine/keys")'"
+    echo "export REDMINE_FETCH_KEY='$(sed -n 's/^FETCH_KEY=//p' "$REALSYS_STATE/redmine/keys")'"
+    echo "export REDMINE_EXPORT='$REALSYS_OUT/redmine'"
+  fi
+  if running znuny; then
+    echo "export ZNUNY_URL=http://127.0.0.1:8086"
+    echo "export ZNUNY_WEBSERVICE=http://127.0.0.1:8086/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST"
+    echo "export ZNUNY_USER=root@localhost ZNUNY_PASSWORD=rootpw"
+    echo "export ZNUNY_FETCH_USER=kennzahl ZNUNY_FETCH_PASSWORD=realsys-fetch"
+    echo "export ZNUNY_EXPORT='$REALSYS_OUT/znuny'"
+  fi
+} > "$REALSYS_OUT/env.sh"
+log "done: ${SYSTEMS[*]} running; exports in $REALSYS_OUT; source $REALSYS_OUT/env.sh; stop with $HERE/stop.sh"

@@ -1,0 +1,10 @@
+#!/bin/bash
+# Stop every realsys server that run.sh left running (by their pid files under $REALSYS_STATE).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/lib/common.sh"
+rc=0
+export REALSYS_STOP_PG=1
+for s in rt redmine znuny; do
+  "$HERE/$s/stop.sh" || rc=1
+done
+exit $rc
