@@ -195,7 +195,8 @@ fn realsys_rt_kpis_equal_the_scenario_truth() {
         let r = rec.unwrap();
         kz.insert(r[0].to_string(), (r[1].to_string(), r[2].to_string()));
     }
-    let tickets = std::fs::read_to_string(ws.path().join("fetch/rt/run-0001/rt-tickets.jsonl")).unwrap();
+    let tickets =
+        std::fs::read_to_string(ws.path().join("fetch/rt/run-0001/rt-tickets.jsonl")).unwrap();
     let (mut same, mut rejected) = (0, 0);
     for line in tickets.lines() {
         let t: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -206,12 +207,26 @@ fn realsys_rt_kpis_equal_the_scenario_truth() {
                 .to_string()
         };
         let (fr, lr) = &kz[t["id"].as_str().unwrap()];
-        assert_eq!(&set("Started"), fr, "ticket {}: RT Started vs first response", t["id"]);
+        assert_eq!(
+            &set("Started"),
+            fr,
+            "ticket {}: RT Started vs first response",
+            t["id"]
+        );
         if t["Status"] == "rejected" {
-            assert!(!set("Resolved").is_empty() && lr.is_empty(), "ticket {}", t["id"]);
+            assert!(
+                !set("Resolved").is_empty() && lr.is_empty(),
+                "ticket {}",
+                t["id"]
+            );
             rejected += 1;
         } else {
-            assert_eq!(&set("Resolved"), lr, "ticket {}: RT Resolved vs last resolution", t["id"]);
+            assert_eq!(
+                &set("Resolved"),
+                lr,
+                "ticket {}: RT Resolved vs last resolution",
+                t["id"]
+            );
             same += 1;
         }
     }
@@ -233,11 +248,15 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
     let ws = workspace(&e, |id| id.to_lowercase());
     let first = fetch(&ws, "redmine", &e["REDMINE_URL"], &e["REDMINE_API_KEY"]);
     // The school keys back in the scenario's spelling (vendor keys are "vendor × school").
-    let got = kennzahl_kpis(&ws, &e["REALSYS_QUARTER"], &|dim, k| match (dim, k.rsplit_once(" × ")) {
-        ("school", Some((v, s))) => format!("{v} × {}", s.to_uppercase()),
-        ("school", None) => k.to_uppercase(),
-        _ => k.to_string(),
-    });
+    let got = kennzahl_kpis(
+        &ws,
+        &e["REALSYS_QUARTER"],
+        &|dim, k| match (dim, k.rsplit_once(" × ")) {
+            ("school", Some((v, s))) => format!("{v} × {}", s.to_uppercase()),
+            ("school", None) => k.to_uppercase(),
+            _ => k.to_string(),
+        },
+    );
     // Redmine's API writes a time entry's hours with two decimals (36 s): effort cannot be
     // exact; the quarter's total is within 0.05 h of the truth (183 entries, 0.013 h apart
     // when this was written). Every other figure is exact.
@@ -249,9 +268,16 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
         bad.len(),
         bad.join("\n")
     );
-    let k = ("effort.total_hours".to_string(), "all".to_string(), "all".to_string());
+    let k = (
+        "effort.total_hours".to_string(),
+        "all".to_string(),
+        "all".to_string(),
+    );
     let (w, h) = (truth[&k].unwrap(), got[&k].unwrap());
-    assert!((w - h).abs() < 0.05, "effort.total_hours: truth {w}, kennzahl {h}");
+    assert!(
+        (w - h).abs() < 0.05,
+        "effort.total_hours: truth {w}, kennzahl {h}"
+    );
     let second = fetch(&ws, "redmine", &e["REDMINE_URL"], &e["REDMINE_API_KEY"]);
     assert!(second.contains(": 0 tickets"), "{second}");
 }

@@ -70,12 +70,10 @@ impl Api for Jsm {
                 "/rest/api/2/search?jql={}&startAt={start}&maxResults={MAX}&fields=updated",
                 enc(&jql)
             );
-            let got = c
-                .get_json(&p)
-                .and_then(|(v, d)| {
-                    let a = array(&v, "issues", &c.url(&p))?.clone();
-                    Ok((a, d, v))
-                });
+            let got = c.get_json(&p).and_then(|(v, d)| {
+                let a = array(&v, "issues", &c.url(&p))?.clone();
+                Ok((a, d, v))
+            });
             let (issues, d, v) = match got {
                 Ok(x) => x,
                 Err(FetchError::Malformed { url, message }) => {

@@ -329,6 +329,9 @@ pub fn finish(
     state.save(&path)
 }
 
+/// One ticket's rows, or why it could not be fetched.
+type TicketResult = Result<Vec<(&'static str, Row)>, FetchError>;
+
 /// Fetch every listed ticket on `concurrency` threads; rows per output stem, in the
 /// order of the listing (so the files are the same whatever thread fetched what).
 fn fetch_tickets(
@@ -346,7 +349,7 @@ fn fetch_tickets(
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Vec<(&'static str, Row)>, FetchError>>>> =
+    let results: Mutex<Vec<Option<TicketResult>>> =
         Mutex::new((0..ids.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..concurrency.clamp(1, 16) {

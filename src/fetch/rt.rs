@@ -30,6 +30,10 @@ pub struct Rt {
 
 const PER_PAGE: usize = 100;
 
+/// The items of every page read, the server's `Date`, and the page that ended the
+/// listing because it could not be read.
+type Pages = (Vec<Value>, Option<String>, Option<FetchReject>);
+
 impl Rt {
     fn queue_name(&self, v: &Value) -> Option<String> {
         // A queue is {id, type, _url} in tickets, an id in transactions.
@@ -55,22 +59,16 @@ impl Rt {
         }
     }
 
-    fn pages_lenient(
-        &self,
-        c: &Client,
-        path: &str,
-    ) -> Result<(Vec<Value>, Option<String>, Option<FetchReject>), FetchError> {
+    fn pages_lenient(&self, c: &Client, path: &str) -> Result<Pages, FetchError> {
         let mut items = Vec::new();
         let mut date = None;
         let mut page = 1;
         loop {
             let p = format!("{path}&per_page={PER_PAGE}&page={page}");
-            let got = c
-                .get_json(&p)
-                .and_then(|(v, d)| {
-                    let a = array(&v, "items", &c.url(&p))?.clone();
-                    Ok((a, d, v))
-                });
+            let got = c.get_json(&p).and_then(|(v, d)| {
+                let a = array(&v, "items", &c.url(&p))?.clone();
+                Ok((a, d, v))
+            });
             let (a, d, v) = match got {
                 Ok(x) => x,
                 Err(FetchError::Malformed { url, message }) => {
