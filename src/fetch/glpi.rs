@@ -15,7 +15,7 @@
 //! tarball and composer packages cannot be reached).
 
 use super::http::{Auth, Client};
-use super::{http_date, put, text, Api, FetchError, FetchReject, Listing, Row};
+use super::{put, text, Api, FetchError, Listing, Row};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
@@ -86,32 +86,16 @@ impl Api for Glpi {
                 "/apirest.php/Ticket?range={start}-{}&sort=1&order=ASC",
                 start + RANGE - 1
             );
-            let (v, d) = match c.get_json(&p) {
-                Ok(x) => x,
+            let items = match listing.page(c, &p, None) {
+                Ok(Some((items, _))) => items,
+                Ok(None) => break,
                 // Asking past the last ticket is GLPI's way of saying "no more".
                 Err(FetchError::Status {
                     status: 400, body, ..
                 }) if body.contains("ERROR_RANGE_EXCEED_TOTAL") => break,
-                Err(FetchError::Malformed { url, message }) => {
-                    listing.rejected.push(FetchReject {
-                        url,
-                        reason: format!("page: {message}"),
-                    });
-                    break;
-                }
                 Err(e) => return Err(e),
             };
-            if listing.server_now.is_none() {
-                listing.server_now = http_date(d.as_deref());
-            }
-            let Some(items) = v.as_array() else {
-                listing.rejected.push(FetchReject {
-                    url: c.url(&p),
-                    reason: "page: the answer is not an array of tickets".into(),
-                });
-                break;
-            };
-            for t in items {
+            for t in &items {
                 let Some(id) = text(t, "id") else { continue };
                 // GLPI's clock is local and the server's Date is UTC: a day of margin,
                 // so no change is missed (a ticket fetched again is replaced, never doubled).

@@ -14,7 +14,7 @@
 //! fixtures written from it; no Jira runs here (proprietary).
 
 use super::http::{enc, Auth, Client};
-use super::{array, http_date, put, text, Api, FetchError, FetchReject, Listing, Row};
+use super::{put, text, Api, FetchError, Listing, Row};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -70,24 +70,9 @@ impl Api for Jsm {
                 "/rest/api/2/search?jql={}&startAt={start}&maxResults={MAX}&fields=updated",
                 enc(&jql)
             );
-            let got = c.get_json(&p).and_then(|(v, d)| {
-                let a = array(&v, "issues", &c.url(&p))?.clone();
-                Ok((a, d, v))
-            });
-            let (issues, d, v) = match got {
-                Ok(x) => x,
-                Err(FetchError::Malformed { url, message }) => {
-                    listing.rejected.push(FetchReject {
-                        url,
-                        reason: format!("page: {message}"),
-                    });
-                    break;
-                }
-                Err(e) => return Err(e),
+            let Some((issues, v)) = listing.page(c, &p, Some("issues"))? else {
+                break;
             };
-            if listing.server_now.is_none() {
-                listing.server_now = http_date(d.as_deref());
-            }
             for i in &issues {
                 let Some(key) = text(i, "key") else { continue };
                 let updated = i

@@ -98,6 +98,46 @@ pub struct Listing {
     pub rejected: Vec<FetchReject>,
 }
 
+impl Listing {
+    /// One page of a listing: its items (the array at `key`, or the answer itself when it
+    /// is the array), the server's clock noted from the first page. A page the server
+    /// answered but that cannot be read becomes a reject of the page and `None` (the
+    /// listing stops there, and the cursor stays); a failing server is an error.
+    pub fn page(
+        &mut self,
+        c: &Client,
+        path: &str,
+        key: Option<&str>,
+    ) -> Result<Option<(Vec<Value>, Value)>, FetchError> {
+        let got = c.get_json(path).and_then(|(v, d)| {
+            let items = match key {
+                Some(k) => array(&v, k, &c.url(path))?.clone(),
+                None => v.as_array().cloned().ok_or_else(|| FetchError::Malformed {
+                    url: c.url(path),
+                    message: "the answer is not an array of tickets".into(),
+                })?,
+            };
+            Ok((items, d, v))
+        });
+        match got {
+            Ok((items, d, v)) => {
+                if self.server_now.is_none() {
+                    self.server_now = http_date(d.as_deref());
+                }
+                Ok(Some((items, v)))
+            }
+            Err(FetchError::Malformed { url, message }) => {
+                self.rejected.push(FetchReject {
+                    url,
+                    reason: format!("page: {message}"),
+                });
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// One ticket system's API.
 pub trait Api: Sync {
     /// The built-in profile that imports the rows.

@@ -16,7 +16,7 @@
 //! Ruby gems no reachable registry has).
 
 use super::http::{Auth, Client};
-use super::{http_date, put, text, Api, FetchError, FetchReject, Listing, Row};
+use super::{put, text, Api, FetchError, Listing, Row};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -52,28 +52,10 @@ impl Api for Zammad {
         let mut page = 1;
         loop {
             let p = format!("/api/v1/tickets?expand=true&page={page}&per_page={PER_PAGE}");
-            let (v, d) = match c.get_json(&p) {
-                Ok(x) => x,
-                Err(FetchError::Malformed { url, message }) => {
-                    listing.rejected.push(FetchReject {
-                        url,
-                        reason: format!("page: {message}"),
-                    });
-                    break;
-                }
-                Err(e) => return Err(e),
-            };
-            if listing.server_now.is_none() {
-                listing.server_now = http_date(d.as_deref());
-            }
-            let Some(items) = v.as_array() else {
-                listing.rejected.push(FetchReject {
-                    url: c.url(&p),
-                    reason: "page: the answer is not an array of tickets".into(),
-                });
+            let Some((items, _)) = listing.page(c, &p, None)? else {
                 break;
             };
-            for t in items {
+            for t in &items {
                 let Some(id) = text(t, "id") else { continue };
                 match (since, instant(t, "updated_at")) {
                     (Some(s), Some(u)) if u < s => {}
