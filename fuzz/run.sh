@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(read timestamp profile config ics)
+[ ${#targets[@]} -gt 0 ] || targets=(read timestamp profile config ics dialect)
 jobs="${JOBS:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kt-fuzz-nightly}"
 root=..
@@ -44,6 +44,7 @@ seed() {
     config) cp $root/src/templates/kennzahl.toml "$dir/template.toml"
         find $root/tests/fixtures -name 'kennzahl*.toml' -exec cp --backup=numbered {} "$dir/" \; ;;
     ics) cp seeds/ics/* "$dir/" ;;
+    dialect) cp $root/queries/kpis/*.sql "$dir/" ;;
     esac
 }
 

@@ -215,7 +215,7 @@ pub struct SqlArgs {
 #[derive(Debug, clap::Args)]
 pub struct KpiArgs {
     /// Quarter, e.g. 2026-Q3.
-    #[arg(long, value_parser = parse_quarter, required_unless_present = "list")]
+    #[arg(long, value_parser = parse_quarter, required_unless_present_any = ["list", "print_sql"])]
     pub quarter: Option<crate::quarter::Quarter>,
     /// List the KPI catalogue (built-in and the workspace's queries/kpis/): every
     /// `kpi.measure` a report spec can name, its unit, statistic and breakdowns.
@@ -227,9 +227,18 @@ pub struct KpiArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Print the SQL that sets the quarter variables and the views `kt`, `kc`, `ks`, `kh`
-    /// the KPI queries read (to run them on the Parquet lake with plain DuckDB), and exit.
+    /// the KPI queries read (to run them on the Parquet lake), one statement a line, for
+    /// the engine of --dialect, and exit.
     #[arg(long)]
     pub print_scope: bool,
+    /// Print the query of the KPI NAME (built-in or the workspace's queries/kpis/) for the
+    /// engine of --dialect, to run on the Parquet lake after the scope, and exit.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["print_scope", "list"])]
+    pub print_sql: Option<String>,
+    /// The SQL engine of --print-sql and --print-scope: duckdb (the KPI files as written)
+    /// or spark (Spark SQL 4, derived from them).
+    #[arg(long, value_enum)]
+    pub dialect: Option<crate::dialect::Dialect>,
 }
 
 #[derive(Debug, clap::Args)]

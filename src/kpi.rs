@@ -7,6 +7,7 @@
 //! variables `q_start`/`q_end` (UTC bounds of the quarter). It returns a `key` column
 //! and one column per measure named in the sidecar.
 
+use crate::dialect::Dialect;
 use crate::quarter::Quarter;
 use crate::workspace::Workspace;
 use anyhow::{bail, Context, Result};
@@ -334,30 +335,120 @@ impl KpiValue {
     }
 }
 
+/// The views `kt`, `kc`, `ks`, `kh` of a breakdown over the tables `ticket_facts`,
+/// `changes`, `schools` and `handoffs`: (name, query in DuckDB SQL).
+fn scope_views(dim: Dimension) -> [(&'static str, String); 4] {
+    [
+        (
+            "kt",
+            format!("SELECT *, {} AS dim FROM ticket_facts", dim.ticket_expr()),
+        ),
+        (
+            "kc",
+            format!(
+                "SELECT c.*, {} AS dim FROM changes c LEFT JOIN schools s USING (school_id)",
+                dim.change_expr()
+            ),
+        ),
+        (
+            "ks",
+            format!("SELECT *, {} AS dim FROM schools", dim.school_expr()),
+        ),
+        (
+            "kh",
+            format!(
+                "SELECT h.*, {} AS dim FROM handoffs h LEFT JOIN schools s USING (school_id)",
+                dim.handoff_expr()
+            ),
+        ),
+    ]
+}
+
 /// The SQL that sets the quarter variables and the dimension views `kt`, `kc`, `ks`, `kh`
-/// over the tables `ticket_facts`, `changes`, `schools` and `handoffs`. It uses nothing of
-/// kennzahl's own (no registered functions), so the KPI SQL runs the same way on plain
-/// DuckDB over the Parquet lake (`kennzahl export --parquet`).
+/// over the tables `ticket_facts`, `changes`, `schools` and `handoffs`, for DuckDB. It uses
+/// nothing of kennzahl's own (no registered functions), so the KPI SQL runs the same way on
+/// plain DuckDB over the Parquet lake (`kennzahl export --parquet`).
 pub fn scope_sql(q: Quarter, dim: Dimension, tz: chrono_tz::Tz) -> String {
+    scope_sql_for(q, dim, tz, Dialect::Duckdb).expect("the scope is DuckDB SQL as written")
+}
+
+/// The scope for an engine: one statement a line, each ending in `;` (so a client that
+/// runs one statement at a time, like Spark's `spark.sql`, can split at `;` + line end).
+/// Spark: the session time zone is set to UTC first (kennzahl's instants are UTC without
+/// a zone, and the rewritten time differences read them in the session's zone), and the
+/// variables are session variables (`DECLARE OR REPLACE VARIABLE`).
+pub fn scope_sql_for(
+    q: Quarter,
+    dim: Dimension,
+    tz: chrono_tz::Tz,
+    dialect: Dialect,
+) -> Result<String, crate::dialect::Unsupported> {
     let (a, b) = q.bounds(tz);
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    format!(
-        "SET VARIABLE q_start = TIMESTAMP '{}';
-         SET VARIABLE q_end = TIMESTAMP '{}';
-         SET VARIABLE quarter = '{q}';
-         SET VARIABLE dimension = '{}';
-         CREATE OR REPLACE TEMP VIEW kt AS SELECT *, {} AS dim FROM ticket_facts;
-         CREATE OR REPLACE TEMP VIEW kc AS SELECT c.*, {} AS dim FROM changes c LEFT JOIN schools s USING (school_id);
-         CREATE OR REPLACE TEMP VIEW ks AS SELECT *, {} AS dim FROM schools;
-         CREATE OR REPLACE TEMP VIEW kh AS SELECT h.*, {} AS dim FROM handoffs h LEFT JOIN schools s USING (school_id);",
-        fmt(a),
-        fmt(b),
-        dim.key(),
-        dim.ticket_expr(),
-        dim.change_expr(),
-        dim.school_expr(),
-        dim.handoff_expr()
-    )
+    let vars = [
+        ("q_start", "TIMESTAMP", format!("TIMESTAMP '{}'", fmt(a))),
+        ("q_end", "TIMESTAMP", format!("TIMESTAMP '{}'", fmt(b))),
+        ("quarter", "STRING", format!("'{q}'")),
+        ("dimension", "STRING", format!("'{}'", dim.key())),
+    ];
+    let mut s = String::new();
+    match dialect {
+        Dialect::Duckdb => {
+            for (name, _, value) in &vars {
+                s.push_str(&format!("SET VARIABLE {name} = {value};\n"));
+            }
+            for (name, query) in scope_views(dim) {
+                s.push_str(&format!("CREATE OR REPLACE TEMP VIEW {name} AS {query};\n"));
+            }
+        }
+        Dialect::Spark => {
+            s.push_str("SET TIME ZONE 'UTC';\n");
+            for (name, ty, value) in &vars {
+                s.push_str(&format!(
+                    "DECLARE OR REPLACE VARIABLE {name} {ty} DEFAULT {value};\n"
+                ));
+            }
+            for (name, query) in scope_views(dim) {
+                s.push_str(&format!(
+                    "CREATE OR REPLACE TEMPORARY VIEW {name} AS {};\n",
+                    crate::dialect::to_spark(&query)?
+                ));
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// A KPI's query for an engine, as one statement ending in `;`, after a comment line that
+/// names it. Spark: derived from the KPI's DuckDB SQL by `dialect::to_spark`; a construct
+/// it cannot carry over is an error naming the KPI, the construct and its line.
+pub fn sql_for(k: &Kpi, dialect: Dialect) -> Result<String> {
+    let body = crate::dialect::rewrite(&k.sql, dialect).map_err(|e| {
+        anyhow::anyhow!(
+            "KPI {} ({}) cannot be written for {}: {e}",
+            k.meta.name,
+            k.origin,
+            dialect.title()
+        )
+    })?;
+    let mut s = format!(
+        "-- KPI {} ({}) for {}; run it after the scope (kennzahl kpi --print-scope --dialect {dialect}).\n",
+        k.meta.name,
+        k.origin,
+        dialect.title()
+    );
+    let body = body.trim_end();
+    s.push_str(body);
+    if !body.ends_with(';') {
+        // A line comment at the end would swallow a `;` on its line.
+        let last = body.rsplit('\n').next().unwrap_or(body);
+        if last.contains("--") {
+            s.push('\n');
+        }
+        s.push(';');
+    }
+    s.push('\n');
+    Ok(s)
 }
 
 /// Set the quarter variables and the dimension views. Requires `prepare_analysis`.

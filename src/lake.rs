@@ -1,9 +1,11 @@
 //! The Parquet lake: the canonical and derived tables written as Hive-partitioned Parquet
 //! (zstd), one folder per table, partitioned by `source` and by the quarter of the table's
 //! time column (`quarter=2026-Q3`, the quarter of the UTC instant), so that engines beyond
-//! one machine (Spark, Trino, plain DuckDB) read what kennzahl computed. `views.sql` in
-//! the lake creates one view per table for plain DuckDB; the KPI SQL of `queries/kpis/`
-//! runs on those views unchanged.
+//! one machine (Spark, Trino, plain DuckDB) read what kennzahl computed. `views.duckdb.sql`
+//! and `views.spark.sql` in the lake create one view per table, with the table's name and
+//! columns, for plain DuckDB and for Spark SQL; the KPI SQL printed by `kennzahl kpi
+//! --print-sql NAME --dialect duckdb|spark` runs on those views after the scope printed by
+//! `--print-scope` (see `kpi::scope_sql_for`, `dialect`).
 //!
 //! Layout (`DIR/`):
 //! ```text
@@ -12,10 +14,11 @@
 //! status_totals/source=…/data_0.parquet                   by source only (no time column)
 //! schools/schools.parquet  outages/outages.parquet  cfg_*/cfg_*.parquet   one file
 //! service_windows/…parquet  service_years/…parquet   the calendar's service time, one file
-//! views.sql  manifest.json
+//! views.duckdb.sql  views.spark.sql  manifest.json
 //! ```
-//! A table without rows is written as one empty file (`<table>/empty.parquet`) that keeps
-//! its columns, so the views and queries still work.
+//! A table without rows is written as one empty file (`<table>/empty.parquet`, no partition
+//! folders; `source` is a column of the file) that keeps its columns, so the views and
+//! queries still work.
 
 use anyhow::{bail, Context, Result};
 use duckdb::Connection;
@@ -79,6 +82,11 @@ impl LakeTable {
 fn sql_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
+
+/// The views for plain DuckDB, in the lake's folder.
+pub const VIEWS_DUCKDB: &str = "views.duckdb.sql";
+/// The views for Spark SQL, in the lake's folder.
+pub const VIEWS_SPARK: &str = "views.spark.sql";
 
 /// What an export wrote: table, rows, files.
 pub struct Exported {
@@ -152,7 +160,8 @@ pub fn export(conn: &Connection, dir: &Path, force: bool) -> Result<Vec<Exported
             files,
         });
     }
-    std::fs::write(dir.join("views.sql"), views_sql(dir, None)?)?;
+    std::fs::write(dir.join(VIEWS_DUCKDB), views_duckdb_sql(dir, None)?)?;
+    std::fs::write(dir.join(VIEWS_SPARK), views_spark_sql(conn, dir)?)?;
     let manifest = serde_json::json!({
         "written_by": format!("kennzahl {}", env!("CARGO_PKG_VERSION")),
         "layout": "hive partitions source=…/quarter=YYYY-Qn (quarter of the UTC instant); zstd",
@@ -183,14 +192,16 @@ fn walk_parquet(dir: &Path) -> usize {
 }
 
 /// `CREATE VIEW` statements over a lake for plain DuckDB: one view per table with the
-/// table's name and columns (the partition key `quarter` is dropped again). With `root`
-/// the paths are absolute under it; without, relative to the lake (run DuckDB there).
-pub fn views_sql(dir: &Path, root: Option<&Path>) -> Result<String> {
+/// table's name and columns (the partition key `quarter` is dropped again), one statement
+/// a line. With `root` the paths are absolute under it; without, relative to the lake
+/// (run DuckDB there).
+pub fn views_duckdb_sql(dir: &Path, root: Option<&Path>) -> Result<String> {
     let mut s = String::from(
         "-- Views over this kennzahl Parquet lake for plain DuckDB; run DuckDB in this folder:\n\
-         --   duckdb -init views.sql\n\
-         -- then query tickets, events, ticket_facts, … or run a KPI file of queries/kpis/\n\
-         -- after the scope statements printed by `kennzahl kpi --quarter Q --by D --print-scope`.\n",
+         --   duckdb -init views.duckdb.sql\n\
+         -- then query tickets, events, ticket_facts, … or run a KPI after its scope:\n\
+         --   kennzahl kpi --quarter Q --by D --print-scope --dialect duckdb\n\
+         --   kennzahl kpi --print-sql NAME --dialect duckdb\n",
     );
     for t in TABLES {
         let base = match root {
@@ -226,6 +237,50 @@ pub fn views_sql(dir: &Path, root: Option<&Path>) -> Result<String> {
             )
         };
         s.push_str(&format!("CREATE OR REPLACE VIEW {} AS {body};\n", t.name));
+    }
+    Ok(s)
+}
+
+/// The statements over a lake for Spark SQL (4.x): one temporary view per table with the
+/// table's name and columns, one statement a line, each ending in `;` (run them one at a
+/// time: `spark.sql` takes one). The paths are relative to the lake: start Spark in its
+/// folder, or put the lake's URI before each table's folder. Partition values stay text
+/// (`source=2024` is not a number), as in DuckDB's views.
+pub fn views_spark_sql(conn: &Connection, dir: &Path) -> Result<String> {
+    let mut s = String::from(
+        "-- Views over this kennzahl Parquet lake for Spark SQL 4; one statement a line, run each\n\
+         -- with spark.sql() with Spark started in this folder (the paths are relative to it).\n\
+         -- Then run a KPI after its scope, both one statement a line:\n\
+         --   kennzahl kpi --quarter Q --by D --print-scope --dialect spark\n\
+         --   kennzahl kpi --print-sql NAME --dialect spark\n\
+         SET spark.sql.sources.partitionColumnTypeInference.enabled = false;\n",
+    );
+    for t in TABLES {
+        let mut stmt = conn.prepare(
+            "SELECT column_name FROM information_schema.columns
+             WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+        )?;
+        let cols: Vec<String> = stmt
+            .query_map([t.name], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        if cols.is_empty() {
+            bail!("the table {} has no columns", t.name);
+        }
+        let empty = dir.join(t.name).join("empty.parquet").exists();
+        let path = if empty {
+            format!("{}/empty.parquet", t.name)
+        } else {
+            t.name.to_string()
+        };
+        let list = cols
+            .iter()
+            .map(|c| format!("`{}`", c.replace('`', "``")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        s.push_str(&format!(
+            "CREATE OR REPLACE TEMPORARY VIEW {} AS SELECT {list} FROM parquet.`{path}`;\n",
+            t.name
+        ));
     }
     Ok(s)
 }

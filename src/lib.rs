@@ -25,4 +25,4 @@ pub mod timing;
 pub mod workspace;
 
 // The parsers live in `crates/kennzahl-parse` (no DuckDB there, so they can be fuzzed).
-pub use kennzahl_parse::{calendar, config, timeparse};
+pub use kennzahl_parse::{calendar, config, dialect, timeparse};

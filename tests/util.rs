@@ -20,12 +20,18 @@ pub fn shared_dataset(rel: &str) -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    // CI has the shared datasets: their absence there is a failure, not a silent pass.
+    skip_unless_ci(&format!(
+        "{} is absent (the shared datasets folder is not beside the project)",
+        p.display()
+    ));
+    None
+}
+
+/// A test that cannot run here for want of `what`: a failure in CI (which must have it),
+/// a visible SKIPPED line elsewhere.
+pub fn skip_unless_ci(what: &str) {
     if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false") {
-        panic!(
-            "{} is absent, but CI expects the shared datasets beside the project",
-            p.display()
-        );
+        panic!("{what}, but CI must have it");
     }
     // Written to stderr directly: the test harness captures eprintln! of passing tests,
     // and a skipped test must be visible.
@@ -33,14 +39,12 @@ pub fn shared_dataset(rel: &str) -> Option<PathBuf> {
     let n = SKIPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let _ = writeln!(
         std::io::stderr(),
-        "SKIPPED ({n} so far): {} needs {}, which is absent (the shared datasets folder is not beside the project)",
+        "SKIPPED ({n} so far): {} needs what is absent: {what}",
         std::thread::current().name().unwrap_or("a test"),
-        p.display()
     );
-    None
 }
 
-/// Tests skipped for want of the shared datasets in this run.
+/// Tests skipped in this run for want of something (datasets, Spark).
 static SKIPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 pub struct Ws {

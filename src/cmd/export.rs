@@ -16,9 +16,10 @@ pub fn run(workspace: &Path, a: ExportArgs) -> Result<ExitCode> {
         println!("{:<20} {:>10} rows  {:>5} files", e.table, e.rows, e.files);
     }
     println!(
-        "wrote {} (views for plain DuckDB: {})",
+        "wrote {} (views for plain DuckDB: {}; for Spark SQL: {})",
         a.parquet.display(),
-        a.parquet.join("views.sql").display()
+        crate::lake::VIEWS_DUCKDB,
+        crate::lake::VIEWS_SPARK
     );
     Ok(ExitCode::SUCCESS)
 }

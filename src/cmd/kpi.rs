@@ -1,15 +1,35 @@
 //! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format;
-//! `kennzahl kpi --list`: the catalogue a report spec can name.
+//! `kennzahl kpi --list`: the catalogue a report spec can name;
+//! `kennzahl kpi --print-sql NAME | --print-scope [--dialect duckdb|spark]`: the SQL to run
+//! a KPI on the Parquet lake with another engine.
 
 use crate::cli::KpiArgs;
 use crate::output::print_rows;
 use crate::workspace::Workspace;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
+    if a.dialect.is_some() && !a.print_scope && a.print_sql.is_none() {
+        bail!("--dialect applies to --print-sql and --print-scope");
+    }
+    let dialect = a.dialect.unwrap_or(crate::dialect::Dialect::Duckdb);
     let ws = Workspace::open(workspace, false)?;
+    if let Some(name) = &a.print_sql {
+        let kpis = crate::kpi::catalog(&ws)?;
+        let Some(k) = kpis.iter().find(|k| k.meta.name == *name) else {
+            bail!(
+                "no KPI named {name:?}; known: {}",
+                kpis.iter()
+                    .map(|k| k.meta.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        print!("{}", crate::kpi::sql_for(k, dialect)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     if a.list {
         let kpis = crate::kpi::catalog(&ws)?;
         let cols: Vec<String> = ["name", "unit", "stat", "dimensions", "origin"]
@@ -38,7 +58,10 @@ pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
     let quarter = a.quarter.expect("clap requires --quarter without --list");
     if a.print_scope {
         let tz = ws.config.calendars.default.tz();
-        println!("{}", crate::kpi::scope_sql(quarter, a.by, tz));
+        let sql = crate::kpi::scope_sql_for(quarter, a.by, tz, dialect).map_err(|e| {
+            anyhow::anyhow!("the scope cannot be written for {}: {e}", dialect.title())
+        })?;
+        print!("{sql}");
         return Ok(ExitCode::SUCCESS);
     }
     ws.prepare_analysis()?;
