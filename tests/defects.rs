@@ -76,31 +76,12 @@ fn tickets(ws: &Ws) -> String {
     ws.sql("SELECT ticket_id, type, priority, status, status_raw FROM tickets ORDER BY ticket_id")
 }
 
-fn durations(ws: &Ws) -> String {
-    ws.ok(&[
-        "sql",
-        "--analysis",
-        "--format",
-        "csv",
-        "SELECT ticket_id, response_bsecs, resolution_bsecs FROM ticket_facts ORDER BY ticket_id",
-    ])
-}
-
 /// Was: `kennzahl import FOLDER` → "cannot read: Is a directory".
 #[test]
 fn import_folder_is_a_directory() {
     let ws = Ws::mini();
     let dir = jira_folder(&ws);
-    let out = ws
-        .cmd()
-        .args(["import", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = ws.ok_both(&["import", dir.to_str().unwrap()]);
     assert!(
         stderr.contains("profile jsm (Jira Service Management): reads 2 of 4 files"),
         "{stderr}"
@@ -123,7 +104,7 @@ fn import_folder_is_a_directory() {
         "ticket_id,type,priority,status,status_raw\nSD-1,incident,2,resolved,Resolved\nSD-2,incident,2,open,Waiting for support\n"
     );
     assert_eq!(
-        durations(&ws),
+        ws.durations(),
         "ticket_id,response_bsecs,resolution_bsecs\nSD-1,10800,10800\nSD-2,,\n"
     );
     // Idempotent: the same folder again changes nothing.
@@ -140,13 +121,7 @@ fn import_folder_is_a_directory() {
 fn oversize_value_in_an_unmapped_column_is_skipped() {
     let ws = Ws::mini();
     let dir = jira_folder(&ws);
-    let out = ws
-        .cmd()
-        .args(["import", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let (_, stderr) = ws.ok_both(&["import", dir.to_str().unwrap()]);
     assert!(stderr.contains("SD-1.json: 1 values noted"), "{stderr}");
     assert!(
         stderr.contains("SD-1.json:1: column fields.description: \"\": the value is 1.1 MiB long, more than import.max_field_size = 1048576 (1 MiB): a column this profile does not read, skipped"),
@@ -169,16 +144,7 @@ fn oversize_mapped_value_rejects_only_its_row() {
         "y".repeat(1_200_000)
     );
     let p = ws.write("tickets.csv", &csv);
-    let out = ws
-        .cmd()
-        .args(["import", p.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = ws.ok_both(&["import", p.to_str().unwrap()]);
     assert!(
         stdout.contains("tickets.csv: 200 rows read, 199 imported, 0 merged, 1 rejected (tickets)"),
         "{stdout}"

@@ -15,16 +15,6 @@ fn rows(ws: &Ws) -> String {
     ws.sql("SELECT ticket_id, type, priority, status, school_id FROM tickets ORDER BY ticket_id")
 }
 
-fn durations(ws: &Ws) -> String {
-    ws.ok(&[
-        "sql",
-        "--analysis",
-        "--format",
-        "csv",
-        "SELECT ticket_id, response_bsecs, resolution_bsecs FROM ticket_facts ORDER BY ticket_id",
-    ])
-}
-
 #[test]
 fn mapping_profiles_on_their_fixtures() {
     let cases: &[(&str, &str, &str, &str)] = &[
@@ -88,7 +78,7 @@ fn mapping_profiles_on_their_fixtures() {
             "{profile} ({file}): canonical tickets"
         );
         assert_eq!(
-            durations(&ws),
+            ws.durations(),
             *expected_durations,
             "{profile} ({file}): service-hour durations"
         );
@@ -214,7 +204,7 @@ fn zammad_xlsx_with_german_headers() {
     assert_eq!(rows(&ws), "ticket_id,type,priority,status,school_id\n31001,incident,2,closed,S1\n31002,incident,3,waiting_customer,S2\n");
     // Closed At is the resolution; the first public reply is the response.
     assert_eq!(
-        durations(&ws),
+        ws.durations(),
         "ticket_id,response_bsecs,resolution_bsecs\n31001,5400,10800\n31002,,\n"
     );
     assert_eq!(
@@ -259,7 +249,7 @@ fn zammad_api_json_with_history_and_time_accounting() {
         "ticket_id,type,priority,status,school_id\n7,incident,2,closed,S1\n8,incident,3,new,S2\n"
     );
     assert_eq!(
-        durations(&ws),
+        ws.durations(),
         "ticket_id,response_bsecs,resolution_bsecs\n7,5400,10800\n8,,\n"
     );
     assert_eq!(
@@ -336,7 +326,7 @@ fn otrs_ticket_search_with_history() {
         out.contains("otrs_history.csv: 6 rows read, 6 imported, 0 merged, 0 rejected (events)"),
         "{out}"
     );
-    assert_eq!(durations(&ws), "ticket_id,response_bsecs,resolution_bsecs\n2026030210000011,5400,9000\n2026030310000022,,\n");
+    assert_eq!(ws.durations(), "ticket_id,response_bsecs,resolution_bsecs\n2026030210000011,5400,9000\n2026030310000022,,\n");
     assert_eq!(
         ws.sql("SELECT group_name FROM events WHERE kind = 'assign_group'"),
         "group_name\nSchul-IT::2nd Level\n"

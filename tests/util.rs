@@ -80,6 +80,30 @@ impl Ws {
         );
         String::from_utf8(out.stdout).unwrap()
     }
+    /// Run, expect success, return stdout and stderr.
+    pub fn ok_both(&self, args: &[&str]) -> (String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert!(
+            out.status.success(),
+            "kennzahl {args:?} failed ({:?})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            out.status.code()
+        );
+        (stdout, stderr)
+    }
+    /// The response and resolution service seconds of every ticket, as CSV.
+    pub fn durations(&self) -> String {
+        self.ok(&[
+            "sql",
+            "--analysis",
+            "--format",
+            "csv",
+            "SELECT ticket_id, response_bsecs, resolution_bsecs FROM ticket_facts ORDER BY ticket_id",
+        ])
+    }
     /// Run, expect failure with `code`, return stderr.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.cmd().args(args).output().unwrap();
