@@ -37,12 +37,13 @@ echo "DuckDB (Python, release) $("$PYTHON" benches/floor.py version)"
 row step seconds "RSS GB"
 row --- --- ---
 run "generate (demo --tickets $N --no-report)" "$K" demo --tickets "$N" --no-report --out "$B/gen" --data "$B/data"
-GZ=("$B"/data/schools.csv "$B"/data/tickets.csv.gz "$B"/data/events.csv.gz "$B"/data/changes.csv)
+# outages.csv too: the ground-truth check compares the availability KPI.
+GZ=("$B"/data/schools.csv "$B"/data/tickets.csv.gz "$B"/data/events.csv.gz "$B"/data/changes.csv "$B"/data/outages.csv)
 mkdir -p "$B/plain"
-cp "$B"/data/schools.csv "$B"/data/changes.csv "$B/plain/"
+cp "$B"/data/schools.csv "$B"/data/changes.csv "$B"/data/outages.csv "$B/plain/"
 gunzip -c "$B/data/tickets.csv.gz" > "$B/plain/tickets.csv"
 gunzip -c "$B/data/events.csv.gz" > "$B/plain/events.csv"
-PLAIN=("$B"/plain/schools.csv "$B"/plain/tickets.csv "$B"/plain/events.csv "$B"/plain/changes.csv)
+PLAIN=("$B"/plain/schools.csv "$B"/plain/tickets.csv "$B"/plain/events.csv "$B"/plain/changes.csv "$B"/plain/outages.csv)
 echo "events: $(($(wc -l < "$B/plain/events.csv") - 1)) rows, $(du -h "$B/plain/events.csv" | cut -f1) plain"
 
 run "floor: DuckDB read_csv into an on-disk database (.gz)" "$PYTHON" benches/floor.py load "$B/floor.duckdb" "${GZ[@]}"
