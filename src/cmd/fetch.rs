@@ -177,37 +177,39 @@ fn offline(ws: &Workspace, o: &Options) -> Result<ExitCode> {
             o.system
         );
     }
-    for run in &stored.runs {
-        let mut state = fetch::State {
-            runs: stored
-                .runs
-                .iter()
-                .take_while(|r| r.id < run.id)
-                .cloned()
-                .collect(),
-            ..stored.clone()
-        };
-        // Each run again with its own `since`, answered from its stored responses.
-        state.runs.push(fetch::RunState {
-            status: "fetching".into(),
-            ..run.clone()
-        });
-        let path = fetch::source_dir(&ws.dir, &source).join("state.json");
-        let tmp = serde_json::to_string_pretty(&state)?;
-        std::fs::write(&path, tmp).with_context(|| path.display().to_string())?;
-        let (mut st, out) = match fetch::fetch_run(&ws.dir, o) {
-            Ok(x) => x,
-            Err(e) => return server_error(e),
-        };
-        summary(o, &out);
-        let code = import_run(ws, o, &mut st, &out)?;
-        if code != ExitCode::SUCCESS {
-            return Ok(code);
-        }
-    }
-    // The state as it was, with the cursor the runs reached.
     let path = fetch::source_dir(&ws.dir, &source).join("state.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&stored)?)
-        .with_context(|| path.display().to_string())?;
-    Ok(ExitCode::SUCCESS)
+    let replay = || -> Result<ExitCode> {
+        for run in &stored.runs {
+            // Each run again with its own `since`, answered from its stored responses: the
+            // state as it was before it, and it unfinished.
+            let mut state = fetch::State {
+                runs: stored
+                    .runs
+                    .iter()
+                    .take_while(|r| r.id < run.id)
+                    .cloned()
+                    .collect(),
+                ..stored.clone()
+            };
+            state.runs.push(fetch::RunState {
+                status: "fetching".into(),
+                ..run.clone()
+            });
+            state.save(&path).map_err(|e| anyhow!("{e}"))?;
+            let (mut st, out) = match fetch::fetch_run(&ws.dir, o) {
+                Ok(x) => x,
+                Err(e) => return server_error(e),
+            };
+            summary(o, &out);
+            let code = import_run(ws, o, &mut st, &out)?;
+            if code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    };
+    let result = replay();
+    // The state as it was (the cursor the runs reached), whatever the replay did.
+    stored.save(&path).map_err(|e| anyhow!("{e}"))?;
+    result
 }

@@ -224,7 +224,7 @@ impl State {
             Err(_) => Ok(None),
         }
     }
-    fn save(&self, path: &Path) -> Result<(), FetchError> {
+    pub fn save(&self, path: &Path) -> Result<(), FetchError> {
         let io = |e: std::io::Error| FetchError::Usage(format!("{}: {e}", path.display()));
         std::fs::create_dir_all(path.parent().expect("state.json has a folder")).map_err(io)?;
         // Written whole and renamed: an interruption never leaves half a state.
