@@ -144,7 +144,7 @@ fn oversize_mapped_value_rejects_only_its_row() {
         "y".repeat(1_200_000)
     );
     let p = ws.write("tickets.csv", &csv);
-    let (stdout, stderr) = ws.ok_both(&["import", p.to_str().unwrap()]);
+    let (stdout, _) = ws.ok_both(&["import", p.to_str().unwrap()]);
     assert!(
         stdout.contains("tickets.csv: 200 rows read, 199 imported, 0 merged, 1 rejected (tickets)"),
         "{stdout}"
