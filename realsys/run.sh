@@ -14,7 +14,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/lib/common.sh"
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, services)"
-REALSYS_OUT=${REALSYS_OUT:-/tmp/realsys-out}
+export REALSYS_OUT=${REALSYS_OUT:-/tmp/realsys-out}
 SYSTEMS=("$@"); [ ${#SYSTEMS[@]} -gt 0 ] || SYSTEMS=(rt redmine znuny)
 for s in "${SYSTEMS[@]}"; do
   [ -x "$HERE/$s/install.sh" ] || die "unknown system '$s' (known: $(cd "$HERE" && ls -d */ | tr -d / | grep -vE '^(lib|scenario)$' | tr '\n' ' '))"
@@ -63,26 +63,9 @@ done
   echo "export REALSYS_KENNZAHL_TOML='$HERE/kennzahl.toml'"
   echo "export REALSYS_SCHOOLS_CSV='$HERE/schools.csv'"
   echo "export REALSYS_QUARTER=2025-Q2"
-  if running rt; then
-    echo "export RT_URL=http://127.0.0.1:8085"
-    echo "export RT_USER=root RT_PASSWORD='${RT_ROOT_PW:-password}'"
-    echo "export RT_FETCH_USER=kennzahl RT_FETCH_PASSWORD=realsys-fetch"
-    [ -s "$REALSYS_STATE/rt/token" ] && echo "export RT_TOKEN='$(cat "$REALSYS_STATE/rt/token")'"
-    echo "export RT_EXPORT='$REALSYS_OUT/rt'"
-  fi
-  if running redmine; then
-    echo "export REDMINE_URL=http://127.0.0.1:3005"
-    echo "export REDMINE_USER=admin REDMINE_PASSWORD=admin12345"
-    echo "export REDMINE_API_KEY='$(sed -n 's/^API_KEY=//p' "$REALSYS_STATE/redmine/keys")'"
-    echo "export REDMINE_FETCH_KEY='$(sed -n 's/^FETCH_KEY=//p' "$REALSYS_STATE/redmine/keys")'"
-    echo "export REDMINE_EXPORT='$REALSYS_OUT/redmine'"
-  fi
-  if running znuny; then
-    echo "export ZNUNY_URL=http://127.0.0.1:8086"
-    echo "export ZNUNY_WEBSERVICE=http://127.0.0.1:8086/otrs/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST"
-    echo "export ZNUNY_USER=root@localhost ZNUNY_PASSWORD=rootpw"
-    echo "export ZNUNY_FETCH_USER=kennzahl ZNUNY_FETCH_PASSWORD=realsys-fetch"
-    echo "export ZNUNY_EXPORT='$REALSYS_OUT/znuny'"
-  fi
+  # each running system prints its own lines (<system>/env.sh)
+  for s in $(cd "$HERE" && ls -d */ | tr -d /); do
+    [ -x "$HERE/$s/env.sh" ] && running "$s" && "$HERE/$s/env.sh"
+  done
 } > "$REALSYS_OUT/env.sh"
 log "done: ${SYSTEMS[*]} running; exports in $REALSYS_OUT; source $REALSYS_OUT/env.sh; stop with $HERE/stop.sh"

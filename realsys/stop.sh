@@ -4,7 +4,9 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/lib/common.sh"
 rc=0
 export REALSYS_STOP_PG=1
-for s in rt redmine znuny; do
+# every system folder with a stop.sh (lib and scenario have none)
+for s in $(cd "$HERE" && ls -d */ | tr -d /); do
+  [ -x "$HERE/$s/stop.sh" ] || continue
   "$HERE/$s/stop.sh" || rc=1
 done
 exit $rc

@@ -5,7 +5,7 @@ from what the system handed out and compare them with scenario.json, action by a
 This is the harness's own reading of the exports (a reference for the import profiles, not kennzahl's).
 Exit status 1 when any ticket differs; prints the first differences.
 
-usage: check_export.py rt|redmine EXPORTDIR
+usage: check_export.py rt|redmine|znuny|<system with a rebuild.py> EXPORTDIR
 """
 import csv
 import json
@@ -155,7 +155,18 @@ def expected(t):
 
 def main():
     system, d = sys.argv[1], sys.argv[2]
-    got = {"rt": rebuild_rt, "redmine": rebuild_redmine, "znuny": rebuild_znuny}[system](d)
+    builtin = {"rt": rebuild_rt, "redmine": rebuild_redmine, "znuny": rebuild_znuny}
+    if system in builtin:
+        got = builtin[system](d)
+    else:
+        # a system folder may bring its own reading: <system>/rebuild.py with rebuild(exportdir) -> {scenario id:
+        # [(instant "YYYY-MM-DDTHH:MM:SSZ", action, detail, team), ...]}
+        import importlib.util
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", system, "rebuild.py")
+        spec = importlib.util.spec_from_file_location(f"rebuild_{system}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        got = mod.rebuild(d)
     doc = seedlib.load()
     bad = 0
     n_act = 0

@@ -1,6 +1,6 @@
 # Shared helpers of the realsys harness (sourced, not run).
 # REALSYS_STATE: where the running systems keep pid files, logs, keys (outside the repo).
-REALSYS_STATE=${REALSYS_STATE:-/opt/realsys}
+REALSYS_STATE=${REALSYS_STATE:-/opt/realsys}; export REALSYS_STATE
 REALSYS_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); export REALSYS_HOME
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
