@@ -65,7 +65,7 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
-    /// The ticket system: rt, redmine, zammad, glpi or jsm.
+    /// The ticket system: rt, redmine, znuny, zammad, glpi or jsm.
     pub system: String,
     /// The base URL of the instance (https://tickets.example.org); remembered per source.
     #[arg(long)]
@@ -106,6 +106,12 @@ pub struct FetchArgs {
     /// Re-import every stored run from the responses kept in the workspace, without the server.
     #[arg(long)]
     pub offline: bool,
+    /// CSV `user,team`: the team (group, role) of each user who acts, as the system names
+    /// users (RT: login; Redmine, Znuny: user id). Wins over the groups the API shows; for
+    /// Znuny, whose API shows none, and for accounts that may not see group members, it is
+    /// how the vendor's acknowledgement (the first event of the vendor's team) is known.
+    #[arg(long, value_name = "FILE")]
+    pub teams: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,4 +1,4 @@
-//! The real ticket systems of `realsys/` (issue 17): Request Tracker and Redmine, installed,
+//! The real ticket systems of `realsys/` (issue 17): Request Tracker, Redmine and Znuny, installed,
 //! seeded with the scripted scenario under faketime and left running by `realsys/run.sh`,
 //! which writes `$REALSYS_OUT/env.sh` (URLs, accounts, the truth's path); `.ci/run` sources
 //! it before the tests. Each test fetches the system's history through its API with
@@ -76,9 +76,14 @@ fn workspace(e: &BTreeMap<String, String>, school_id: impl Fn(&str) -> String) -
 }
 
 fn fetch(ws: &Ws, system: &str, url: &str, secret: &str) -> String {
+    fetch_with(ws, system, url, secret, &[])
+}
+
+fn fetch_with(ws: &Ws, system: &str, url: &str, secret: &str, extra: &[&str]) -> String {
     let out = ws
         .cmd()
         .args(["fetch", system, "--url", url, "--allow-http"])
+        .args(extra)
         .env("KENNZAHL_TOKEN", secret)
         .output()
         .unwrap();
@@ -280,4 +285,159 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
     );
     let second = fetch(&ws, "redmine", &e["REDMINE_URL"], &e["REDMINE_API_KEY"]);
     assert!(second.contains(": 0 tickets"), "{second}");
+}
+
+/// `--teams` for a system whose export names the teams' members: `groups.json` (team →
+/// logins) with the logins turned into the ids the API names users by (`lookup.json`).
+fn teams_file(ws: &Ws, export: &str) -> std::path::PathBuf {
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(format!("{export}/{f}")).unwrap()).unwrap()
+    };
+    let (groups, lookup) = (read("groups.json"), read("lookup.json"));
+    let mut csv = String::from("user,team\n");
+    for (team, members) in groups.as_object().unwrap() {
+        for m in members.as_array().unwrap() {
+            let (id, _) = lookup["users"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .find(|(_, login)| *login == m)
+                .unwrap();
+            csv.push_str(&format!("{id},{team}\n"));
+        }
+    }
+    let p = ws.path().join("teams.csv");
+    std::fs::write(&p, csv).unwrap();
+    p
+}
+
+#[test]
+fn realsys_znuny_kpis_equal_the_scenario_truth() {
+    // Fetched with the read-only agent: Znuny's web service shows no roles, so the teams
+    // come from --teams (user ids), as a user would write them from Admin → Agents.
+    let Some(e) = env(&[
+        "ZNUNY_WEBSERVICE",
+        "ZNUNY_FETCH_USER",
+        "ZNUNY_FETCH_PASSWORD",
+        "ZNUNY_USER",
+        "ZNUNY_PASSWORD",
+        "ZNUNY_EXPORT",
+    ]) else {
+        return;
+    };
+    let ws = workspace(&e, |id| id.to_string());
+    let teams = teams_file(&ws, &e["ZNUNY_EXPORT"]);
+    let secret = format!("{}:{}", e["ZNUNY_FETCH_USER"], e["ZNUNY_FETCH_PASSWORD"]);
+    let url = &e["ZNUNY_WEBSERVICE"];
+    let extra = ["--teams", teams.to_str().unwrap()];
+    let first = fetch_with(&ws, "znuny", url, &secret, &extra);
+    assert!(first.contains(": 166 tickets"), "{first}");
+    let truth = truth_kpis(&e);
+    let quarter = &e["REALSYS_QUARTER"];
+    let bad = compare(&truth, &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()), &[]);
+    assert!(
+        bad.is_empty(),
+        "{} differences:\n{}\n{first}",
+        bad.len(),
+        bad.join("\n")
+    );
+
+    // Znuny's own figures (TicketGet Extended; the harness gives the queues a calendar like
+    // the workspace's) against kennzahl's, per ticket; definitions in profiles/znuny.toml.
+    let run = ws.path().join("fetch/znuny/run-0001");
+    let tickets = std::fs::read_to_string(run.join("znuny-tickets.jsonl")).unwrap();
+    let ts = |v: &serde_json::Value| match v.as_str() {
+        Some(t) => format!("TIMESTAMP '{}'", t.trim_end_matches('Z').replace('T', " ")),
+        None => "NULL".into(),
+    };
+    let num = |v: &serde_json::Value| v.as_str().unwrap_or("NULL").to_string();
+    let values: Vec<String> = tickets
+        .lines()
+        .map(|l| {
+            let t: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!(
+                "('{}', {}, {}, {}, {})",
+                t["TicketNumber"].as_str().unwrap(),
+                ts(&t["FirstResponse"]),
+                num(&t["FirstResponseInMin"]),
+                ts(&t["Closed"]),
+                num(&t["SolutionInMin"])
+            )
+        })
+        .collect();
+    let sql = format!(
+        "WITH z(tn, fr, fr_min, closed, sol_min) AS (VALUES {}), \
+         rp AS (SELECT ticket_id, min(event_at) AS first_reply FROM events WHERE kind = 'reply_public' GROUP BY 1) \
+         SELECT \
+           count(*) AS tickets, \
+           count(*) FILTER (WHERE z.fr IS NOT DISTINCT FROM rp.first_reply) AS fr_is_first_reply, \
+           count(*) FILTER (WHERE z.fr_min IS NOT DISTINCT FROM CAST(floor(bsecs(f.created_at, z.fr) / 60) AS INTEGER)) AS fr_min_same, \
+           count(*) FILTER (WHERE f.first_response_at < z.fr) AS kennzahl_response_earlier, \
+           count(*) FILTER (WHERE z.sol_min IS NOT DISTINCT FROM CAST(floor(bsecs(f.created_at, z.closed) / 60) AS INTEGER)) AS sol_min_same, \
+           count(*) FILTER (WHERE z.closed IS NOT DISTINCT FROM f.last_resolved_at) AS closed_is_last_resolution, \
+           count(*) FILTER (WHERE z.closed IS NOT NULL AND f.last_resolved_at IS NULL AND f.status = 'cancelled') AS closed_by_cancellation \
+         FROM z JOIN ticket_facts f ON f.ticket_id = z.tn LEFT JOIN rp ON rp.ticket_id = z.tn",
+        values.join(", ")
+    );
+    let got = ws.ok(&["sql", "--analysis", "--format", "csv", &sql]);
+    // Every ticket: Znuny's FirstResponse is kennzahl's first public reply and its minutes
+    // are the calendar's (truncated); SolutionInMin is the calendar's minutes to Closed
+    // (no pause); Closed is kennzahl's last resolution except for the 5 cancellations.
+    // 152 tickets were set to open (kennzahl's first response) before the first reply, 13
+    // answered first, 1 cancelled without any reply (Znuny: no FirstResponse).
+    assert_eq!(
+        got.lines().nth(1).unwrap(),
+        "166,166,166,152,166,161,5",
+        "tickets, fr = first reply, FirstResponseInMin, kennzahl earlier, SolutionInMin, Closed = last resolution, cancelled:\n{got}"
+    );
+
+    // Nothing of the articles' text, addresses or the agents' logins is kept in the workspace.
+    for f in walk(&ws.path().join("fetch")) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for needle in ["Rückmeldung an die Schule", "@schulen.example.test", "l1-agent", "Toner leer"] {
+            assert!(!text.contains(needle), "{} holds {needle:?}", f.display());
+        }
+    }
+
+    // Nothing changed: the second fetch pulls no ticket. After an internal note on one
+    // ticket (made now, long after the scenario's quarter), the third pulls just that one,
+    // and the quarter's figures stay the truth's.
+    let second = fetch_with(&ws, "znuny", url, &secret, &extra);
+    assert!(second.contains(": 0 tickets"), "{second}");
+    let ids = std::fs::read_to_string(format!("{}/ids.csv", e["ZNUNY_EXPORT"])).unwrap();
+    let t001 = ids
+        .lines()
+        .find_map(|l| l.strip_prefix("T001,"))
+        .unwrap()
+        .to_string();
+    let body = serde_json::json!({"Article": {"CommunicationChannel": "Internal", "SenderType": "agent",
+        "IsVisibleForCustomer": 0, "Subject": "realsys test", "Body": "incremental fetch test",
+        "ContentType": "text/plain; charset=utf8"}});
+    let resp = ureq::post(&format!("{url}/Ticket/{t001}"))
+        .header("X-OTRS-Header-UserLogin", &e["ZNUNY_USER"])
+        .header("X-OTRS-Header-Password", &e["ZNUNY_PASSWORD"])
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap()
+        .into_body()
+        .read_to_string()
+        .unwrap();
+    assert!(resp.contains("ArticleID"), "{resp}");
+    let third = fetch_with(&ws, "znuny", url, &secret, &extra);
+    assert!(third.contains(": 1 tickets"), "{third}");
+    let bad = compare(&truth, &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()), &[]);
+    assert!(bad.is_empty(), "after the third fetch:\n{}", bad.join("\n"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

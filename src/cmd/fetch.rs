@@ -79,6 +79,7 @@ pub fn run(workspace: &Path, a: FetchArgs) -> Result<ExitCode> {
         },
         concurrency: a.concurrency,
         offline: a.offline,
+        teams: a.teams.clone(),
     };
     if a.offline {
         return offline(&ws, &o);

@@ -23,6 +23,9 @@ pub enum Auth {
     Scheme(String),
     /// A header of its own (`X-Redmine-API-Key: <secret>`).
     Header(String),
+    /// `user:password` split into two headers of their own (Znuny's
+    /// `X-OTRS-Header-UserLogin` and `X-OTRS-Header-Password`).
+    HeaderPair(String, String),
     /// No credentials (a public instance, or the secret is used elsewhere).
     None,
 }
@@ -203,6 +206,28 @@ impl Client {
         Ok((v, date))
     }
 
+    /// GET a path and parse the JSON body like `get_json`, but store it only after `scrub`
+    /// removed what must not be kept in the workspace (free text, addresses, person
+    /// logins): the store then holds what kennzahl reads, and a replay reads the same.
+    pub fn get_json_scrubbed(
+        &self,
+        path: &str,
+        scrub: &dyn Fn(&mut serde_json::Value),
+    ) -> Result<(serde_json::Value, Option<String>), FetchError> {
+        let url = self.url(path);
+        let (body, date, stored) = self.get_or_stored(&url)?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+                url: url.clone(),
+                message: format!("not JSON: {e}"),
+            })?;
+        if !stored {
+            scrub(&mut v);
+            self.keep(&url, &v.to_string(), date.as_deref())?;
+        }
+        Ok((v, date))
+    }
+
     /// GET without storing (a login whose answer holds a session secret).
     pub fn get_json_unstored(
         &self,
@@ -218,6 +243,15 @@ impl Client {
     }
 
     fn get(&self, url: &str, store: bool) -> Result<(String, Option<String>), FetchError> {
+        let (body, date, stored) = self.get_or_stored(url)?;
+        if store && !stored {
+            self.keep(url, &body, date.as_deref())?;
+        }
+        Ok((body, date))
+    }
+
+    /// The stored body of a URL (`true`), else the server's answer (`false`, not stored).
+    fn get_or_stored(&self, url: &str) -> Result<(String, Option<String>, bool), FetchError> {
         {
             let st = self.store.lock().expect("no panic holds the lock");
             if let Some((file, date)) = st.index.get(url) {
@@ -228,7 +262,7 @@ impl Client {
                     ))
                 })?;
                 self.stored.fetch_add(1, Ordering::Relaxed);
-                return Ok((body, date.clone()));
+                return Ok((body, date.clone(), true));
             }
             if st.offline {
                 return Err(FetchError::Usage(format!(
@@ -238,10 +272,7 @@ impl Client {
             }
         }
         let (body, date) = self.request(url, &[])?;
-        if store {
-            self.keep(url, &body, date.as_deref())?;
-        }
-        Ok((body, date))
+        Ok((body, date, false))
     }
 
     /// Send one GET with retries; the body of a 2xx answer and its `Date`.
@@ -268,6 +299,10 @@ impl Client {
                     req = req.header("Authorization", format!("{s} {}", self.secret))
                 }
                 Auth::Header(h) => req = req.header(h.as_str(), self.secret.as_str()),
+                Auth::HeaderPair(u, p) => {
+                    let (user, pass) = self.secret.split_once(':').unwrap_or((&self.secret, ""));
+                    req = req.header(u.as_str(), user).header(p.as_str(), pass);
+                }
                 Auth::None => {}
             }
             for (k, v) in self.extra.lock().expect("no panic holds the lock").iter() {
@@ -315,7 +350,7 @@ impl Client {
                             return Err(FetchError::Status {
                                 url: url.into(),
                                 status,
-                                body: text.replace(&self.secret, "***"),
+                                body: self.mask(&text),
                             });
                         }
                     }
@@ -346,6 +381,17 @@ impl Client {
             std::thread::sleep(wait.unwrap_or(backoff));
             attempt += 1;
         }
+    }
+
+    /// A text with the secret (and the password part of `user:password`) masked.
+    pub fn mask(&self, text: &str) -> String {
+        let mut t = text.replace(&self.secret, "***");
+        if let Some((_, pass)) = self.secret.split_once(':') {
+            if pass.len() >= 4 {
+                t = t.replace(pass, "***");
+            }
+        }
+        t
     }
 
     /// Keep a body in the store: the body first, then its index line (an interruption

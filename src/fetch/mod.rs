@@ -25,11 +25,12 @@ pub mod jsm;
 pub mod redmine;
 pub mod rt;
 pub mod zammad;
+pub mod znuny;
 
 use chrono::{DateTime, Utc};
 use http::{Auth, Client};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -144,6 +145,15 @@ pub trait Api: Sync {
     fn profile(&self) -> &'static str;
     /// How the secret is sent when `--auth` does not say.
     fn default_auth(&self, secret: &str) -> Auth;
+    /// The user → team map of `--teams` (how the system names users: a login or an id).
+    /// It wins over what the API tells; systems whose API cannot tell teams rely on it.
+    /// Systems whose rows carry no actor refuse it.
+    fn set_teams(&mut self, _teams: HashMap<String, String>) -> Result<(), FetchError> {
+        Err(FetchError::Usage(format!(
+            "--teams: the rows of profile {} carry no actor's team, so a teams file would change nothing",
+            self.profile()
+        )))
+    }
     /// Once per run before anything else: look-ups (queue and status names), a login.
     fn prepare(&mut self, c: &Client) -> Result<(), FetchError>;
     /// The tickets changed at or after `since` (every ticket when `None`).
@@ -159,6 +169,7 @@ pub const SYSTEMS: &[(&str, &str)] = &[
     ("zammad", "Zammad (REST API v1)"),
     ("glpi", "GLPI (REST API, apirest.php)"),
     ("jsm", "Jira Service Management / Jira (REST API v2)"),
+    ("znuny", "Znuny / OTRS 6+ (GenericInterface REST web service)"),
 ];
 
 pub fn api(system: &str) -> Result<Box<dyn Api>, FetchError> {
@@ -168,6 +179,7 @@ pub fn api(system: &str) -> Result<Box<dyn Api>, FetchError> {
         "zammad" => Box::new(zammad::Zammad),
         "glpi" => Box::new(glpi::Glpi::default()),
         "jsm" => Box::new(jsm::Jsm),
+        "znuny" | "otrs" => Box::new(znuny::Znuny::default()),
         other => {
             return Err(FetchError::Usage(format!(
                 "unknown system {other:?}: kennzahl fetch knows {}",
@@ -192,6 +204,45 @@ pub struct Options {
     pub settings: http::Settings,
     pub concurrency: usize,
     pub offline: bool,
+    /// `--teams FILE`: user → team, for the actor's team.
+    pub teams: Option<PathBuf>,
+}
+
+/// Read a `--teams` file: CSV with the header `user,team`, one user per line (as the
+/// system names users: RT and Redmine logins or ids, Znuny user ids).
+pub fn read_teams(path: &Path) -> Result<HashMap<String, String>, FetchError> {
+    let bad = |m: String| FetchError::Usage(format!("--teams {}: {m}", path.display()));
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| bad(e.to_string()))?;
+    let h = r.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let (Some(ui), Some(ti)) = (
+        h.iter().position(|c| c == "user"),
+        h.iter().position(|c| c == "team"),
+    ) else {
+        return Err(bad(format!(
+            "line 1: expected the columns user,team (found {})",
+            h.iter().collect::<Vec<_>>().join(",")
+        )));
+    };
+    let mut m = HashMap::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(e.to_string()))?;
+        let (u, t) = (rec.get(ui).unwrap_or(""), rec.get(ti).unwrap_or(""));
+        if u.is_empty() || t.is_empty() {
+            return Err(bad(format!("line {}: user and team must not be empty", i + 2)));
+        }
+        if let Some(prev) = m.insert(u.to_string(), t.to_string()) {
+            if prev != t {
+                return Err(bad(format!(
+                    "line {}: user {u:?} is in team {prev:?} already (one team per user)",
+                    i + 2
+                )));
+            }
+        }
+    }
+    Ok(m)
 }
 
 /// The cursor and the runs of one source (`state.json`).
@@ -294,6 +345,9 @@ pub fn fetch_run(ws_dir: &Path, o: &Options) -> Result<(State, RunOutcome), Fetc
     };
     let run_dir = dir.join(format!("run-{:04}", run.id));
     let mut api = api(&o.system)?;
+    if let Some(t) = &o.teams {
+        api.set_teams(read_teams(t)?)?;
+    }
     let secret = o.secret.clone().unwrap_or_default();
     let auth = match (&o.auth, o.secret.is_some()) {
         (Some(a), _) => a.clone(),

@@ -90,6 +90,12 @@ impl Api for Redmine {
         }
     }
 
+    /// Redmine names users by id (`5`); the file wins over the groups the API shows.
+    fn set_teams(&mut self, teams: HashMap<String, String>) -> Result<(), FetchError> {
+        self.teams = teams;
+        Ok(())
+    }
+
     fn prepare(&mut self, c: &Client) -> Result<(), FetchError> {
         let (v, _) = c.get_json("/issue_statuses.json")?;
         for s in array(&v, "issue_statuses", &c.url("/issue_statuses.json"))? {

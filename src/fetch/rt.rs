@@ -115,6 +115,12 @@ impl Api for Rt {
         }
     }
 
+    /// RT names users by login (`l1-agent`); the file wins over the groups the API shows.
+    fn set_teams(&mut self, teams: HashMap<String, String>) -> Result<(), FetchError> {
+        self.teams = teams;
+        Ok(())
+    }
+
     fn prepare(&mut self, c: &Client) -> Result<(), FetchError> {
         let (items, _) = self.pages(c, "/REST/2.0/queues/all?fields=Name")?;
         for q in items {

@@ -170,6 +170,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "generic-eventlog",
     "rt",
     "redmine",
+    "znuny",
 );
 
 pub fn builtin(name: &str) -> Option<Profile> {
