@@ -716,3 +716,26 @@ fn fetch_jsm_with_changelog() {
     }
     assert_no_token(&ws, &[&o]);
 }
+
+#[test]
+fn fetch_teams_file_errors_name_the_line() {
+    let ws = Ws::mini();
+    let bad = ws.path().join("teams-bad.csv");
+    std::fs::write(&bad, "login,group\nl1-agent,1st Level\n").unwrap();
+    let twice = ws.path().join("teams-twice.csv");
+    std::fs::write(&twice, "user,team\n3,1st Level\n3,2nd Level\n").unwrap();
+    let logins = ws.path().join("teams-logins.csv");
+    std::fs::write(&logins, "user,team\nl1-agent,1st Level\n").unwrap();
+    let url = "http://127.0.0.1:9";
+    for (system, file, want) in [
+        ("rt", &bad, "teams-bad.csv: line 1: expected the columns user,team (found login,group)"),
+        ("redmine", &twice, "teams-twice.csv: line 3: user \"3\" is in team \"1st Level\" already (one team per user)"),
+        ("znuny", &logins, "--teams: Znuny's history names users by their id (a number, as Admin → Agents shows it), not \"l1-agent\""),
+        ("zammad", &logins, "--teams: the rows of profile zammad-api carry no actor's team, so a teams file would change nothing"),
+    ] {
+        let o = fetch(&ws, &[system, "--url", url, "--teams", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{system}: {}", text(&o));
+        assert!(text(&o).contains(want), "{system}: {}", text(&o));
+        assert!(!ws.path().join("fetch").exists(), "{system}");
+    }
+}

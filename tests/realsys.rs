@@ -169,7 +169,7 @@ fn realsys_rt_kpis_equal_the_scenario_truth() {
     // RT shows a group's members (the actor's team) only to an account with
     // AdminGroupMembership: the test fetches as root; a read-only account gets every figure
     // but the vendor's acknowledgement (README).
-    let Some(e) = env(&["RT_URL", "RT_USER", "RT_PASSWORD"]) else {
+    let Some(e) = env(&["RT_URL", "RT_USER", "RT_PASSWORD", "RT_EXPORT"]) else {
         return;
     };
     let ws = workspace(&e, |id| id.to_string());
@@ -236,9 +236,93 @@ fn realsys_rt_kpis_equal_the_scenario_truth() {
         }
     }
     assert_eq!((same, rejected), (161, 5));
-    // Nothing changed: the second fetch pulls no ticket.
+    // Nothing changed: the second fetch pulls no ticket. After a comment on T001 (made now,
+    // long after the quarter) the third pulls just that one; the quarter stays the truth's.
     let second = fetch(&ws, "rt", &e["RT_URL"], &secret);
     assert!(second.contains(": 0 tickets"), "{second}");
+    let t001 = scenario_id(&e["RT_EXPORT"], "T001");
+    let resp = ureq::post(&format!("{}/REST/2.0/ticket/{t001}/comment", e["RT_URL"]))
+        .header("Authorization", &format!("Basic {}", base64(&secret)))
+        .header("Content-Type", "text/plain")
+        .send("incremental fetch test")
+        .unwrap()
+        .into_body()
+        .read_to_string()
+        .unwrap();
+    assert!(resp.contains("Comments added"), "{resp}");
+    let third = fetch(&ws, "rt", &e["RT_URL"], &secret);
+    assert!(third.contains(": 1 tickets"), "{third}");
+    let truth = truth_kpis(&e);
+    let quarter = &e["REALSYS_QUARTER"];
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()),
+        &[],
+    );
+    assert!(bad.is_empty(), "after the third fetch:\n{}", bad.join("\n"));
+
+    // The read-only account (its token) cannot see group members; with --teams (RT names
+    // users by login) every figure, the vendor's acknowledgement included, is the truth's.
+    let Some(token) = std::env::var("RT_TOKEN").ok().filter(|t| !t.is_empty()) else {
+        panic!("RT_TOKEN unset: realsys/run.sh writes it into env.sh");
+    };
+    let ro = workspace(&e, |id| id.to_string());
+    let groups: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}/groups.json", e["RT_EXPORT"])).unwrap(),
+    )
+    .unwrap();
+    let mut teams = String::from("user,team\n");
+    for (team, members) in groups.as_object().unwrap() {
+        for m in members.as_array().unwrap() {
+            teams.push_str(&format!("{},{team}\n", m.as_str().unwrap()));
+        }
+    }
+    let tf = ro.path().join("teams.csv");
+    std::fs::write(&tf, teams).unwrap();
+    let out = fetch_with(
+        &ro,
+        "rt",
+        &e["RT_URL"],
+        &token,
+        &["--teams", tf.to_str().unwrap()],
+    );
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&ro, quarter, &|_, k| k.to_string()),
+        &[],
+    );
+    assert!(
+        bad.is_empty(),
+        "read-only with --teams:\n{}\n{out}",
+        bad.join("\n")
+    );
+}
+
+/// The system's id of a scenario ticket (`ids.csv` of the export: scenario_id,<system>_id).
+fn scenario_id(export: &str, sid: &str) -> String {
+    let ids = std::fs::read_to_string(format!("{export}/ids.csv")).unwrap();
+    ids.lines()
+        .find_map(|l| l.strip_prefix(&format!("{sid},")))
+        .unwrap_or_else(|| panic!("{sid} not in {export}/ids.csv"))
+        .to_string()
+}
+
+fn base64(s: &str) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in s.as_bytes().chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for (i, shift) in [18, 12, 6, 0].iter().enumerate() {
+            out.push(if i <= c.len() {
+                A[(n >> shift) as usize & 63] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
 
 #[test]
@@ -246,7 +330,12 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
     // Redmine shows groups and their members (the actor's team) to administrators only: the
     // test fetches with the administrator's key; with a user's key the groups come from the
     // projects' memberships and the vendor's acknowledgement is unknown (README).
-    let Some(e) = env(&["REDMINE_URL", "REDMINE_API_KEY"]) else {
+    let Some(e) = env(&[
+        "REDMINE_URL",
+        "REDMINE_API_KEY",
+        "REDMINE_FETCH_KEY",
+        "REDMINE_EXPORT",
+    ]) else {
         return;
     };
     // Redmine's project identifiers (the schools) are lower case.
@@ -285,6 +374,43 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
     );
     let second = fetch(&ws, "redmine", &e["REDMINE_URL"], &e["REDMINE_API_KEY"]);
     assert!(second.contains(": 0 tickets"), "{second}");
+    // A private note on T001 (now, long after the quarter): the third fetch pulls that one.
+    let t001 = scenario_id(&e["REDMINE_EXPORT"], "T001");
+    let resp = ureq::put(&format!("{}/issues/{t001}.json", e["REDMINE_URL"]))
+        .header("X-Redmine-API-Key", &e["REDMINE_API_KEY"])
+        .header("Content-Type", "application/json")
+        .send(r#"{"issue": {"notes": "incremental fetch test", "private_notes": true}}"#)
+        .unwrap();
+    assert!(resp.status().is_success(), "{:?}", resp.status());
+    let third = fetch(&ws, "redmine", &e["REDMINE_URL"], &e["REDMINE_API_KEY"]);
+    assert!(third.contains(": 1 tickets"), "{third}");
+
+    // The read-only key sees no groups' members; with --teams (Redmine user ids) the
+    // figures are the administrator's, the vendor's acknowledgement included.
+    let ro = workspace(&e, |id| id.to_lowercase());
+    let tf = teams_file(&ro, &e["REDMINE_EXPORT"]);
+    let out = fetch_with(
+        &ro,
+        "redmine",
+        &e["REDMINE_URL"],
+        &e["REDMINE_FETCH_KEY"],
+        &["--teams", tf.to_str().unwrap()],
+    );
+    let key = |dim: &str, k: &str| match (dim, k.rsplit_once(" × ")) {
+        ("school", Some((v, s))) => format!("{v} × {}", s.to_uppercase()),
+        ("school", None) => k.to_uppercase(),
+        _ => k.to_string(),
+    };
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&ro, &e["REALSYS_QUARTER"], &key),
+        &[("effort.", "hours rounded by the API")],
+    );
+    assert!(
+        bad.is_empty(),
+        "read-only with --teams:\n{}\n{out}",
+        bad.join("\n")
+    );
 }
 
 /// `--teams` for a system whose export names the teams' members: `groups.json` (team →
@@ -327,6 +453,33 @@ fn realsys_znuny_kpis_equal_the_scenario_truth() {
     };
     let ws = workspace(&e, |id| id.to_string());
     let teams = teams_file(&ws, &e["ZNUNY_EXPORT"]);
+    // A wrong password: Znuny answers HTTP 200 with an AuthFail error; fetch makes it the
+    // refused credential it is (exit 4, nothing written, the password nowhere).
+    let wrong = ws
+        .cmd()
+        .args([
+            "fetch",
+            "znuny",
+            "--url",
+            &e["ZNUNY_WEBSERVICE"],
+            "--allow-http",
+        ])
+        .env(
+            "KENNZAHL_TOKEN",
+            format!("{}:not-the-password", e["ZNUNY_FETCH_USER"]),
+        )
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&wrong.stderr).to_string();
+    assert_eq!(wrong.status.code(), Some(4), "{said}");
+    assert!(
+        said.contains("HTTP 401") && said.contains("TicketSearch.AuthFail"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("not-the-password") && !ws.path().join("fetch").exists(),
+        "{said}"
+    );
     let secret = format!("{}:{}", e["ZNUNY_FETCH_USER"], e["ZNUNY_FETCH_PASSWORD"]);
     let url = &e["ZNUNY_WEBSERVICE"];
     let extra = ["--teams", teams.to_str().unwrap()];
@@ -334,7 +487,11 @@ fn realsys_znuny_kpis_equal_the_scenario_truth() {
     assert!(first.contains(": 166 tickets"), "{first}");
     let truth = truth_kpis(&e);
     let quarter = &e["REALSYS_QUARTER"];
-    let bad = compare(&truth, &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()), &[]);
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()),
+        &[],
+    );
     assert!(
         bad.is_empty(),
         "{} differences:\n{}\n{first}",
@@ -394,7 +551,12 @@ fn realsys_znuny_kpis_equal_the_scenario_truth() {
     // Nothing of the articles' text, addresses or the agents' logins is kept in the workspace.
     for f in walk(&ws.path().join("fetch")) {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
-        for needle in ["Rückmeldung an die Schule", "@schulen.example.test", "l1-agent", "Toner leer"] {
+        for needle in [
+            "Rückmeldung an die Schule",
+            "@schulen.example.test",
+            "l1-agent",
+            "Toner leer",
+        ] {
             assert!(!text.contains(needle), "{} holds {needle:?}", f.display());
         }
     }
@@ -425,7 +587,11 @@ fn realsys_znuny_kpis_equal_the_scenario_truth() {
     assert!(resp.contains("ArticleID"), "{resp}");
     let third = fetch_with(&ws, "znuny", url, &secret, &extra);
     assert!(third.contains(": 1 tickets"), "{third}");
-    let bad = compare(&truth, &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()), &[]);
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&ws, quarter, &|_, k| k.to_string()),
+        &[],
+    );
     assert!(bad.is_empty(), "after the third fetch:\n{}", bad.join("\n"));
 }
 

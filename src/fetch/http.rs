@@ -206,12 +206,15 @@ impl Client {
         Ok((v, date))
     }
 
-    /// GET a path and parse the JSON body like `get_json`, but store it only after `scrub`
-    /// removed what must not be kept in the workspace (free text, addresses, person
-    /// logins): the store then holds what kennzahl reads, and a replay reads the same.
-    pub fn get_json_scrubbed(
+    /// GET a path and parse the JSON body like `get_json`, for an API that answers its
+    /// errors with 2xx: `check` judges the answer before anything is stored (a refused login
+    /// leaves nothing behind), and `scrub` removes what must not be kept in the workspace
+    /// (free text, addresses, person logins): the store holds what kennzahl reads, and a
+    /// replay reads the same.
+    pub fn get_json_checked(
         &self,
         path: &str,
+        check: &dyn Fn(&serde_json::Value, &str) -> Result<(), FetchError>,
         scrub: &dyn Fn(&mut serde_json::Value),
     ) -> Result<(serde_json::Value, Option<String>), FetchError> {
         let url = self.url(path);
@@ -221,6 +224,7 @@ impl Client {
                 url: url.clone(),
                 message: format!("not JSON: {e}"),
             })?;
+        check(&v, &url)?;
         if !stored {
             scrub(&mut v);
             self.keep(&url, &v.to_string(), date.as_deref())?;

@@ -169,7 +169,10 @@ pub const SYSTEMS: &[(&str, &str)] = &[
     ("zammad", "Zammad (REST API v1)"),
     ("glpi", "GLPI (REST API, apirest.php)"),
     ("jsm", "Jira Service Management / Jira (REST API v2)"),
-    ("znuny", "Znuny / OTRS 6+ (GenericInterface REST web service)"),
+    (
+        "znuny",
+        "Znuny / OTRS 6+ (GenericInterface REST web service)",
+    ),
 ];
 
 pub fn api(system: &str) -> Result<Box<dyn Api>, FetchError> {
@@ -231,7 +234,10 @@ pub fn read_teams(path: &Path) -> Result<HashMap<String, String>, FetchError> {
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let (u, t) = (rec.get(ui).unwrap_or(""), rec.get(ti).unwrap_or(""));
         if u.is_empty() || t.is_empty() {
-            return Err(bad(format!("line {}: user and team must not be empty", i + 2)));
+            return Err(bad(format!(
+                "line {}: user and team must not be empty",
+                i + 2
+            )));
         }
         if let Some(prev) = m.insert(u.to_string(), t.to_string()) {
             if prev != t {
