@@ -198,6 +198,10 @@ pub struct ImportArgs {
     /// Files to import (CSV, TSV, XLSX/ODS, JSON/NDJSON; also .gz and .zip).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Read the files even when they are exactly the inputs of an earlier import after
+    /// which nothing was imported (such an import is otherwise skipped: it changes nothing).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

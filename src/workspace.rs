@@ -88,6 +88,10 @@ impl Workspace {
         apply_engine(&conn, &config)?;
         conn.execute_batch(&schema_sql())
             .context("cannot create the canonical tables")?;
+        // Columns added to the contract after a workspace was made (CREATE TABLE IF NOT
+        // EXISTS keeps the old table).
+        conn.execute_batch("ALTER TABLE imports ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR")
+            .context("cannot bring the imports log up to date")?;
         crate::sqlfn::register(&conn, &config.calendars)
             .context("cannot register the calendar functions")?;
         Ok(Workspace {

@@ -108,7 +108,7 @@ fn import_folder_is_a_directory() {
         "ticket_id,response_bsecs,resolution_bsecs\nSD-1,10800,10800\nSD-2,,\n"
     );
     // Idempotent: the same folder again changes nothing.
-    let again = ws.ok(&["import", dir.to_str().unwrap()]);
+    let again = ws.ok(&["import", "--force", dir.to_str().unwrap()]);
     assert!(
         again.contains("SD-1.json: 1 rows read, 0 imported, 1 merged, 0 rejected"),
         "{again}"

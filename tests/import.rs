@@ -281,7 +281,12 @@ fn files_larger_than_a_batch_stream_with_rejects_at_their_lines() {
     );
     // Importing the same files again changes nothing and counts every row as merged.
     let before = ws.sql("SELECT count(*), sum(seq), min(event_at), max(event_at) FROM events");
-    let out = ws.ok(&["import", tickets.to_str().unwrap(), ev.to_str().unwrap()]);
+    let out = ws.ok(&[
+        "import",
+        "--force",
+        tickets.to_str().unwrap(),
+        ev.to_str().unwrap(),
+    ]);
     assert!(
         out.contains("events.csv.gz: 120000 rows read, 0 imported, 119995 merged, 5 rejected"),
         "{out}"
@@ -301,7 +306,7 @@ fn files_larger_than_a_batch_stream_with_rejects_at_their_lines() {
 fn keys_stay_unique_and_duplicates_merge() {
     let ws = Ws::mini();
     ws.import_mini();
-    ws.import_mini();
+    ws.import_mini_with(&["--force"]);
     // Exact duplicate rows within one import are one event; a changed history replaces the
     // ticket's events as a whole.
     let ev = ws.write(
@@ -318,7 +323,7 @@ fn keys_stay_unique_and_duplicates_merge() {
             .trim(),
         "n\n2"
     );
-    let out = ws.ok(&["import", ev.to_str().unwrap()]);
+    let out = ws.ok(&["import", "--force", ev.to_str().unwrap()]);
     assert!(
         out.contains("events.csv: 3 rows read, 0 imported, 3 merged, 0 rejected"),
         "{out}"
@@ -397,7 +402,12 @@ fn events_in_their_final_order_skip_the_sort_with_the_same_result() {
             out.contains("events.csv: 5 rows read, 5 imported, 0 merged, 0 rejected"),
             "{out}"
         );
-        let out = ws.ok(&["import", t.to_str().unwrap(), e.to_str().unwrap()]);
+        let out = ws.ok(&[
+            "import",
+            "--force",
+            t.to_str().unwrap(),
+            e.to_str().unwrap(),
+        ]);
         assert!(
             out.contains("events.csv: 5 rows read, 0 imported, 5 merged, 0 rejected"),
             "{out}"
@@ -425,4 +435,84 @@ fn events_in_their_final_order_skip_the_sort_with_the_same_result() {
         "{}",
         results[2]
     );
+}
+
+/// Re-importing exactly the inputs of the last import that changed anything reads no row
+/// (issue 18: unchanged re-imports cost a digest, not an import); a changed byte, another
+/// kennzahl.toml, --force or an import in between make it read again.
+#[test]
+fn unchanged_reimport_is_skipped_until_something_differs() {
+    let ws = Ws::mini();
+    let copy = |n: &str| {
+        let p = ws.path().join(n);
+        std::fs::copy(fixture(&format!("mini/{n}")), &p).unwrap();
+        p.display().to_string()
+    };
+    let (s, t, e) = (copy("schools.csv"), copy("tickets.csv"), copy("events.csv"));
+    let files = [s.as_str(), t.as_str(), e.as_str()];
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&files);
+        ws.ok_both(&args)
+    };
+    let imports = || ws.sql("SELECT count(DISTINCT import_id) AS n FROM imports");
+    let (first, _) = import(&[]);
+    assert!(first.contains("7 rows read, 7 imported"), "{first}");
+    let before = counts(&ws);
+
+    // The same bytes, profile and configuration, nothing imported since: skipped.
+    let (out, err) = import(&[]);
+    assert_eq!(out, "", "no accounting: nothing was read");
+    assert!(
+        err.contains("unchanged: these 3 files are the inputs of import 1 (the same bytes, profile canonical and kennzahl.toml), and nothing was imported since: skipped"),
+        "{err}"
+    );
+    assert_eq!(imports(), ws.sql("SELECT 1 AS n"), "no import logged");
+    assert_eq!(counts(&ws), before);
+
+    // --force reads them: every row merged, nothing imported; logged as import 2, after
+    // which (nothing changed) the same inputs are skipped again, now as import 2's.
+    let (out, _) = import(&["--force"]);
+    assert!(out.contains("7 rows read, 0 imported, 7 merged"), "{out}");
+    let (_, err) = import(&[]);
+    assert!(err.contains("the inputs of import 2"), "{err}");
+
+    // One byte more in a file (a trailing newline changes no row): read again.
+    std::fs::write(&e, std::fs::read_to_string(&e).unwrap() + "\n").unwrap();
+    let (out, err) = import(&[]);
+    assert!(!err.contains("unchanged"), "{err}");
+    assert!(out.contains("44 rows read, 0 imported, 44 merged"), "{out}");
+    let (_, err) = import(&[]);
+    assert!(err.contains("the inputs of import 3"), "{err}");
+
+    // Another kennzahl.toml (a comment added): read again.
+    let cfg = ws.path().join("kennzahl.toml");
+    std::fs::write(
+        &cfg,
+        std::fs::read_to_string(&cfg).unwrap() + "\n# edited\n",
+    )
+    .unwrap();
+    let (out, err) = import(&[]);
+    assert!(
+        !err.contains("unchanged") && out.contains("7 rows read"),
+        "{err}{out}"
+    );
+
+    // An import that changed the workspace in between (one ticket more): the same inputs
+    // as before are read again, since that import may have replaced what they brought.
+    std::fs::create_dir(ws.path().join("more")).unwrap();
+    let more = ws.write(
+        "more/tickets.csv",
+        &(std::fs::read_to_string(&t).unwrap().lines().next().unwrap().to_string()
+            + "\nfx,T99,incident,3,P3,end_devices,iPad,S1,portal,teacher,2026-03-09 09:00,new,New,,,\n"),
+    );
+    let (out, _) = ws.ok_both(&["import", more.to_str().unwrap()]);
+    assert!(out.contains("1 rows read, 1 imported"), "{out}");
+    let (out, err) = import(&[]);
+    assert!(
+        !err.contains("unchanged") && out.contains("7 rows read, 0 imported, 7 merged"),
+        "{err}{out}"
+    );
+    assert_eq!(counts(&ws), ws.sql("SELECT 8 t, 44 e, 2 s"));
 }

@@ -183,7 +183,8 @@ fn import_twice_equals_import_once() {
     );
     let before = ws.sql("SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM events), (SELECT count(*) FROM changes), (SELECT count(*) FROM schools)");
     let kpis_before = ws.ok(&["kpi", "--quarter", "2026-Q1", "--format", "csv"]);
-    let second = ws.import_mini();
+    // --force: the merge itself is under test (without it the identical import is skipped).
+    let second = ws.import_mini_with(&["--force"]);
     assert!(
         second.contains("tickets.csv: 7 rows read, 0 imported, 7 merged, 0 rejected"),
         "{second}"

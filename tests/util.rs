@@ -133,14 +133,20 @@ impl Ws {
         ws
     }
     pub fn import_mini(&self) -> String {
+        self.import_mini_with(&[])
+    }
+    pub fn import_mini_with(&self, flags: &[&str]) -> String {
         let f = |n: &str| fixture(&format!("mini/{n}")).display().to_string();
-        self.ok(&[
-            "import",
-            &f("schools.csv"),
-            &f("tickets.csv"),
-            &f("events.csv"),
-            &f("changes.csv"),
-        ])
+        let files = [
+            f("schools.csv"),
+            f("tickets.csv"),
+            f("events.csv"),
+            f("changes.csv"),
+        ];
+        let mut args = vec!["import"];
+        args.extend_from_slice(flags);
+        args.extend(files.iter().map(|s| s.as_str()));
+        self.ok(&args)
     }
     /// Run `kennzahl demo` with `tickets` tickets into `demo/` (workspace, report) and
     /// `data/` (canonical files, ground truth) of this folder; returns both paths.

@@ -71,6 +71,20 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
             };
             (p, files)
         };
+    // The same inputs as an earlier import, and nothing imported since: nothing to do.
+    let digest = crate::import::unchanged::inputs_digest(&files, chosen.as_ref(), &ws.dir)
+        .map_err(|e| anyhow!("cannot read the inputs: {e}"))?;
+    if !a.force {
+        if let Some(id) = crate::import::unchanged::unchanged_since(&ws, &digest)? {
+            eprintln!(
+                "unchanged: {} the inputs of import {id} (the same bytes, profile {} and kennzahl.toml), and nothing was imported since: skipped, the workspace stays as it is (--force reads them again)",
+                if files.len() == 1 { "this file is".to_string() } else { format!("these {} files are", files.len()) },
+                chosen.as_ref().map(|p| p.name.as_str()).unwrap_or("canonical"),
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let before = crate::import::unchanged::last_import(&ws)?;
     let result = match &chosen {
         None => crate::import::import_canonical(&ws, &files),
         Some(p) => crate::import::import_profile(&ws, p, &files).map(|(outcome, notes)| {
@@ -87,7 +101,15 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
             outcome
         }),
     };
-    outcome(result, files.len())
+    let ok = result.is_ok();
+    let code = outcome(result, files.len())?;
+    if ok && code == ExitCode::SUCCESS {
+        // After the commit: a failure here only means the next identical import is read.
+        if let Err(e) = crate::import::unchanged::record(&ws, before, &digest) {
+            eprintln!("note: the inputs' digest was not recorded ({e}); the next identical import is read again");
+        }
+    }
+    Ok(code)
 }
 
 /// Print what an import did (accounting, notes, rejects); the exit code: 0, or

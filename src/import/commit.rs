@@ -126,7 +126,7 @@ pub fn commit(
     }
     for r in &reports {
         conn.execute(
-            "INSERT INTO imports VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (import_id, imported_at, file, profile, rows_read, imported, merged, rejected) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
             duckdb::params![
                 import_id,
                 r.file,

@@ -22,6 +22,7 @@ pub mod map;
 pub mod merge;
 pub mod placeholder;
 pub mod stage;
+pub mod unchanged;
 
 // Reading, profiles and the contract need no DuckDB: they live in `kennzahl-parse`.
 pub use kennzahl_parse::import::{contract, keys, profile, read, ReadError};
