@@ -5,6 +5,16 @@ use anyhow::Result;
 use duckdb::types::ValueRef;
 use std::io::Write;
 
+/// Neutralise spreadsheet formulas: a cell starting with = + - @ or a control
+/// character is prefixed with an apostrophe (OWASP CSV injection guidance). Every CSV
+/// kennzahl writes (results, rejects, reports) goes through it.
+pub fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
 /// A number without float noise: integers as integers, others with up to 6 decimals.
 pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -79,10 +89,7 @@ pub fn print_rows(cols: &[String], rows: &[Vec<Option<String>>], format: Format)
             let mut w = csv::Writer::from_writer(out);
             w.write_record(cols)?;
             for r in rows {
-                w.write_record(
-                    r.iter()
-                        .map(|v| crate::report::safe_cell(v.as_deref().unwrap_or(""))),
-                )?;
+                w.write_record(r.iter().map(|v| safe_cell(v.as_deref().unwrap_or(""))))?;
             }
             w.flush()?;
         }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "kennzahl.duckdb";
 /// The CREATE TABLE statements of the canonical model, from the table contract.
 pub fn schema_sql() -> String {
-    crate::import::contract::schema_sql()
+    kennzahl_parse::import::contract::schema_sql()
 }
 
 pub struct Workspace {

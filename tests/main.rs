@@ -15,6 +15,7 @@ mod fetch;
 mod groups;
 mod holidays;
 mod hostile;
+mod house;
 mod import;
 mod kpi_fixture;
 mod lake;

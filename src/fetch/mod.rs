@@ -527,8 +527,8 @@ fn write_rows(
         let _ = w.write_record(["url", "reason"]);
         for r in rejects {
             let _ = w.write_record([
-                crate::report::safe_cell(&r.url),
-                crate::report::safe_cell(&r.reason),
+                crate::output::safe_cell(&r.url),
+                crate::output::safe_cell(&r.reason),
             ]);
         }
         w.flush().map_err(io)?;

@@ -130,11 +130,11 @@ pub fn write_rejects(dir: &Path, import_id: i64, rejects: &[Reject]) -> std::io:
     w.write_record(["file", "line", "column", "value", "reason"])?;
     for r in rejects {
         w.write_record([
-            crate::report::safe_cell(&r.file),
+            crate::output::safe_cell(&r.file),
             r.line.to_string(),
-            crate::report::safe_cell(&r.column),
-            crate::report::safe_cell(&r.value),
-            crate::report::safe_cell(&r.reason),
+            crate::output::safe_cell(&r.column),
+            crate::output::safe_cell(&r.value),
+            crate::output::safe_cell(&r.reason),
         ])?;
     }
     w.flush()?;

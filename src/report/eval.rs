@@ -137,8 +137,16 @@ pub struct Eval<'a> {
     pub de: bool,
     pub chart_dir: &'a Path,
     pub schools: Vec<SchoolRow>,
-    /// The staffing estimate, for the `staffing_*` sections of the staffing report.
-    pub staffing: Option<&'a crate::staffing::Run>,
+    /// Where the `staffing_*` sections of the staffing report come from: the staffing
+    /// estimate, which registers itself here (`report` never names `staffing`: modules
+    /// import downward only).
+    pub staffing: Option<&'a dyn SectionSource>,
+}
+
+/// Sections evaluated by a module above `report` (the staffing estimate): it fills the
+/// section from its own data.
+pub trait SectionSource {
+    fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()>;
 }
 
 impl<'a> Eval<'a> {
@@ -350,7 +358,7 @@ impl<'a> Eval<'a> {
                             i + 1
                         );
                     };
-                    crate::staffing::report::section(self, run, s, &mut sec)?
+                    run.section(self, s, &mut sec)?
                 }
                 _ => unreachable!("every kind is handled above"),
             }

@@ -20,14 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub const STYLE: &str = render::html::STYLE;
 
-/// Neutralise spreadsheet formulas: a cell starting with = + - @ or a control
-/// character is prefixed with an apostrophe (OWASP CSV injection guidance).
-pub fn safe_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
-}
+pub use crate::output::safe_cell;
 
 /// An amount of euros, rounded to whole euros, with thousands separators: "74.000 €" in
 /// German, "€74,000" in English.

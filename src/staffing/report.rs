@@ -63,6 +63,13 @@ const WEEKDAYS_DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Evaluate one `staffing_*` section.
+/// The staffing estimate fills its sections of the staffing report.
+impl crate::report::eval::SectionSource for Run {
+    fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()> {
+        section(e, self, s, sec)
+    }
+}
+
 pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Result<()> {
     let est = &run.est;
     let cfg = &run.cfg;

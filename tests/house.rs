@@ -1,0 +1,73 @@
+//! House rules checked on the source (issue 19): modules import downward only. The layers,
+//! lowest first: the parser crate, `workspace`, `import` / `fetch`, `kpi`, `report`,
+//! `staffing`, `cmd`. A module may use what is below it, never what is above: `report`
+//! does not name `staffing` (staffing registers its sections with the report), `import`
+//! and `fetch` do not name `report` (the CSV cell guard lives in `output`), and
+//! `workspace` does not name `import` (the table contract is the parser crate's).
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return out;
+    }
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Every `crate::<module>` a file names (in code or `use`), with its line.
+fn uses(file: &Path, module: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let needles = [
+        format!("crate::{module}::"),
+        format!("crate::{module};"),
+        format!("crate::{module}}}"),
+    ];
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .filter(|(_, l)| needles.iter().any(|n| l.contains(n.as_str())))
+        .map(|(i, l)| format!("{}:{}: {}", file.display(), i + 1, l.trim()))
+        .collect()
+}
+
+#[test]
+fn modules_import_downward_only() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut bad = Vec::new();
+    for (below, above) in [
+        ("report", "staffing"),
+        ("import", "report"),
+        ("fetch", "report"),
+        ("workspace.rs", "import"),
+        ("workspace.rs", "report"),
+        ("import", "kpi"),
+    ] {
+        for f in rust_files(&src.join(below)) {
+            bad.extend(uses(&f, above));
+        }
+    }
+    assert!(bad.is_empty(), "modules import upward:\n{}", bad.join("\n"));
+}
+
+/// The rule can fail: a line naming an upper module is found.
+#[test]
+fn the_import_rule_sees_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.rs");
+    std::fs::write(
+        &f,
+        "// crate::staffing:: in a comment\nlet r = crate::staffing::report::section(e);\n",
+    )
+    .unwrap();
+    assert_eq!(uses(&f, "staffing").len(), 1);
+}
