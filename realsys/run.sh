@@ -1,7 +1,7 @@
 #!/bin/bash
 # realsys: install, start, seed, export the real ticket systems and leave them RUNNING.
 #
-#   realsys/run.sh [SYSTEMS...]        (default: rt redmine znuny osticket)
+#   realsys/run.sh [SYSTEMS...]        (default: rt redmine znuny osticket itop)
 #
 # Per system: install.sh (apt for what is missing; `apt-get update` once), seed.sh when the system does not
 # hold this scenario yet (pristine database, server under faketime, replay, stop), start.sh (real clock),
@@ -15,7 +15,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); . "$HERE/lib/common.sh"
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, services)"
 export REALSYS_OUT=${REALSYS_OUT:-/tmp/realsys-out}
-SYSTEMS=("$@"); [ ${#SYSTEMS[@]} -gt 0 ] || SYSTEMS=(rt redmine znuny osticket)
+SYSTEMS=("$@"); [ ${#SYSTEMS[@]} -gt 0 ] || SYSTEMS=(rt redmine znuny osticket itop)
 for s in "${SYSTEMS[@]}"; do
   [ -x "$HERE/$s/install.sh" ] || die "unknown system '$s' (known: $(cd "$HERE" && ls -d */ | tr -d / | grep -vE '^(lib|scenario)$' | tr '\n' ' '))"
 done

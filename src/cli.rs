@@ -65,7 +65,7 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
-    /// The ticket system: rt, redmine, znuny, zammad, glpi or jsm.
+    /// The ticket system: rt, redmine, znuny, itop, zammad, glpi or jsm.
     pub system: String,
     /// The base URL of the instance (https://tickets.example.org); remembered per source.
     #[arg(long)]
@@ -112,6 +112,11 @@ pub struct FetchArgs {
     /// how the vendor's acknowledgement (the first event of the vendor's team) is known.
     #[arg(long, value_name = "FILE")]
     pub teams: Option<PathBuf>,
+    /// The zone of the server's local times, for APIs that write times without an offset:
+    /// iTop (its configured `timezone`; default: the workspace calendar's zone) and Znuny
+    /// (its OTRSTimeZone; default UTC, as Znuny recommends).
+    #[arg(long, value_name = "ZONE")]
+    pub server_timezone: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

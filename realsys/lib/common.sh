@@ -67,3 +67,15 @@ preseed() {
     printf '%s\n' "$sel" | debconf-set-selections || die "debconf-set-selections failed"
   fi
 }
+
+# mariadb_up: start the shared MariaDB (osTicket, iTop) if it does not answer; never restarted or stopped by a
+# system. Its own session (setsid): Debian's init script leaves mysqld_safe in the caller's process group, which a
+# finished job or shell takes down with it.
+mariadb_up() {
+  local i
+  mysqladmin --silent ping >/dev/null 2>&1 && return 0
+  log "mariadb: starting (shared with the other systems; it stays up)"
+  setsid -f /etc/init.d/mariadb start >/dev/null 2>&1 || true   # a concurrent start by another system is fine
+  for i in $(seq 1 60); do mysqladmin --silent ping >/dev/null 2>&1 && return 0; sleep 1; done
+  die "mariadb did not come up"
+}

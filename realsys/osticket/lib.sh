@@ -28,15 +28,6 @@ ost_apt() {
     || die "apt-get install failed: $miss"
 }
 
-# mariadb_up: start the shared MariaDB if it does not answer (never restarted, never stopped here)
-mariadb_up() {
-  local i
-  mysqladmin --silent ping >/dev/null 2>&1 && return 0
-  log "mariadb: starting (shared with the other systems; it stays up)"
-  /etc/init.d/mariadb start >/dev/null 2>&1 || true   # a concurrent start by another helper is fine
-  for i in $(seq 1 60); do mysqladmin --silent ping >/dev/null 2>&1 && return 0; sleep 1; done
-  die "mariadb did not come up"
-}
 
 # ost_php FILE ARGS...: run a PHP file against the osTicket tree as www-data (osTicket's own code from the CLI)
 ost_php() { ( cd "$OST_HOME" && setpriv --reuid=www-data --regid=www-data --init-groups env OST_HOME="$OST_HOME" "$OST_PHP" -d apc.enable_cli=1 "$@" ); }

@@ -80,6 +80,18 @@ pub fn run(workspace: &Path, a: FetchArgs) -> Result<ExitCode> {
         concurrency: a.concurrency,
         offline: a.offline,
         teams: a.teams.clone(),
+        server_timezone: a
+            .server_timezone
+            .as_deref()
+            .map(|z| {
+                z.parse::<chrono_tz::Tz>().map_err(|_| {
+                    anyhow!(
+                        "--server-timezone {z:?}: not an IANA zone such as Europe/Berlin or UTC"
+                    )
+                })
+            })
+            .transpose()?,
+        calendar_timezone: ws.config.calendars.default.tz(),
     };
     if a.offline {
         return offline(&ws, &o);

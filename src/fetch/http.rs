@@ -239,7 +239,7 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Result<serde_json::Value, FetchError> {
         let url = self.url(path);
-        let body = self.request(&url, headers)?.0;
+        let body = self.request(&url, headers, None)?.0;
         serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
             url,
             message: format!("not JSON: {e}"),
@@ -256,9 +256,20 @@ impl Client {
 
     /// The stored body of a URL (`true`), else the server's answer (`false`, not stored).
     fn get_or_stored(&self, url: &str) -> Result<(String, Option<String>, bool), FetchError> {
+        self.stored_or_sent(url, url, None)
+    }
+
+    /// The stored answer under `key` (`true`), else the server's answer to a GET of `url`
+    /// or a form POST of `form` to it (`false`, not stored).
+    fn stored_or_sent(
+        &self,
+        key: &str,
+        url: &str,
+        form: Option<&str>,
+    ) -> Result<(String, Option<String>, bool), FetchError> {
         {
             let st = self.store.lock().expect("no panic holds the lock");
-            if let Some((file, date)) = st.index.get(url) {
+            if let Some((file, date)) = st.index.get(key) {
                 let body = std::fs::read_to_string(file).map_err(|e| {
                     FetchError::Usage(format!(
                         "{}: the stored response of {url} cannot be read: {e}",
@@ -270,53 +281,129 @@ impl Client {
             }
             if st.offline {
                 return Err(FetchError::Usage(format!(
-                    "--offline: {url} is not among the stored responses in {}",
+                    "--offline: {key} is not among the stored responses in {}",
                     st.dir.display()
                 )));
             }
         }
-        let (body, date) = self.request(url, &[])?;
+        let (body, date) = self.request(url, &[], form)?;
         Ok((body, date, false))
     }
 
-    /// Send one GET with retries; the body of a 2xx answer and its `Date`.
+    /// POST a form (`application/x-www-form-urlencoded`, e.g. iTop's `json_data=…`) to a path
+    /// and parse the JSON answer, judged by `check` and scrubbed by `scrub` before it is
+    /// stored like `get_json_checked`. The store keys it by the URL and the form (which holds
+    /// no credential: that travels in a header), and errors name both.
+    pub fn post_form_checked(
+        &self,
+        path: &str,
+        form: &str,
+        check: &dyn Fn(&serde_json::Value, &str) -> Result<(), FetchError>,
+        scrub: &dyn Fn(&mut serde_json::Value),
+    ) -> Result<(serde_json::Value, Option<String>), FetchError> {
+        let url = self.url(path);
+        let key = format!("{url} POST {form}");
+        let (body, date, stored) =
+            self.stored_or_sent(&key, &url, Some(form))
+                .map_err(|e| match e {
+                    FetchError::Status { status, body, .. } => FetchError::Status {
+                        url: key.clone(),
+                        status,
+                        body,
+                    },
+                    FetchError::Transport { message, .. } => FetchError::Transport {
+                        url: key.clone(),
+                        message,
+                    },
+                    other => other,
+                })?;
+        let mut v: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+                url: key.clone(),
+                message: format!("not JSON: {e}"),
+            })?;
+        check(&v, &key)?;
+        if !stored {
+            scrub(&mut v);
+            self.keep(&key, &v.to_string(), date.as_deref())?;
+        }
+        Ok((v, date))
+    }
+
+    /// POST a form without storing the answer (a look-up that holds person logins).
+    pub fn post_form_unstored(
+        &self,
+        path: &str,
+        form: &str,
+    ) -> Result<serde_json::Value, FetchError> {
+        let url = self.url(path);
+        let body = self.request(&url, &[], Some(form))?.0;
+        serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
+            url,
+            message: format!("not JSON: {e}"),
+        })
+    }
+
+    /// Send one GET (or form POST) with retries; the body of a 2xx answer and its `Date`.
     fn request(
         &self,
         url: &str,
         headers: &[(&str, &str)],
+        form: Option<&str>,
     ) -> Result<(String, Option<String>), FetchError> {
         let mut attempt = 0;
         loop {
-            let mut req = self.agent.get(url).header("Accept", "application/json");
+            // Every header of the request: the credential, a session's, the caller's.
+            let mut hs: Vec<(String, String)> = vec![("Accept".into(), "application/json".into())];
             match &self.auth {
-                Auth::Basic => {
-                    req = req.header(
-                        "Authorization",
-                        format!("Basic {}", base64(self.secret.as_bytes())),
-                    )
-                }
+                Auth::Basic => hs.push((
+                    "Authorization".into(),
+                    format!("Basic {}", base64(self.secret.as_bytes())),
+                )),
                 // `Token token=` (Zammad) takes the secret right after the `=`.
                 Auth::Scheme(s) if s.ends_with('=') => {
-                    req = req.header("Authorization", format!("{s}{}", self.secret))
+                    hs.push(("Authorization".into(), format!("{s}{}", self.secret)))
                 }
                 Auth::Scheme(s) => {
-                    req = req.header("Authorization", format!("{s} {}", self.secret))
+                    hs.push(("Authorization".into(), format!("{s} {}", self.secret)))
                 }
-                Auth::Header(h) => req = req.header(h.as_str(), self.secret.as_str()),
+                Auth::Header(h) => hs.push((h.clone(), self.secret.clone())),
                 Auth::HeaderPair(u, p) => {
                     let (user, pass) = self.secret.split_once(':').unwrap_or((&self.secret, ""));
-                    req = req.header(u.as_str(), user).header(p.as_str(), pass);
+                    hs.push((u.clone(), user.into()));
+                    hs.push((p.clone(), pass.into()));
                 }
                 Auth::None => {}
             }
-            for (k, v) in self.extra.lock().expect("no panic holds the lock").iter() {
-                req = req.header(k.as_str(), v.as_str());
-            }
-            for (k, v) in headers {
-                req = req.header(*k, *v);
-            }
+            hs.extend(
+                self.extra
+                    .lock()
+                    .expect("no panic holds the lock")
+                    .iter()
+                    .cloned(),
+            );
+            hs.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
             self.sent.fetch_add(1, Ordering::Relaxed);
-            let wait = match req.call() {
+            let sent = match form {
+                None => {
+                    let mut req = self.agent.get(url);
+                    for (k, v) in &hs {
+                        req = req.header(k.as_str(), v.as_str());
+                    }
+                    req.call()
+                }
+                Some(body) => {
+                    let mut req = self
+                        .agent
+                        .post(url)
+                        .header("Content-Type", "application/x-www-form-urlencoded");
+                    for (k, v) in &hs {
+                        req = req.header(k.as_str(), v.as_str());
+                    }
+                    req.send(body)
+                }
+            };
+            let wait = match sent {
                 Ok(mut resp) => {
                     let status = resp.status().as_u16();
                     let date = resp

@@ -21,6 +21,7 @@
 
 pub mod glpi;
 pub mod http;
+pub mod itop;
 pub mod jsm;
 pub mod redmine;
 pub mod rt;
@@ -154,6 +155,22 @@ pub trait Api: Sync {
             self.profile()
         )))
     }
+    /// The zone of an API that writes local times without an offset (iTop, Znuny):
+    /// `--server-timezone`, else the workspace calendar's (iTop) or UTC (Znuny). Systems
+    /// whose API gives offsets refuse an explicit one.
+    fn set_server_timezone(
+        &mut self,
+        explicit: Option<chrono_tz::Tz>,
+        _calendar: chrono_tz::Tz,
+    ) -> Result<(), FetchError> {
+        match explicit {
+            Some(_) => Err(FetchError::Usage(format!(
+                "--server-timezone: the API of profile {} writes instants with their offset; the option changes nothing",
+                self.profile()
+            ))),
+            None => Ok(()),
+        }
+    }
     /// Once per run before anything else: look-ups (queue and status names), a login.
     fn prepare(&mut self, c: &Client) -> Result<(), FetchError>;
     /// The tickets changed at or after `since` (every ticket when `None`).
@@ -183,6 +200,7 @@ pub fn api(system: &str) -> Result<Box<dyn Api>, FetchError> {
         "glpi" => Box::new(glpi::Glpi::default()),
         "jsm" => Box::new(jsm::Jsm),
         "znuny" | "otrs" => Box::new(znuny::Znuny::default()),
+        "itop" => Box::new(itop::Itop::default()),
         other => {
             return Err(FetchError::Usage(format!(
                 "unknown system {other:?}: kennzahl fetch knows {}",
@@ -209,6 +227,10 @@ pub struct Options {
     pub offline: bool,
     /// `--teams FILE`: user → team, for the actor's team.
     pub teams: Option<PathBuf>,
+    /// `--server-timezone`: the zone of an API's local times.
+    pub server_timezone: Option<chrono_tz::Tz>,
+    /// The workspace calendar's zone (the default for iTop's local times).
+    pub calendar_timezone: chrono_tz::Tz,
 }
 
 /// Read a `--teams` file: CSV with the header `user,team`, one user per line (as the
@@ -354,6 +376,7 @@ pub fn fetch_run(ws_dir: &Path, o: &Options) -> Result<(State, RunOutcome), Fetc
     if let Some(t) = &o.teams {
         api.set_teams(read_teams(t)?)?;
     }
+    api.set_server_timezone(o.server_timezone, o.calendar_timezone)?;
     let secret = o.secret.clone().unwrap_or_default();
     let auth = match (&o.auth, o.secret.is_some()) {
         (Some(a), _) => a.clone(),

@@ -40,6 +40,8 @@ use std::collections::{HashMap, HashSet};
 pub struct Znuny {
     /// User id → team (`--teams`).
     teams: HashMap<String, String>,
+    /// OTRSTimeZone (`--server-timezone`; default UTC).
+    tz: Option<chrono_tz::Tz>,
 }
 
 /// History entries whose `Name` kennzahl reads (states, queues, minutes, priorities): the
@@ -141,14 +143,30 @@ fn check(v: &Value, url: &str) -> Result<(), FetchError> {
     })
 }
 
-/// `2025-04-01 06:14:00` (Znuny's system time, UTC) as `2025-04-01T06:14:00Z`.
-fn utc(s: Option<String>) -> Option<String> {
+/// `2025-04-01 06:14:00` (Znuny's system time, OTRSTimeZone: UTC unless `--server-timezone`
+/// says otherwise) as UTC, `2025-04-01T06:14:00Z`.
+fn utc_in(s: Option<String>, tz: Option<chrono_tz::Tz>) -> Option<String> {
+    use chrono::TimeZone;
     let s = s?;
     match NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S") {
-        Ok(t) => Some(t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        Ok(t) => {
+            let u = match tz {
+                None => t.and_utc(),
+                Some(z) => match z.from_local_datetime(&t).earliest() {
+                    Some(l) => l.with_timezone(&Utc),
+                    None => return Some(s),
+                },
+            };
+            Some(u.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        }
         // Not a time (an empty or odd value): handed on as it came, for the import to judge.
         Err(_) => Some(s),
     }
+}
+
+#[cfg(test)]
+fn utc(s: Option<String>) -> Option<String> {
+    utc_in(s, None)
 }
 
 /// The fields of a history name: `%%a%%b%%c` → [a, b, c].
@@ -182,6 +200,15 @@ impl Api for Znuny {
         Ok(())
     }
 
+    fn set_server_timezone(
+        &mut self,
+        explicit: Option<chrono_tz::Tz>,
+        _calendar: chrono_tz::Tz,
+    ) -> Result<(), FetchError> {
+        self.tz = explicit;
+        Ok(())
+    }
+
     fn prepare(&mut self, _c: &Client) -> Result<(), FetchError> {
         Ok(())
     }
@@ -192,10 +219,11 @@ impl Api for Znuny {
         // the history's time: any entry (article, state, time accounting) counts.
         let mut path = "/TicketSearch?Limit=100000000&SortBy=Age&OrderBy=Down".to_string();
         if let Some(t) = since {
-            path.push_str(&format!(
-                "&TicketChangeTimeNewerDate={}",
-                enc(&t.format("%Y-%m-%d %H:%M:%S").to_string())
-            ));
+            let local = match self.tz {
+                Some(z) => t.with_timezone(&z).format("%Y-%m-%d %H:%M:%S").to_string(),
+                None => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            };
+            path.push_str(&format!("&TicketChangeTimeNewerDate={}", enc(&local)));
         }
         let mut listing = Listing::default();
         let (v, date) = c.get_json_checked(&path, &check, &|_| {})?;
@@ -262,7 +290,7 @@ impl Api for Znuny {
             put(&mut row, k, text(t, k));
         }
         for k in ["Created", "Changed", "Closed", "FirstResponse"] {
-            put(&mut row, k, utc(text(t, k)));
+            put(&mut row, k, utc_in(text(t, k), self.tz));
         }
         // Articles: who wrote them and whether the customer sees them.
         let mut articles: HashMap<String, &'static str> = HashMap::new();
@@ -361,7 +389,7 @@ impl Api for Znuny {
                     }
                 }
             }
-            let at = utc(text(h, "CreateTime")).ok_or_else(|| bad("no CreateTime"))?;
+            let at = utc_in(text(h, "CreateTime"), self.tz).ok_or_else(|| bad("no CreateTime"))?;
             let team = text(h, "CreateBy").and_then(|u| self.teams.get(&u).cloned());
             let mut r = Row::new();
             put(&mut r, "ticket_id", Some(number.clone()));
