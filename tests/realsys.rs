@@ -775,6 +775,24 @@ fn realsys_itop_kpis_equal_the_scenario_truth() {
         "n, TTO = response, reply first, never assigned, close_date, resolution_date = last, closed after:\n{got}"
     );
 
+    // The files: iTop's own export-v2 CSV of the requests with the change log as the harness
+    // wrote it (the layout fetch writes): every KPI too. The CSV alone carries no history
+    // (README: 373 of the 1120 values).
+    let files = workspace(&e, |id| id.to_string());
+    let x = &e["ITOP_EXPORT"];
+    let (out, err) = files.ok_both(&[
+        "import",
+        &format!("{x}/export-v2-tickets.csv"),
+        &format!("{x}/history.csv"),
+    ]);
+    assert!(err.contains("profile itop"), "{err}");
+    let bad = compare(
+        &truth,
+        &kennzahl_kpis(&files, quarter, &|_, k| k.to_string()),
+        &[],
+    );
+    assert!(bad.is_empty(), "export files:\n{}\n{out}", bad.join("\n"));
+
     // Nothing changed: the second fetch pulls no request. A private log entry on T001 (now,
     // long after the quarter) makes the third pull just that one.
     let second = fetch_with(&ws, "itop", url, &secret, &extra);
