@@ -438,3 +438,86 @@ fn snapshot(name: &str, text: &str) {
         );
     }
 }
+
+/// A vendor page lists the handoffs that matter, at most a page (issue 19): every open one,
+/// then the longest at the vendor; the complete list, counted again here from the handoffs
+/// table, is in the JSON and the XLSX.
+#[test]
+fn vendor_page_shows_the_handoffs_that_matter() {
+    let ws = Ws::new();
+    let (demo, _) = ws.demo(20_000);
+    let dir = demo.join("report-2026-Q3/vendors");
+    let vendor = "Druckerservice Rhein GmbH";
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("Druckerservice_Rhein_GmbH.json")).unwrap(),
+    )
+    .unwrap();
+    let sec = json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "handoffs")
+        .unwrap();
+    let table = &sec["tables"][0];
+    let (shown, full) = (
+        table["rows"].as_array().unwrap(),
+        table["full"].as_array().unwrap(),
+    );
+    // The second method: the handoffs of the quarter, and the open ones, counted in SQL.
+    let counts = assert_cmd::Command::cargo_bin("kennzahl")
+        .unwrap()
+        .args(["--workspace", demo.to_str().unwrap(), "sql", "--analysis", "--format", "csv"])
+        .arg(format!(
+            "SELECT count(*), count(*) FILTER (WHERE outcome = 'open') FROM handoffs \
+             WHERE vendor = '{vendor}' AND handed_at >= TIMESTAMP '2026-06-30 22:00' AND handed_at < TIMESTAMP '2026-09-30 22:00'"
+        ))
+        .output()
+        .unwrap();
+    let counts = String::from_utf8(counts.stdout).unwrap();
+    let (total, open): (usize, usize) = {
+        let l = counts.lines().nth(1).unwrap();
+        let (a, b) = l.split_once(',').unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    assert!(
+        total > 15 && open < 15,
+        "the demo's printer vendor: {counts}"
+    );
+    assert_eq!(full.len(), total);
+    assert_eq!(shown.len(), 15);
+    let outcome = |r: &serde_json::Value| r[7]["text"].as_str().unwrap().to_string();
+    let dur = |r: &serde_json::Value| r[6]["value"].as_f64().unwrap_or(f64::MAX);
+    assert!(
+        shown[..open].iter().all(|r| outcome(r) == "offen"),
+        "the open ones first"
+    );
+    assert!(shown[open..].iter().all(|r| outcome(r) != "offen"));
+    // The longest: no handoff left off the page was longer at the vendor than the shortest shown.
+    let shortest = shown[open..].iter().map(dur).fold(f64::MAX, f64::min);
+    // A handoff is its ticket and instant (a ticket can go to the vendor twice).
+    let key = |r: &serde_json::Value| format!("{} {}", r[0]["text"], r[4]["text"]);
+    let ids: std::collections::HashSet<String> = shown.iter().map(key).collect();
+    let left: Vec<f64> = full
+        .iter()
+        .filter(|r| outcome(r) != "offen")
+        .filter(|r| !ids.contains(&key(r)))
+        .map(dur)
+        .collect();
+    assert_eq!(left.len(), total - 15);
+    assert!(
+        left.iter().all(|d| *d <= shortest),
+        "shortest shown {shortest}"
+    );
+    assert!(
+        table["note"].as_str().unwrap().starts_with(&format!(
+            "Hier 15 von {total} Übergaben: die offenen ({open})"
+        )),
+        "{}",
+        table["note"]
+    );
+    // The XLSX sheet has them all: a header row and one row per handoff.
+    let xlsx = dir.join("Druckerservice_Rhein_GmbH.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Die Übergaben des Quartals").unwrap();
+    assert_eq!(sheet.height(), total + 1);
+}

@@ -147,6 +147,8 @@ pub fn problems(
     }
     if !out.is_empty() {
         sec.tables.push(Table {
+            full: Vec::new(),
+            note: String::new(),
             title: sec.title.clone(),
             columns,
             rows: out,
@@ -307,6 +309,8 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
     }
     if !trows.is_empty() {
         sec.tables.push(Table {
+            full: Vec::new(),
+            note: String::new(),
             title: sec.title.clone(),
             columns: cols(
                 e,
@@ -340,6 +344,8 @@ pub fn school_services(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     sec.tables.push(Table {
+        full: Vec::new(),
+        note: String::new(),
         title: sec.title.clone(),
         columns: cols(
             e,
@@ -407,6 +413,8 @@ pub fn oldest_open(
         return Ok(());
     }
     sec.tables.push(Table {
+        full: Vec::new(),
+        note: String::new(),
         title: sec.title.clone(),
         columns: cols(
             e,
@@ -436,6 +444,10 @@ pub fn oldest_open(
 
 /// A vendor's handoffs of the quarter: ticket id, school, service, priority, handed over,
 /// acknowledgement and time at the vendor in service hours, outcome, underpinning contract.
+/// Handoffs listed on a vendor page (about a page of A4 landscape); the rest are in the
+/// data formats.
+const HANDOFFS_ON_A_PAGE: usize = 15;
+
 pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result<()> {
     let Subject::Vendor(v) = subject else {
         return Ok(());
@@ -498,7 +510,70 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         text: fmt_num(v, "service_hours", &e.lang),
         value: v,
     };
+    // The pages show the handoffs that matter, at most a page: the open ones, then the
+    // longest at the vendor; the complete list (in order of handoff) is in the XLSX/JSON.
+    let total = rows.len();
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&rows[a], &rows[b]);
+        (rb.7 == "open")
+            .cmp(&(ra.7 == "open"))
+            .then(
+                rb.6.unwrap_or(f64::MAX)
+                    .total_cmp(&ra.6.unwrap_or(f64::MAX)),
+            )
+            .then(a.cmp(&b))
+    });
+    let shown: Vec<usize> = if total > HANDOFFS_ON_A_PAGE {
+        order.into_iter().take(HANDOFFS_ON_A_PAGE).collect()
+    } else {
+        (0..total).collect()
+    };
+    let row_cells = |r: &Row| -> Vec<Cell> {
+        let (id, school, service, prio, at, ack, dur, out, uc) = r.clone();
+        vec![
+            text(id),
+            text(school),
+            text(service_label(&service, e.de).to_string()),
+            text(prio),
+            text(at),
+            h(ack),
+            h(dur),
+            text(outcome(&out)),
+            text(match uc {
+                Some(true) => "ok".into(),
+                Some(false) => e.t("verfehlt", "missed").into(),
+                None => "–".into(),
+            }),
+        ]
+    };
+    let (page_rows, full, note) = if shown.len() < total {
+        let open = rows.iter().filter(|r| r.7 == "open").count();
+        (
+            shown.iter().map(|&i| row_cells(&rows[i])).collect(),
+            rows.iter().map(row_cells).collect(),
+            if e.de {
+                format!(
+                    "Hier {} von {total} Übergaben: die offenen ({open}) und die längsten beim Dienstleister. Die vollständige Liste in der Reihenfolge der Übergabe steht in der XLSX-Datei (und im JSON).",
+                    shown.len()
+                )
+            } else {
+                format!(
+                    "Shown: {} of {total} handoffs, the open ones ({open}) and the longest at the vendor. The complete list, in order of handoff, is in the XLSX file (and the JSON).",
+                    shown.len()
+                )
+            },
+        )
+    } else {
+        (
+            rows.iter().map(row_cells).collect(),
+            Vec::new(),
+            String::new(),
+        )
+    };
     sec.tables.push(Table {
+        full,
+        note,
         title: sec.title.clone(),
         columns: cols(
             e,
@@ -514,26 +589,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
                 ("UC", "UC", "text"),
             ],
         ),
-        rows: rows
-            .into_iter()
-            .map(|(id, school, service, prio, at, ack, dur, out, uc)| {
-                vec![
-                    text(id),
-                    text(school),
-                    text(service_label(&service, e.de).to_string()),
-                    text(prio),
-                    text(at),
-                    h(ack),
-                    h(dur),
-                    text(outcome(&out)),
-                    text(match uc {
-                        Some(true) => "ok".into(),
-                        Some(false) => e.t("verfehlt", "missed").into(),
-                        None => "–".into(),
-                    }),
-                ]
-            })
-            .collect(),
+        rows: page_rows,
     });
     Ok(())
 }

@@ -559,6 +559,8 @@ impl<'a> Eval<'a> {
                 rows.push(row);
             }
             return Ok(Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: title.to_string(),
                 columns,
                 rows,
@@ -621,6 +623,8 @@ impl<'a> Eval<'a> {
             rows.push(row);
         }
         Ok(Table {
+            full: Vec::new(),
+            note: String::new(),
             title: title.to_string(),
             columns,
             rows,
@@ -708,6 +712,8 @@ impl<'a> Eval<'a> {
             }
         }
         Ok(Table {
+            full: Vec::new(),
+            note: String::new(),
             title: title.to_string(),
             columns,
             rows,

@@ -98,7 +98,15 @@ pub struct Headline {
 pub struct Table {
     pub title: String,
     pub columns: Vec<Column>,
+    /// The rows the pages show (HTML, Markdown, PDF).
     pub rows: Vec<Vec<Cell>>,
+    /// The complete list for the data formats (XLSX, JSON) when the pages show a selection
+    /// of a long list; empty when `rows` is the whole table.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub full: Vec<Vec<Cell>>,
+    /// A sentence under the table on the pages: what the selection is, where the rest is.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

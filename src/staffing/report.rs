@@ -134,6 +134,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingServices => {
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns: cols(
                     e,
@@ -239,6 +241,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingMinutes => {
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns: cols(
                     e,
@@ -324,6 +328,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 e.t("Personen zur Spitzenstunde", "agents at the peak hour"),
             ));
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: e
                     .t("Benötigte Personen je Stunde", "Agents needed per hour")
                     .into(),
@@ -371,6 +377,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingRatios => {
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns: cols(
                     e,
@@ -462,6 +470,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 unit: "mixed".into(),
             }));
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns,
                 rows: vec![],
@@ -529,6 +539,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingCost => {
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns: cols(
                     e,
@@ -596,6 +608,8 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingAssumptions => {
             let mut t = Table {
+                full: Vec::new(),
+                note: String::new(),
                 title: sec.title.clone(),
                 columns: cols(
                     e,

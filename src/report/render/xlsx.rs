@@ -71,7 +71,9 @@ fn header(ws: &mut Worksheet, labels: &[String], bold: &Format) -> Result<()> {
 fn table_sheet(ws: &mut Worksheet, t: &Table, bold: &Format) -> Result<()> {
     let labels: Vec<String> = t.columns.iter().map(|c| c.label.clone()).collect();
     header(ws, &labels, bold)?;
-    for (r, row) in t.rows.iter().enumerate() {
+    // The complete list where the pages show a selection.
+    let rows = if t.full.is_empty() { &t.rows } else { &t.full };
+    for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let unit = t.columns.get(c).map(|c| c.unit.as_str()).unwrap_or("text");
             let (row_i, col_i) = (r as u32 + 1, c as u16);
@@ -98,8 +100,7 @@ fn table_sheet(ws: &mut Worksheet, t: &Table, bold: &Format) -> Result<()> {
     for c in 0..t.columns.len() {
         let w = std::iter::once(t.columns[c].label.chars().count())
             .chain(
-                t.rows
-                    .iter()
+                rows.iter()
                     .filter_map(|r| r.get(c))
                     .map(|x| x.text.chars().count()),
             )
