@@ -18,7 +18,13 @@
 //!   read off the distribution of the resampled difference of medians. The generator is a
 //!   seeded ChaCha8, so a report is reproducible to the digit. Medians and quantiles use
 //!   DuckDB's `quantile_cont` definition, so the figure printed beside the interval is the one
-//!   the SQL computed.
+//!   the SQL computed. A replicate's median is drawn without drawing the resample: a
+//!   resample of n values is F⁻¹(U₁) … F⁻¹(Uₙ) for n uniforms Uᵢ and the sample's quantile
+//!   function F⁻¹, which is monotone, so its middle order statistics are F⁻¹ of the uniforms'
+//!   middle order statistics, U₍ₘ₎ ~ Beta(m, n−m+1) and U₍ₘ₊₁₎ = U₍ₘ₎ + (1−U₍ₘ₎)·(1 − V^{1/(n−m)})
+//!   for uniform V. That is the bootstrap distribution of the median exactly (not an
+//!   approximation), at O(1) per replicate after one sort instead of O(n): a million tickets
+//!   cost the sort, not 2,000 resamples of them (a test compares it with resampling).
 //! * **Control charts**: tickets are counts over an exposure (devices) that differs between
 //!   schools and weeks, which is the u-chart's case (Montgomery, *Introduction to Statistical
 //!   Quality Control*, control charts for nonconformities): limits ū ± 3·√(ū/nᵢ) per
@@ -174,7 +180,8 @@ fn bootstrap_args_ok(reps: usize, level: f64) -> bool {
 }
 
 /// An index uniform in `0..n` (n > 0), drawn as `u32` when it fits so that the sequence does
-/// not depend on the platform's `usize`.
+/// not depend on the platform's `usize` (resampling, the tests' reference).
+#[cfg(test)]
 fn draw(rng: &mut ChaCha8Rng, n: usize) -> usize {
     match u32::try_from(n) {
         Ok(n) => rng.random_range(0..n) as usize,
@@ -182,11 +189,84 @@ fn draw(rng: &mut ChaCha8Rng, n: usize) -> usize {
     }
 }
 
-/// The median of a resample (with replacement) of `xs`, drawn into `buf`.
+/// The median of a resample (with replacement) of `xs`, drawn into `buf`: the reference
+/// the order-statistic draw is tested against.
+#[cfg(test)]
 fn resampled_median(xs: &[f64], rng: &mut ChaCha8Rng, buf: &mut Vec<f64>) -> f64 {
     buf.clear();
     buf.extend((0..xs.len()).map(|_| xs[draw(rng, xs.len())]));
     quantile_in_place(buf, 0.5)
+}
+
+/// A uniform draw in (0, 1), never 0 (53 random bits).
+fn unit(rng: &mut ChaCha8Rng) -> f64 {
+    loop {
+        let u = (rng.random::<u64>() >> 11) as f64 / (1u64 << 53) as f64;
+        if u > 0.0 {
+            return u;
+        }
+    }
+}
+
+/// A standard normal draw (Box–Muller; one of the pair).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let (u, v) = (unit(rng), unit(rng));
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+/// A Gamma(shape, 1) draw for shape ≥ 1 (Marsaglia and Tsang 2000, "A simple method for
+/// generating gamma variables", ACM TOMS 26:363–372).
+fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = normal(rng);
+        let v = (1.0 + c * x).powi(3);
+        if v <= 0.0 {
+            continue;
+        }
+        let u = unit(rng);
+        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+            return d * v;
+        }
+    }
+}
+
+/// A Beta(a, b) draw for a, b ≥ 1.
+fn beta(rng: &mut ChaCha8Rng, a: f64, b: f64) -> f64 {
+    let x = gamma(rng, a);
+    let y = gamma(rng, b);
+    x / (x + y)
+}
+
+/// The sample's quantile function F⁻¹(u) = x₍⌈n·u⌉₎ on sorted values.
+fn inverse(sorted: &[f64], u: f64) -> f64 {
+    let n = sorted.len();
+    let k = ((u * n as f64).ceil() as usize).clamp(1, n);
+    sorted[k - 1]
+}
+
+/// The median (`quantile_cont` 0.5) of one bootstrap resample of `sorted`, drawn through
+/// the uniforms' middle order statistics (module doc).
+fn bootstrap_median_draw(sorted: &[f64], rng: &mut ChaCha8Rng) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let m = n.div_ceil(2);
+    let um = beta(rng, m as f64, (n - m + 1) as f64);
+    if n % 2 == 1 {
+        return inverse(sorted, um);
+    }
+    // The next order statistic: the least of the n − m uniforms above U₍ₘ₎.
+    let next = um + (1.0 - um) * (1.0 - unit(rng).powf(1.0 / (n - m) as f64));
+    (inverse(sorted, um) + inverse(sorted, next)) / 2.0
+}
+
+fn sorted(xs: &[f64]) -> Vec<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
 }
 
 /// The percentile interval at `level` of the bootstrap replicates `stats`.
@@ -210,9 +290,9 @@ pub fn bootstrap_median(xs: &[f64], reps: usize, level: f64, seed: u64) -> Optio
     }
     let estimate = median(xs)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut buf = Vec::with_capacity(xs.len());
+    let xs = sorted(xs);
     let mut stats: Vec<f64> = (0..reps)
-        .map(|_| resampled_median(xs, &mut rng, &mut buf))
+        .map(|_| bootstrap_median_draw(&xs, &mut rng))
         .collect();
     Some(percentile_interval(estimate, &mut stats, level))
 }
@@ -223,7 +303,7 @@ pub fn bootstrap_median(xs: &[f64], reps: usize, level: f64, seed: u64) -> Optio
 /// The interval's `estimate` is the observed difference of medians.
 ///
 /// `None` when either sample is empty, `reps` is 0 or `level` is not in (0, 1). Cost is
-/// O(reps · (|cur| + |prev|)): medians by selection, not sorting.
+/// one sort of each sample and O(1) per replicate (the medians drawn as order statistics).
 pub fn bootstrap_median_diff(
     cur: &[f64],
     prev: &[f64],
@@ -236,11 +316,11 @@ pub fn bootstrap_median_diff(
     }
     let estimate = median(cur)? - median(prev)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut buf = Vec::with_capacity(cur.len().max(prev.len()));
+    let (cur, prev) = (sorted(cur), sorted(prev));
     let mut stats: Vec<f64> = (0..reps)
         .map(|_| {
-            let c = resampled_median(cur, &mut rng, &mut buf);
-            c - resampled_median(prev, &mut rng, &mut buf)
+            let c = bootstrap_median_draw(&cur, &mut rng);
+            c - bootstrap_median_draw(&prev, &mut rng)
         })
         .collect();
     Some(percentile_interval(estimate, &mut stats, level))
@@ -481,6 +561,49 @@ mod tests {
     /// 200 values spread evenly over one hour, starting at `start` hours.
     fn spread(start: f64) -> Vec<f64> {
         (0..200).map(|i| start + i as f64 / 199.0).collect()
+    }
+
+    /// The order-statistic draw against resampling: the same distribution of the median
+    /// (odd and even n, ties, a skewed sample): their percentiles agree to within the
+    /// Monte-Carlo error of 20,000 replicates, measured in order statistics of the sample.
+    #[test]
+    fn bootstrap_median_draw_matches_resampling() {
+        let skewed = |n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|i| ((i * 7919) % n) as f64)
+                .map(|x| (x / 10.0).powi(2).round())
+                .collect()
+        };
+        for xs in [
+            skewed(301),
+            skewed(300),
+            spread(1.0),
+            vec![1.0, 1.0, 2.0, 5.0],
+        ] {
+            let s = sorted(&xs);
+            let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(1), ChaCha8Rng::seed_from_u64(2));
+            let mut buf = Vec::new();
+            let reps = 20_000;
+            let mut drawn: Vec<f64> = (0..reps)
+                .map(|_| bootstrap_median_draw(&s, &mut a))
+                .collect();
+            let mut resampled: Vec<f64> = (0..reps)
+                .map(|_| resampled_median(&xs, &mut b, &mut buf))
+                .collect();
+            for q in [0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975] {
+                let (x, y) = (
+                    quantile_in_place(&mut drawn, q),
+                    quantile_in_place(&mut resampled, q),
+                );
+                // Positions in the sorted sample: within 1.5 order statistics.
+                let pos = |v: f64| s.partition_point(|z| *z < v) as f64;
+                assert!(
+                    (pos(x) - pos(y)).abs() <= 1.5 || (x - y).abs() < 1e-9,
+                    "n {} q {q}: drawn {x}, resampled {y}",
+                    xs.len()
+                );
+            }
+        }
     }
 
     #[test]
