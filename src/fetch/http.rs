@@ -218,16 +218,28 @@ impl Client {
         scrub: &dyn Fn(&mut serde_json::Value),
     ) -> Result<(serde_json::Value, Option<String>), FetchError> {
         let url = self.url(path);
-        let (body, date, stored) = self.get_or_stored(&url)?;
+        let answer = self.get_or_stored(&url)?;
+        self.judged(&url, answer, check, scrub)
+    }
+
+    /// Parse an answer, judge it, and keep it scrubbed in the store under `key` unless it
+    /// came from there.
+    fn judged(
+        &self,
+        key: &str,
+        (body, date, stored): (String, Option<String>, bool),
+        check: &dyn Fn(&serde_json::Value, &str) -> Result<(), FetchError>,
+        scrub: &dyn Fn(&mut serde_json::Value),
+    ) -> Result<(serde_json::Value, Option<String>), FetchError> {
         let mut v: serde_json::Value =
             serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
-                url: url.clone(),
+                url: key.to_string(),
                 message: format!("not JSON: {e}"),
             })?;
-        check(&v, &url)?;
+        check(&v, key)?;
         if !stored {
             scrub(&mut v);
-            self.keep(&url, &v.to_string(), date.as_deref())?;
+            self.keep(key, &v.to_string(), date.as_deref())?;
         }
         Ok((v, date))
     }
@@ -303,31 +315,21 @@ impl Client {
     ) -> Result<(serde_json::Value, Option<String>), FetchError> {
         let url = self.url(path);
         let key = format!("{url} POST {form}");
-        let (body, date, stored) =
-            self.stored_or_sent(&key, &url, Some(form))
-                .map_err(|e| match e {
-                    FetchError::Status { status, body, .. } => FetchError::Status {
-                        url: key.clone(),
-                        status,
-                        body,
-                    },
-                    FetchError::Transport { message, .. } => FetchError::Transport {
-                        url: key.clone(),
-                        message,
-                    },
-                    other => other,
-                })?;
-        let mut v: serde_json::Value =
-            serde_json::from_str(&body).map_err(|e| FetchError::Malformed {
-                url: key.clone(),
-                message: format!("not JSON: {e}"),
+        let answer = self
+            .stored_or_sent(&key, &url, Some(form))
+            .map_err(|e| match e {
+                FetchError::Status { status, body, .. } => FetchError::Status {
+                    url: key.clone(),
+                    status,
+                    body,
+                },
+                FetchError::Transport { message, .. } => FetchError::Transport {
+                    url: key.clone(),
+                    message,
+                },
+                other => other,
             })?;
-        check(&v, &key)?;
-        if !stored {
-            scrub(&mut v);
-            self.keep(&key, &v.to_string(), date.as_deref())?;
-        }
-        Ok((v, date))
+        self.judged(&key, answer, check, scrub)
     }
 
     /// POST a form without storing the answer (a look-up that holds person logins).
