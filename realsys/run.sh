@@ -4,8 +4,9 @@
 #   realsys/run.sh [SYSTEMS...]        (default: rt redmine znuny osticket itop)
 #
 # Per system: install.sh (apt for what is missing; `apt-get update` once), seed.sh when the system does not
-# hold this scenario yet (pristine database, server under faketime, replay, stop), start.sh (real clock),
-# export.sh into $REALSYS_OUT/<system>/, and check_export.py (the export carries the scripted actions).
+# hold this scenario yet (pristine database, server under faketime, replay, stop; the systems seed side by
+# side), start.sh (real clock), export.sh into $REALSYS_OUT/<system>/, and check_export.py (the export carries
+# the scripted actions).
 # Writes $REALSYS_OUT/env.sh (URLs, accounts, keys, the truth's path) and $REALSYS_OUT/timings.csv.
 # Stop everything with realsys/stop.sh. Exit status: non-zero with "realsys: error: …" when a step fails.
 #
@@ -39,14 +40,38 @@ running() { local f=$REALSYS_STATE/$1/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f"
 
 export REALSYS_APT_STAMP=$REALSYS_STATE/apt-updated.$$
 trap 'rm -f "$REALSYS_APT_STAMP"' EXIT
+# 1. Stop and install, one system after the other (apt takes one lock).
 for s in "${SYSTEMS[@]}"; do
   running "$s" && step "$s" stop "$HERE/$s/stop.sh"
   step "$s" install bash -c "'$HERE/$s/install.sh' > '$REALSYS_STATE/$s-install.log' 2>&1 || { tail -30 '$REALSYS_STATE/$s-install.log' >&2; exit 1; }"
+done
+# 2. Seed what does not hold this scenario yet, all at once: each system has its own server, port, database and
+# faked clock, and a seed waits on its server's answers more than it computes (one request at a time), so
+# seeding side by side takes about as long as the longest seed, not the sum. Each seed logs to
+# $REALSYS_STATE/<system>-seed.log; a failed one prints its log's end.
+seeding=()
+for s in "${SYSTEMS[@]}"; do
   if [ "${REALSYS_RESEED:-}" = 1 ] || [ "$(cat "$REALSYS_STATE/$s/seeded" 2>/dev/null)" != "$SHA" ]; then
-    step "$s" seed "$HERE/$s/seed.sh"
+    log "$s: seeding (log: $REALSYS_STATE/$s-seed.log)"
+    ( step "$s" seed "$HERE/$s/seed.sh" ) > "$REALSYS_STATE/$s-seed.log" 2>&1 &
+    seeding+=("$s:$!")
   else
     log "$s: already holds this scenario (REALSYS_RESEED=1 to replay it again)"
   fi
+done
+failed=()
+for sp in "${seeding[@]}"; do
+  s=${sp%%:*}
+  if wait "${sp#*:}"; then
+    log "$s: seeded ($(tail -1 "$REALSYS_STATE/$s-seed.log"))"
+  else
+    tail -20 "$REALSYS_STATE/$s-seed.log" >&2
+    failed+=("$s")
+  fi
+done
+[ ${#failed[@]} = 0 ] || die "${failed[*]}: seed failed (logs: $REALSYS_STATE/<system>-seed.log)"
+# 3. Start on the real clock, export and check, one after the other.
+for s in "${SYSTEMS[@]}"; do
   step "$s" start "$HERE/$s/start.sh"
   rm -rf "$REALSYS_OUT/$s"
   step "$s" export "$HERE/$s/export.sh" "$REALSYS_OUT/$s"
