@@ -220,6 +220,16 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// A progress display that is cleared however its scope ends (an error included), so no
+/// half-drawn bar stays above the message.
+struct Cleared(indicatif::ProgressBar);
+
+impl Drop for Cleared {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// What the reading thread hands to the appending one.
 type Staged = Result<(Option<RecordBatch>, Vec<Reject>), ImportError>;
 
@@ -426,7 +436,26 @@ pub fn import_profile(
         })
         .collect();
     let mut staging = Staging::new(&ws.conn, labels)?;
-    for (path, file) in planned {
+    // Progress on a terminal (indicatif draws nothing when stderr is not one): files done of
+    // files, bytes of the files done (the ETA), and the current file's rows and rate.
+    let sizes: Vec<u64> = planned
+        .iter()
+        .map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let progress = Cleared(indicatif::ProgressBar::new(sizes.iter().sum()));
+    let progress = &progress.0;
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {prefix} [{bar:20}] {bytes}/{total_bytes}, ETA {eta} {wide_msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    progress.enable_steady_tick(std::time::Duration::from_millis(200));
+    let nfiles = planned.len();
+    for (i, (path, file)) in planned.into_iter().enumerate() {
+        progress.set_prefix(format!("file {}/{nfiles}", i + 1));
+        let started = std::time::Instant::now();
+        let mut rows_done = 0u64;
         let _t = crate::timing::stage(format!("import: read+map+stage {}", file_name(path)));
         let mut rdr = TableReader::open(path, &opts)?;
         let m = detect::mapping(profile, &file, &rdr.headers)?;
@@ -441,6 +470,13 @@ pub fn import_profile(
         let mut blank = 0;
         let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
         while rdr.next_batch(BATCH_ROWS, &mut batch)? {
+            rows_done += batch.len() as u64;
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!(
+                "{}: {rows_done} rows, {:.0} rows/s",
+                file_name(path),
+                rows_done as f64 / secs
+            ));
             let mb = mapper.map_batch(&batch, &mut rejects);
             blank += mb.blank;
             // Rows rejected while mapping were read too.
@@ -518,7 +554,10 @@ pub fn import_profile(
             detected: rdr.detected.clone(),
             blank,
         });
+        progress.inc(sizes[i]);
     }
+    progress.set_prefix(format!("{nfiles} files read"));
+    progress.set_message("merging into the workspace and refreshing the derived tables");
     let outcome = commit::commit(ws, &mut staging, rejects, &profile.name)?;
     Ok((outcome, notes))
 }
