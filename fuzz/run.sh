@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(read timestamp profile config ics dialect)
+[ ${#targets[@]} -gt 0 ] || targets=(read timestamp profile config ics dialect mapper)
 jobs="${JOBS:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kt-fuzz-nightly}"
 root=..
@@ -45,6 +45,20 @@ seed() {
         find $root/tests/fixtures -name 'kennzahl*.toml' -exec cp --backup=numbered {} "$dir/" \; ;;
     ics) cp seeds/ics/* "$dir/" ;;
     dialect) cp $root/queries/kpis/*.sql "$dir/" ;;
+    mapper)
+        # Two bytes choose the built-in profile and its file kind; the rows below the header
+        # come from the profile fixtures (their columns rarely line up: the fuzzer takes it
+        # from there).
+        local i=0 p k f
+        for p in $(seq 0 15); do
+            for k in 0 1; do
+                f=$(find $root/tests/fixtures/profiles -name '*.csv' | sort | sed -n "$(( (p * 2 + k) % 20 + 1 ))p")
+                [ -n "$f" ] || continue
+                { printf "\\x$(printf %02x "$p")\\x0$k"; tail -n +2 "$f" | head -c 8192; } >"$dir/seed-$i"
+                i=$((i + 1))
+            done
+        done
+        ;;
     esac
 }
 

@@ -32,12 +32,14 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
     };
     let (chosen, files): (Option<crate::import::profile::Profile>, Vec<PathBuf>) =
         if inputs.any_walked() {
+            let t = crate::timing::stage("import: detect profile per file (header rows)");
             let plan = detect::plan_folders(
                 &inputs,
                 named.clone(),
                 ws.config.import.limits(),
                 Some(&ws.dir),
             )?;
+            t.done();
             let name = plan
                 .profile
                 .as_ref()
@@ -60,8 +62,10 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
                 Some(p) => p,
                 None if detect::is_canonical(&files) => None,
                 None => {
+                    let t = crate::timing::stage("import: detect profile (header rows)");
                     let (p, why) =
                         detect::detect_profile(&files, ws.config.import.limits(), Some(&ws.dir))?;
+                    t.done();
                     eprintln!(
                         "profile {} ({}): the headers match: {why}",
                         p.name, p.system

@@ -1,10 +1,13 @@
 //! Importing exports into the workspace, as a pipeline of stages:
 //!
-//! 1. **detect** (`detect.rs`): which profile and table each file is — canonical file names,
-//!    or a profile's file kind matched by the header row alone.
-//! 2. **read** (`read.rs`): the one reader for every format, streaming rows in batches with
-//!    their line numbers (spreadsheets and JSON are parsed whole, then batched the same way).
-//! 3. **map** (`map.rs`, profiles only): export rows → canonical rows as text.
+//! 1. **detect** (`kennzahl_parse::import::detect`): which profile and table each file is —
+//!    canonical file names, or a profile's file kind matched by the header row alone.
+//! 2. **read** (`kennzahl_parse::import::read`): the one reader for every format, streaming
+//!    rows in batches with their line numbers (spreadsheets and JSON are parsed whole, then
+//!    batched the same way).
+//! 3. **map** (`kennzahl_parse::import::map`, profiles only): export rows → canonical rows as
+//!    text; placeholder dates are judged by `kennzahl_parse::import::placeholder`. These three
+//!    need no DuckDB and are fuzzed in the parser crate.
 //! 4. **stage** (`stage.rs`): validation against the table contract (`contract.rs`, from
 //!    `queries/model/contract.toml`), pseudonymisation, appending to temp staging tables —
 //!    outside the transaction; invalid rows become rejects.
@@ -13,19 +16,21 @@
 //! 6. **commit** (`commit.rs`): accounting (read = imported + merged + rejected), rejects
 //!    file, reject threshold, imports log; COMMIT, or ROLLBACK leaving the workspace as it was.
 //!
-//! Memory is bounded by the batch size (`read::BATCH_ROWS`), not by the file size: a file is
-//! read, mapped and staged batch by batch, and DuckDB holds what is staged.
+//! An import whose inputs equal an earlier one's with nothing imported since is skipped
+//! before any of this (`unchanged.rs`). Memory is bounded by the batch size
+//! (`read::BATCH_ROWS`), not by the file size: a file is read, mapped and staged batch by
+//! batch, and DuckDB holds what is staged.
 
 pub mod commit;
-pub mod detect;
-pub mod map;
 pub mod merge;
-pub mod placeholder;
 pub mod stage;
 pub mod unchanged;
 
-// Reading, profiles and the contract need no DuckDB: they live in `kennzahl-parse`.
-pub use kennzahl_parse::import::{contract, keys, profile, read, ReadError};
+// Reading, profiles, the contract, detection, mapping and placeholders need no DuckDB: they
+// live in `kennzahl-parse` (fuzzed there).
+pub use kennzahl_parse::import::{
+    contract, detect, keys, map, placeholder, profile, read, FileReport, ReadError, Reject,
+};
 
 pub use detect::table_stem;
 
@@ -34,53 +39,7 @@ use chrono_tz::Tz;
 use duckdb::arrow::record_batch::RecordBatch;
 use read::{ReadOptions, Row, TableReader, BATCH_ROWS};
 use stage::{salt_of, Batcher, Stager, Staging};
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// A row that could not be imported.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reject {
-    pub file: String,
-    pub line: u64,
-    pub column: String,
-    pub value: String,
-    pub reason: String,
-}
-
-/// Row accounting of one input file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileReport {
-    pub file: String,
-    pub table: String,
-    pub read: u64,
-    pub imported: u64,
-    pub merged: u64,
-    pub rejected: u64,
-    /// Values imported with a note (placeholder dates read as missing, instants outside the
-    /// calendar table): how many, and the first few (`placeholder::NOTES_KEPT`).
-    pub noted: u64,
-    pub notes: Vec<placeholder::Note>,
-}
-
-impl FileReport {
-    /// Count a note, keeping the first few to show.
-    pub fn note(&mut self, n: placeholder::Note) {
-        self.noted += 1;
-        if self.notes.len() < placeholder::NOTES_KEPT {
-            self.notes.push(n);
-        }
-    }
-}
-
-impl fmt::Display for FileReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} rows read, {} imported, {} merged, {} rejected ({})",
-            self.file, self.read, self.imported, self.merged, self.rejected, self.table
-        )
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {

@@ -2,7 +2,7 @@
 //! variants resolved once per file, values mapped (value maps, defaults, placeholders for
 //! "missing", decimal commas, scales), timestamps parsed by `timeparse` in the profile's
 //! zone, activities turned into event kinds. The output is canonical rows as text, which
-//! `stage.rs` validates against the contract like any canonical file.
+//! the main crate's `import::stage` validates against the contract like any canonical file.
 //!
 //! Two profile features need more than one row: `tickets_from_events` (a ticket per case)
 //! keeps a compact summary per ticket, and `snapshots` (events from consecutive snapshots of
@@ -11,13 +11,30 @@
 use super::contract::{self, ColType};
 use super::profile::{norm, FileMapping, Headers, Profile};
 use super::read::Row;
-use super::{placeholder, ImportError, Reject};
+use super::{placeholder, ReadError, Reject};
 use crate::timeparse::{fmt_utc_exact, TsParser};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
 /// A canonical row as text, in the column order of its table, with its source line.
 pub type TextRow = (u64, Vec<Option<String>>);
+
+/// Why a row is rejected while mapping: the header, the value as written, the reason.
+struct Refused {
+    column: String,
+    value: String,
+    reason: String,
+}
+
+impl Refused {
+    fn new(column: &str, value: &str, reason: String) -> Refused {
+        Refused {
+            column: column.into(),
+            value: value.into(),
+            reason,
+        }
+    }
+}
 
 /// Rows produced from one batch of an export.
 #[derive(Debug, Default)]
@@ -113,7 +130,7 @@ impl<'a> Mapper<'a> {
         file: &str,
         tz: Tz,
         limits: super::read::Limits,
-    ) -> Result<Mapper<'a>, ImportError> {
+    ) -> Result<Mapper<'a>, ReadError> {
         let table = contract::table(&m.table).expect("profiles name contract tables");
         let columns = contract::columns(&m.table);
         let mut me = Mapper {
@@ -148,7 +165,7 @@ impl<'a> Mapper<'a> {
                 Some(hs) => {
                     let f = me.find(hs);
                     if f.is_none() && !m.defaults.contains_key(*c) && identity(&m.table, c) {
-                        return Err(ImportError::Line {
+                        return Err(ReadError::Line {
                             file: file.into(),
                             line: 1,
                             message: format!(
@@ -166,7 +183,7 @@ impl<'a> Mapper<'a> {
             me.src.push(s);
         }
         if let Some(a) = &m.activity {
-            me.activity = Some(me.find(&a.column).ok_or_else(|| ImportError::Line {
+            me.activity = Some(me.find(&a.column).ok_or_else(|| ReadError::Line {
                 file: file.into(),
                 line: 1,
                 message: format!(
@@ -269,24 +286,42 @@ impl<'a> Mapper<'a> {
         out
     }
 
+    /// One row: its columns (values, timestamps), its activity, the events of its
+    /// ticket-level timestamps and its time in status; then what later steps need of it
+    /// (snapshots, cases, group changes). A value that cannot be read rejects the row.
     fn map_row(&mut self, row: &Row, rejects: &mut Vec<Reject>, out: &mut MappedBatch) {
-        let m = self.m;
-        let profile = self.profile;
-        let columns = &self.columns;
-        let cell = |i: usize| row.get(i);
-        let mut reject = |column: &str, value: &str, reason: String| {
-            rejects.push(Reject {
+        let mapped = (|| -> Result<_, Refused> {
+            let mut vals = self.map_columns(row)?;
+            self.apply_activity(row, &mut vals)?;
+            let derived = self.ticket_events(row, &vals)?;
+            let totals = self.time_in_status(row, &vals)?;
+            Ok((vals, derived, totals))
+        })();
+        match mapped {
+            Err(r) => rejects.push(Reject {
                 file: self.file.clone(),
                 line: row.line,
-                column: column.into(),
-                value: value.into(),
-                reason,
-            });
-        };
-        let mut vals: Vec<Option<String>> = Vec::with_capacity(columns.len());
-        for (ci, c) in columns.iter().enumerate() {
+                column: r.column,
+                value: r.value,
+                reason: r.reason,
+            }),
+            Ok((vals, derived, totals)) => {
+                self.remember(row, &vals);
+                out.derived_events.extend(derived);
+                out.status_totals.extend(totals);
+                out.rows.push((row.line, vals));
+            }
+        }
+    }
+
+    /// The canonical columns of a row: the profile's value maps, defaults, timestamps in
+    /// the profile's zone, numbers (decimal comma, scale), the source.
+    fn map_columns(&self, row: &Row) -> Result<Vec<Option<String>>, Refused> {
+        let (m, profile) = (self.m, self.profile);
+        let mut vals: Vec<Option<String>> = Vec::with_capacity(self.columns.len());
+        for (ci, c) in self.columns.iter().enumerate() {
             let (raw_v, header) = match &self.src[ci] {
-                Some((i, h)) => (cell(*i), h.as_str()),
+                Some((i, h)) => (row.get(*i), h.as_str()),
                 None => ("", *c),
             };
             let mut v = if self.is_missing(raw_v) {
@@ -294,23 +329,17 @@ impl<'a> Mapper<'a> {
             } else {
                 Some(raw_v.trim().to_string())
             };
-            if let Some(map) = m.values.get(*c) {
-                if let Some(x) = &v {
-                    let mapped = map
-                        .get(x)
-                        .or_else(|| {
-                            map.iter()
-                                .find(|(k, _)| k.eq_ignore_ascii_case(x))
-                                .map(|(_, v)| v)
-                        })
-                        .or_else(|| map.get("*"));
-                    if let Some(mv) = mapped {
-                        v = if mv.is_empty() {
-                            None
-                        } else {
-                            Some(mv.clone())
-                        };
-                    }
+            if let (Some(map), Some(x)) = (m.values.get(*c), &v) {
+                let mapped = map
+                    .get(x)
+                    .or_else(|| {
+                        map.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(x))
+                            .map(|(_, v)| v)
+                    })
+                    .or_else(|| map.get("*"));
+                if let Some(mv) = mapped {
+                    v = (!mv.is_empty()).then(|| mv.clone());
                 }
             }
             if v.is_none() {
@@ -318,15 +347,13 @@ impl<'a> Mapper<'a> {
             }
             let ty = self.table.columns[ci].ty;
             if let Some(x) = &v {
+                let refuse = |reason: String| Refused::new(header, raw_v, reason);
                 if ty == ColType::Timestamp {
                     // A zero date (0000-00-00) is left as written: staging judges it.
                     match self.parser.parse(x) {
                         _ if placeholder::zero_date(x) => {}
                         Ok(t) => v = Some(fmt_utc_exact(t)),
-                        Err(e) => {
-                            reject(header, raw_v, e);
-                            return;
-                        }
+                        Err(e) => return Err(refuse(e)),
                     }
                 } else if matches!(ty, ColType::Integer | ColType::Bigint | ColType::Double) {
                     let t = if profile.read.decimal_comma {
@@ -334,20 +361,15 @@ impl<'a> Mapper<'a> {
                     } else {
                         x.clone()
                     };
-                    match t.parse::<f64>() {
-                        Ok(n) => {
-                            let n = n * m.scale.get(*c).copied().unwrap_or(1.0);
-                            v = Some(if n.fract() == 0.0 {
-                                format!("{}", n as i64)
-                            } else {
-                                format!("{n}")
-                            });
-                        }
-                        Err(_) => {
-                            reject(header, raw_v, "not a number".into());
-                            return;
-                        }
-                    }
+                    let n = t
+                        .parse::<f64>()
+                        .map_err(|_| refuse("not a number".into()))?
+                        * m.scale.get(*c).copied().unwrap_or(1.0);
+                    v = Some(if n.fract() == 0.0 {
+                        format!("{}", n as i64)
+                    } else {
+                        format!("{n}")
+                    });
                 }
             }
             if *c == "source" && v.is_none() {
@@ -355,194 +377,193 @@ impl<'a> Mapper<'a> {
             }
             vals.push(v);
         }
-        if let (Some(a), Some((ai, ah))) = (&m.activity, &self.activity) {
-            let name = cell(*ai).trim();
-            match a.map.get(name).or_else(|| a.map.get("*")) {
-                Some(k) => {
-                    let pos = |n: &str| columns.iter().position(|c| *c == n);
-                    let kind_i = pos("kind").expect("events have kind");
-                    vals[kind_i] = Some(k.kind.clone());
-                    let si = pos("status_class").expect("events have status_class");
-                    if let Some(sc) = &k.status_class {
-                        vals[si] = Some(sc.clone());
-                    }
-                    if let Some(hs) = &k.status_from {
-                        let raw_v = self
-                            .find(hs)
-                            .map(|(i, _)| cell(i).trim().to_string())
-                            .unwrap_or_default();
-                        let map = m.values.get("status_class");
-                        let mapped = map
-                            .and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*")))
-                            .cloned()
-                            .unwrap_or(raw_v.clone());
-                        if let Some(ri) = pos("status_raw") {
-                            vals[ri] = Some(raw_v.clone());
-                        }
-                        vals[si] = Some(mapped);
-                    }
-                    if let Some(hs) = &k.group_from {
-                        let gi = pos("group_name").expect("events have group_name");
-                        vals[gi] = self
-                            .find(hs)
-                            .map(|(i, _)| cell(i).trim().to_string())
-                            .filter(|g| !g.is_empty());
-                    }
-                    if let Some(ri) = pos("status_raw") {
-                        if vals[ri].is_none() {
-                            vals[ri] = Some(name.to_string());
-                        }
-                    }
-                }
-                None => {
-                    reject(
-                        ah,
-                        name,
-                        format!(
-                            "activity {name:?} is not mapped by profile {}",
-                            profile.name
-                        ),
-                    );
-                    return;
-                }
+        Ok(vals)
+    }
+
+    /// An event log's activity: the event kind, the status class (from the map or a
+    /// column), the group; an activity the profile does not map rejects the row.
+    fn apply_activity(&self, row: &Row, vals: &mut [Option<String>]) -> Result<(), Refused> {
+        let (Some(a), Some((ai, ah))) = (&self.m.activity, &self.activity) else {
+            return Ok(());
+        };
+        let name = row.get(*ai).trim();
+        let Some(k) = a.map.get(name).or_else(|| a.map.get("*")) else {
+            return Err(Refused::new(
+                ah,
+                name,
+                format!(
+                    "activity {name:?} is not mapped by profile {}",
+                    self.profile.name
+                ),
+            ));
+        };
+        let pos = |n: &str| self.columns.iter().position(|c| *c == n);
+        let column = |hs: &Headers| self.find(hs).map(|(i, _)| row.get(i).trim().to_string());
+        vals[pos("kind").expect("events have kind")] = Some(k.kind.clone());
+        let si = pos("status_class").expect("events have status_class");
+        if let Some(sc) = &k.status_class {
+            vals[si] = Some(sc.clone());
+        }
+        if let Some(hs) = &k.status_from {
+            let raw_v = column(hs).unwrap_or_default();
+            let mapped = self
+                .m
+                .values
+                .get("status_class")
+                .and_then(|mp| mp.get(&raw_v).or_else(|| mp.get("*")))
+                .cloned()
+                .unwrap_or(raw_v.clone());
+            if let Some(ri) = pos("status_raw") {
+                vals[ri] = Some(raw_v);
+            }
+            vals[si] = Some(mapped);
+        }
+        if let Some(hs) = &k.group_from {
+            let gi = pos("group_name").expect("events have group_name");
+            vals[gi] = column(hs).filter(|g| !g.is_empty());
+        }
+        if let Some(ri) = pos("status_raw") {
+            if vals[ri].is_none() {
+                vals[ri] = Some(name.to_string());
             }
         }
-        // Ticket-level timestamps become events of the ticket.
+        Ok(())
+    }
+
+    /// Ticket-level timestamps (`events = { created = "Created", … }`) as events of the
+    /// ticket; a placeholder date is a note and no event.
+    fn ticket_events(
+        &mut self,
+        row: &Row,
+        vals: &[Option<String>],
+    ) -> Result<Vec<TextRow>, Refused> {
         let mut derived = Vec::new();
-        if let Some(ti) = self.ticket_col {
-            let ev_cols = contract::columns("events");
-            for (kind, col) in &self.event_cols {
-                let Some((i, h)) = col else { continue };
-                let raw_v = cell(*i);
-                if self.is_missing(raw_v) {
-                    continue;
-                }
-                let parsed = self.parser.parse(raw_v);
-                let micros = parsed.as_ref().ok().map(|t| t.timestamp_micros());
-                if placeholder::judge(raw_v, micros, self.parser.tz)
-                    == Some(placeholder::Finding::Placeholder)
-                {
-                    // No event from a placeholder: the date is missing.
-                    self.notes.note(placeholder::Note {
-                        line: row.line,
-                        column: h.clone(),
-                        value: raw_v.trim().to_string(),
-                        note: format!("{}: no {kind} event", placeholder::READ_AS_MISSING),
-                    });
-                    continue;
-                }
-                match parsed {
-                    Ok(t) => {
-                        let mut e: Vec<Option<String>> = vec![None; ev_cols.len()];
-                        let set = |e: &mut Vec<Option<String>>, name: &str, val: Option<String>| {
-                            if let Some(p) = ev_cols.iter().position(|c| *c == name) {
-                                e[p] = val;
-                            }
-                        };
-                        set(
-                            &mut e,
-                            "source",
-                            vals[0]
-                                .clone()
-                                .or_else(|| Some(profile.source().to_string())),
-                        );
-                        set(&mut e, "ticket_id", vals[ti].clone());
-                        set(&mut e, "event_at", Some(fmt_utc_exact(t)));
-                        // "status=open": a status event with that class.
-                        let (k, class) = kind
-                            .split_once('=')
-                            .map(|(k, c)| (k, Some(c.to_string())))
-                            .unwrap_or((kind, None));
-                        set(&mut e, "kind", Some(k.to_string()));
-                        set(&mut e, "status_class", class);
-                        derived.push((row.line, e));
-                    }
-                    Err(err) => {
-                        reject(h, raw_v, err);
-                        return;
-                    }
-                }
+        let Some(ti) = self.ticket_col else {
+            return Ok(derived);
+        };
+        let ev_cols = contract::columns("events");
+        let source = vals[0]
+            .clone()
+            .or_else(|| Some(self.profile.source().to_string()));
+        for (kind, col) in &self.event_cols {
+            let Some((i, h)) = col else { continue };
+            let raw_v = row.get(*i);
+            if self.is_missing(raw_v) {
+                continue;
             }
+            let parsed = self.parser.parse(raw_v);
+            let micros = parsed.as_ref().ok().map(|t| t.timestamp_micros());
+            if placeholder::judge(raw_v, micros, self.parser.tz)
+                == Some(placeholder::Finding::Placeholder)
+            {
+                // No event from a placeholder: the date is missing.
+                self.notes.note(placeholder::Note {
+                    line: row.line,
+                    column: h.clone(),
+                    value: raw_v.trim().to_string(),
+                    note: format!("{}: no {kind} event", placeholder::READ_AS_MISSING),
+                });
+                continue;
+            }
+            let t = parsed.map_err(|err| Refused::new(h, raw_v, err))?;
+            let mut e: Vec<Option<String>> = vec![None; ev_cols.len()];
+            let mut set = |name: &str, val: Option<String>| {
+                if let Some(p) = ev_cols.iter().position(|c| *c == name) {
+                    e[p] = val;
+                }
+            };
+            set("source", source.clone());
+            set("ticket_id", vals[ti].clone());
+            set("event_at", Some(fmt_utc_exact(t)));
+            // "status=open": a status event with that class.
+            let (k, class) = kind
+                .split_once('=')
+                .map(|(k, c)| (k, Some(c.to_string())))
+                .unwrap_or((kind, None));
+            set("kind", Some(k.to_string()));
+            set("status_class", class);
+            derived.push((row.line, e));
         }
+        Ok(derived)
+    }
+
+    /// A Jira-style "[CHART] Time in Status" column as `status_totals` rows.
+    fn time_in_status(&self, row: &Row, vals: &[Option<String>]) -> Result<Vec<TextRow>, Refused> {
         let mut totals = Vec::new();
-        if let (Some(tis), Some(ti)) = (&m.time_in_status, self.ticket_col) {
-            if let Some((i, h)) = self.find(&tis.column) {
-                let raw_v = cell(i).trim();
-                if !self.is_missing(raw_v) {
-                    match parse_time_in_status(raw_v) {
-                        Ok(parts) => {
-                            for (id, count, millis) in parts {
-                                let name = tis.names.get(&id).cloned().unwrap_or(id);
-                                totals.push((
-                                    row.line,
-                                    vec![
-                                        vals[0]
-                                            .clone()
-                                            .or_else(|| Some(profile.source().to_string())),
-                                        vals[ti].clone(),
-                                        Some(name),
-                                        Some(count.to_string()),
-                                        Some(format!("{}", millis as f64 / 1000.0)),
-                                    ],
-                                ));
-                            }
-                        }
-                        Err(e) => {
-                            reject(&h, raw_v, e);
-                            return;
-                        }
-                    }
-                }
-            }
+        let (Some(tis), Some(ti)) = (&self.m.time_in_status, self.ticket_col) else {
+            return Ok(totals);
+        };
+        let Some((i, h)) = self.find(&tis.column) else {
+            return Ok(totals);
+        };
+        let raw_v = row.get(i).trim();
+        if self.is_missing(raw_v) {
+            return Ok(totals);
         }
-        if let Some(sn) = &m.snapshots {
-            let group = sn
+        let parts = parse_time_in_status(raw_v).map_err(|e| Refused::new(&h, raw_v, e))?;
+        for (id, count, millis) in parts {
+            let name = tis.names.get(&id).cloned().unwrap_or(id);
+            totals.push((
+                row.line,
+                vec![
+                    vals[0]
+                        .clone()
+                        .or_else(|| Some(self.profile.source().to_string())),
+                    vals[ti].clone(),
+                    Some(name),
+                    Some(count.to_string()),
+                    Some(format!("{}", millis as f64 / 1000.0)),
+                ],
+            ));
+        }
+        Ok(totals)
+    }
+
+    /// What the outputs derived per file need of a mapped row: snapshots compared later,
+    /// the cases of an event log, the groups of consecutive events.
+    fn remember(&mut self, row: &Row, vals: &[Option<String>]) {
+        let m = self.m;
+        let at = |n: &str| {
+            self.columns
+                .iter()
+                .position(|c| *c == n)
+                .and_then(|i| vals[i].clone())
+        };
+        let snap = m.snapshots.as_ref().map(|sn| Snap {
+            line: row.line,
+            source: at("source"),
+            ticket_id: at("ticket_id"),
+            created_at: at("created_at"),
+            updated_at: at("updated_at"),
+            status: at("status"),
+            status_raw: at("status_raw"),
+            group: sn
                 .group
                 .as_ref()
                 .and_then(|g| self.find(g))
-                .map(|(i, _)| cell(i).trim().to_string())
-                .filter(|g| !self.is_missing(g));
-            let at = |n: &str| {
-                columns
-                    .iter()
-                    .position(|c| *c == n)
-                    .and_then(|i| vals[i].clone())
-            };
-            self.snaps.push(Snap {
-                line: row.line,
-                source: at("source"),
-                ticket_id: at("ticket_id"),
-                created_at: at("created_at"),
-                updated_at: at("updated_at"),
-                status: at("status"),
-                status_raw: at("status_raw"),
-                group,
-            });
-        }
-        if m.tickets_from_events.is_some() && m.table == "events" {
-            self.add_case(row.line, &vals);
-        }
-        if m.assign_on_group_change && m.table == "events" {
-            let at = |n: &str| {
-                self.columns
-                    .iter()
-                    .position(|c| *c == n)
-                    .and_then(|i| vals[i].clone())
-            };
-            if let (Some(ticket_id), Some(event_at)) = (at("ticket_id"), at("event_at")) {
-                self.held.push(Held {
+                .map(|(i, _)| row.get(i).trim().to_string())
+                .filter(|g| !self.is_missing(g)),
+        });
+        let held = if m.assign_on_group_change && m.table == "events" {
+            match (at("ticket_id"), at("event_at")) {
+                (Some(ticket_id), Some(event_at)) => Some(Held {
                     line: row.line,
                     source: at("source"),
                     ticket_id,
                     event_at,
                     group: at("group_name"),
                     assign: at("kind").as_deref() == Some("assign_group"),
-                });
+                }),
+                _ => None,
             }
+        } else {
+            None
+        };
+        self.snaps.extend(snap);
+        if m.tickets_from_events.is_some() && m.table == "events" {
+            self.add_case(row.line, vals);
         }
-        out.derived_events.extend(derived);
-        out.status_totals.extend(totals);
-        out.rows.push((row.line, vals));
+        self.held.extend(held);
     }
 
     fn add_case(&mut self, line: u64, v: &[Option<String>]) {

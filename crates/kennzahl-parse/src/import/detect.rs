@@ -4,7 +4,7 @@
 
 use super::profile::{self, FileMapping, Profile};
 use super::read::{self, read_headers, ReadOptions};
-use super::{contract, ImportError};
+use super::{contract, ReadError};
 use std::path::{Path, PathBuf};
 
 /// The file name without folders and without `.gz`/`.csv`, lower case.
@@ -32,12 +32,12 @@ pub fn is_canonical(files: &[PathBuf]) -> bool {
 }
 
 /// The canonical table of each file, or the error naming the file that is none.
-pub fn canonical_plan(files: &[PathBuf]) -> Result<Vec<(&'static str, &PathBuf)>, ImportError> {
+pub fn canonical_plan(files: &[PathBuf]) -> Result<Vec<(&'static str, &PathBuf)>, ReadError> {
     files
         .iter()
         .map(|f| match canonical_table(f) {
             Some(t) => Ok((t, f)),
-            None => Err(ImportError::File {
+            None => Err(ReadError::File {
                 file: f.display().to_string(),
                 message: format!(
                     "the canonical profile reads {} (optionally .gz); {:?} is none of them",
@@ -71,8 +71,8 @@ pub fn mapping<'p>(
     p: &'p Profile,
     file: &str,
     headers: &[String],
-) -> Result<&'p FileMapping, ImportError> {
-    p.mapping_for(headers).ok_or_else(|| ImportError::Line {
+) -> Result<&'p FileMapping, ReadError> {
+    p.mapping_for(headers).ok_or_else(|| ReadError::Line {
         file: file.to_string(),
         line: 1,
         message: format!(
@@ -105,9 +105,7 @@ pub fn load_profile(name: &str, workspace: Option<&Path>) -> Result<Profile, Str
 /// The profiles detection tries, in order: the workspace's own (`<workspace>/profiles/*.toml`,
 /// by file name), then the built-in ones. Each with where it comes from: `None` for a
 /// built-in, the file for a workspace profile.
-pub fn candidates(
-    workspace: Option<&Path>,
-) -> Result<Vec<(Profile, Option<PathBuf>)>, ImportError> {
+pub fn candidates(workspace: Option<&Path>) -> Result<Vec<(Profile, Option<PathBuf>)>, ReadError> {
     let mut out = Vec::new();
     if let Some(dir) = workspace.map(|w| w.join("profiles")) {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -118,12 +116,12 @@ pub fn candidates(
             .collect();
         paths.sort();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| ImportError::File {
+            let text = std::fs::read_to_string(&path).map_err(|e| ReadError::File {
                 file: path.display().to_string(),
                 message: format!("cannot read the workspace profile: {e}"),
             })?;
             let p = profile::parse(&text, &path.display().to_string()).map_err(|m| {
-                ImportError::File {
+                ReadError::File {
                     file: path.display().to_string(),
                     message: format!(
                         "invalid workspace profile (profiles/*.toml take part in detection): {m}"
@@ -164,8 +162,7 @@ pub fn detect_profile(
     files: &[PathBuf],
     limits: read::Limits,
     workspace: Option<&Path>,
-) -> Result<(Profile, String), ImportError> {
-    let _t = crate::timing::stage("import: detect profile (header rows)");
+) -> Result<(Profile, String), ReadError> {
     let mut headers = Vec::new();
     for f in files {
         headers.push((
@@ -209,7 +206,7 @@ pub fn detect_profile(
             canonical.join(", ")
         )
     };
-    Err(ImportError::File {
+    Err(ReadError::File {
         file: files
             .iter()
             .map(|f| f.display().to_string())
@@ -359,9 +356,9 @@ impl Inputs {
 
 /// Expand the paths of `kennzahl import`: a folder stands for every file below it,
 /// recursively, in name order; hidden files and folders (`.git`, `.DS_Store`) are left out.
-pub fn expand(paths: &[PathBuf]) -> Result<Inputs, ImportError> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
-        let err = |e: std::io::Error| ImportError::File {
+pub fn expand(paths: &[PathBuf]) -> Result<Inputs, ReadError> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+        let err = |e: std::io::Error| ReadError::File {
             file: dir.display().to_string(),
             message: format!("cannot read the folder: {e}"),
         };
@@ -393,7 +390,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Inputs, ImportError> {
             let mut found = Vec::new();
             walk(p, &mut found)?;
             if found.is_empty() {
-                return Err(ImportError::File {
+                return Err(ReadError::File {
                     file: p.display().to_string(),
                     message: "the folder holds no files".into(),
                 });
@@ -433,8 +430,7 @@ pub fn plan_folders(
     chosen: Option<Option<Profile>>,
     limits: read::Limits,
     workspace: Option<&Path>,
-) -> Result<FolderPlan, ImportError> {
-    let _t = crate::timing::stage("import: detect profile per file (header rows)");
+) -> Result<FolderPlan, ReadError> {
     // Every file's header row, or why it cannot be read.
     let headers: Vec<Result<Vec<String>, String>> = inputs
         .files
@@ -476,7 +472,7 @@ pub fn plan_folders(
         }
     }
     let Some((ci, n)) = best else {
-        return Err(ImportError::File {
+        return Err(ReadError::File {
             file: inputs
                 .files
                 .iter()
@@ -534,7 +530,7 @@ pub fn plan_folders(
             ),
         };
         if !inputs.walked[i] {
-            return Err(ImportError::File {
+            return Err(ReadError::File {
                 file: f.display().to_string(),
                 message: format!("{reason} (a file named on the command line must be read; files found in a folder are skipped instead)"),
             });
