@@ -474,29 +474,47 @@ pub fn import_profile(
         report.notes.sort_by_key(|n| n.line);
         report.notes.truncate(placeholder::NOTES_KEPT);
         staging.reports.push(report);
-        if m.tickets_from_events.is_some() && table == "events" {
-            let tickets = mapper.tickets_from_events();
-            let label = format!("{file} (tickets from its events)");
-            let mut s = staging.stager("tickets", label, tz, &salt, &source)?;
-            for (line, vals) in &tickets {
-                s.row(*line, &cells(vals), &mut rejects)?;
-            }
-            staging.reports.push(s.finish()?);
+        // What a file gives besides its own rows, computed once it is read whole: tickets
+        // from an event log's cases, events from consecutive snapshots, assignments from
+        // changes of group.
+        #[derive(Clone, Copy)]
+        enum Whole {
+            Cases,
+            Snapshots,
+            GroupChanges,
         }
-        if m.snapshots.is_some() {
-            let events = mapper.events_from_snapshots();
-            let label = format!("{file} (events from consecutive snapshots)");
-            let mut s = staging.stager("events", label, tz, &salt, &source)?;
-            for (line, vals) in &events {
-                s.row(*line, &cells(vals), &mut rejects)?;
+        let whole_file = [
+            (
+                m.tickets_from_events.is_some() && table == "events",
+                "tickets",
+                "tickets from its events",
+                Whole::Cases,
+            ),
+            (
+                m.snapshots.is_some(),
+                "events",
+                "events from consecutive snapshots",
+                Whole::Snapshots,
+            ),
+            (
+                m.assign_on_group_change && table == "events",
+                "events",
+                "assignments from group changes",
+                Whole::GroupChanges,
+            ),
+        ];
+        for (applies, to, what, whole) in whole_file {
+            if !applies {
+                continue;
             }
-            staging.reports.push(s.finish()?);
-        }
-        if m.assign_on_group_change && table == "events" {
-            let events = mapper.events_from_group_changes();
-            let label = format!("{file} (assignments from group changes)");
-            let mut s = staging.stager("events", label, tz, &salt, &source)?;
-            for (line, vals) in &events {
+            let rows = match whole {
+                Whole::Cases => mapper.tickets_from_events(),
+                Whole::Snapshots => mapper.events_from_snapshots(),
+                Whole::GroupChanges => mapper.events_from_group_changes(),
+            };
+            let label = format!("{file} ({what})");
+            let mut s = staging.stager(to, label, tz, &salt, &source)?;
+            for (line, vals) in &rows {
                 s.row(*line, &cells(vals), &mut rejects)?;
             }
             staging.reports.push(s.finish()?);
