@@ -15,7 +15,7 @@
 //! Checked against RT 5.0.3 in the project's harness (`realsys/rt`).
 
 use super::http::{enc, Auth, Client};
-use super::{array, http_date, put, text, Api, FetchError, FetchReject, Listing, Row};
+use super::{put, text, Api, FetchError, FetchReject, Listing, Row};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -30,9 +30,9 @@ pub struct Rt {
 
 const PER_PAGE: usize = 100;
 
-/// The items of every page read, the server's `Date`, and the page that ended the
-/// listing because it could not be read.
-type Pages = (Vec<Value>, Option<String>, Option<FetchReject>);
+/// The items of every page read, the server's clock, and the page that ended the listing
+/// because it could not be read.
+type Pages = (Vec<Value>, Option<DateTime<Utc>>, Option<FetchReject>);
 
 impl Rt {
     fn queue_name(&self, v: &Value) -> Option<String> {
@@ -48,7 +48,11 @@ impl Rt {
 
     /// Every page of a collection: `path` without `page`, items in order. A page that is
     /// not what REST2 answers ends the listing there, as a reject of the page.
-    fn pages(&self, c: &Client, path: &str) -> Result<(Vec<Value>, Option<String>), FetchError> {
+    fn pages(
+        &self,
+        c: &Client,
+        path: &str,
+    ) -> Result<(Vec<Value>, Option<DateTime<Utc>>), FetchError> {
         let (items, date, bad) = self.pages_lenient(c, path)?;
         match bad {
             Some(r) => Err(FetchError::Malformed {
@@ -59,45 +63,29 @@ impl Rt {
         }
     }
 
+    /// The pages of a collection as a listing reads them (`Listing::page`: the server's
+    /// clock from the first, a page that cannot be read ends the listing as a reject).
     fn pages_lenient(&self, c: &Client, path: &str) -> Result<Pages, FetchError> {
+        let mut listing = Listing::default();
         let mut items = Vec::new();
-        let mut date = None;
-        let mut page = 1;
-        loop {
+        for page in 1u64.. {
             let p = format!("{path}&per_page={PER_PAGE}&page={page}");
-            let got = c.get_json(&p).and_then(|(v, d)| {
-                let a = array(&v, "items", &c.url(&p))?.clone();
-                Ok((a, d, v))
-            });
-            let (a, d, v) = match got {
-                Ok(x) => x,
-                Err(FetchError::Malformed { url, message }) => {
-                    return Ok((
-                        items,
-                        date,
-                        Some(FetchReject {
-                            url,
-                            reason: format!("page: {message}"),
-                        }),
-                    ))
-                }
-                Err(e) => return Err(e),
+            let Some((a, v)) = listing.page(c, &p, Some("items"))? else {
+                break;
             };
-            date = date.or(d);
             let n = a.len();
             items.extend(a);
             // An account without the right to count (RT's read-only users) gets `pages`
             // as null: then a short page is the last one.
             let last = match v.get("pages").and_then(|x| x.as_u64()) {
-                Some(pages) => page as u64 >= pages,
+                Some(pages) => page >= pages,
                 None => n < PER_PAGE,
             };
             if last {
                 break;
             }
-            page += 1;
         }
-        Ok((items, date, None))
+        Ok((items, listing.server_now, listing.rejected.pop()))
     }
 }
 
@@ -178,7 +166,7 @@ impl Api for Rt {
         );
         let (items, date, bad) = self.pages_lenient(c, &path)?;
         let mut listing = Listing {
-            server_now: http_date(date.as_deref()),
+            server_now: date,
             rejected: bad.into_iter().collect(),
             ..Default::default()
         };
