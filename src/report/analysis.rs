@@ -1,7 +1,9 @@
 //! The report's analysis sections that are not one KPI by one breakdown: problem candidates
 //! (recurring incidents for problem management), control-chart flags (schools whose weekly
-//! ticket rate per 100 devices leaves its u-chart limits), and a school's own view (its tickets
-//! by IT service against the municipality, its oldest open tickets by id).
+//! ticket rate per 100 devices leaves its u-chart limits), a school's own view (its tickets
+//! by IT service against the municipality, its oldest open tickets by id: the tickets open at
+//! the quarter's end are found once per pack), and a vendor's handoffs (the pages list the open
+//! and the longest, the data formats all of them).
 
 use super::eval::{sanitize, Eval, Subject};
 use super::model::{Cell, Chart, Column, Section, Table};

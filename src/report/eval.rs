@@ -1,6 +1,8 @@
 //! Evaluates a report spec into the report model: runs each KPI once per quarter and breakdown
 //! it is needed in, builds the tables, charts, headline lights and summary sentences, and the
-//! analysis sections (data quality, problem candidates, control charts). Renderers never query.
+//! analysis sections (data quality, problem candidates, control charts). Sections of a module
+//! above `report` (the staffing estimate) are filled through `SectionSource`, so `report` never
+//! names it. Renderers never query.
 
 use super::model::{self, Cell, Chart, Column, Definition, Report, Section, Table};
 use super::spec::{self, Kind, Spec};

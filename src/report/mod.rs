@@ -1,7 +1,9 @@
 //! The report pack: a declarative spec (`reports/<name>/report.toml`, spec.rs) is checked
 //! against the KPI catalogue, evaluated into one report model (eval.rs, model.rs) and handed to
 //! every renderer (render/: HTML, Markdown, CSV, XLSX, PDF, JSON). The quarterly report goes to
-//! `<out>/report.*`, each school's page to `<out>/schools/<id>.*`.
+//! `<out>/report.*`, each school's page to `<out>/schools/<id>.*`, each vendor's page to
+//! `<out>/vendors/<name>.*`; `kennzahl vendors` and `kennzahl staffing` use the same specs,
+//! evaluation and renderers.
 
 pub mod analysis;
 pub mod charts;

@@ -1,7 +1,8 @@
 //! The management summary: headline KPIs with their target light and the change against the
 //! previous quarter, and the sentences that say it in words. A change is called a change only
 //! when its 95 % interval excludes zero: medians by a percentile bootstrap over the tickets
-//! behind them (the KPI's sample query), rates by Newcombe's interval for the difference of
+//! behind them (the KPI's sample query; each replicate's median drawn as order statistics,
+//! `stats`), rates by Newcombe's interval for the difference of
 //! two proportions, counts by the normal approximation to the difference of two Poisson counts,
 //! means by Welch's normal interval. A KPI without a `stat` shows its change without a verdict.
 

@@ -1,7 +1,8 @@
 //! The staffing report's sections (kinds `staffing_*` of the report spec
 //! `reports/staffing/report.toml`): the evaluated estimate turned into headlines, sentences,
 //! tables and charts of the shared report model, so every renderer (HTML, Markdown, CSV,
-//! XLSX, PDF, JSON) shows the same figures as the quarterly report does.
+//! XLSX, PDF, JSON) shows the same figures as the quarterly report does. The estimate fills
+//! them as the report's `SectionSource`: the report does not know this module.
 
 use super::model::{Source, LEVELS};
 use super::Run;

@@ -1,5 +1,5 @@
-//! `kpis.csv`: every KPI value of the quarter in the long format (quarter, kpi, dimension, key,
-//! value, unit), formula-neutralised.
+//! `kpis.csv` (a page: `<stem>.csv`): every KPI value of the quarter in the long format
+//! (quarter, kpi, dimension, key, value, unit), formula-neutralised.
 
 use super::{Renderer, Target};
 use crate::report::model::Report;

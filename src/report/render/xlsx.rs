@@ -1,4 +1,5 @@
-//! `<stem>.xlsx`: one workbook — the headline KPIs, one sheet per table, a "KPIs" sheet with
+//! `<stem>.xlsx`: one workbook — the headline KPIs, one sheet per table (the complete list where
+//! the pages show a selection, `Table::full`), a "KPIs" sheet with
 //! every value of the quarter in the long format, and a "Definitions" sheet. Frozen header rows,
 //! number formats by unit (hours with one decimal, percentages as %, counts as integers), column
 //! widths. Text is always written as a string cell, never as a formula, and a text starting
