@@ -86,12 +86,12 @@ pub fn commit(
     for r in reports.iter_mut() {
         r.rejected = per_file.get(r.file.as_str()).copied().unwrap_or(0);
         if r.read != r.imported + r.merged + r.rejected {
-            return Err(rollback(ImportError::File {
+            return Err(rollback(ImportError::Read(super::ReadError::File {
                 file: r.file.clone(),
                 message: format!(
                     "internal error: row accounting does not add up ({r}); nothing was changed"
                 ),
-            }));
+            })));
         }
     }
     let read: u64 = reports.iter().map(|r| r.read).sum();
@@ -151,10 +151,10 @@ pub fn commit(
         crate::derived::refresh_tickets(conn, &ws.config, "_touched_tickets")
     };
     if let Err(e) = derived {
-        return Err(rollback(ImportError::File {
+        return Err(rollback(ImportError::Read(super::ReadError::File {
             file: "(derived tables)".into(),
             message: format!("{e:#}"),
-        }));
+        })));
     }
     let _t = crate::timing::stage("import: commit");
     if let Err(e) = conn.execute_batch(

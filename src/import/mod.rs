@@ -41,16 +41,12 @@ use read::{ReadOptions, Row, TableReader, BATCH_ROWS};
 use stage::{salt_of, Batcher, Stager, Staging};
 use std::path::{Path, PathBuf};
 
+/// Why an import stopped. A file or line that cannot be read is the parser crate's
+/// `ReadError` (the same text); the rest is the import's own.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: {message}")]
-    File { file: String, message: String },
-    #[error("{file}:{line}: {message}")]
-    Line {
-        file: String,
-        line: u64,
-        message: String,
-    },
+    #[error(transparent)]
+    Read(#[from] ReadError),
     #[error("import refused: {rejected} of {read} rows rejected ({share:.1} %), more than the threshold of {threshold:.1} % (import.reject_threshold); nothing was changed. Rejected rows: {rejects}")]
     TooManyRejects {
         read: u64,
@@ -61,23 +57,6 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Db(#[from] duckdb::Error),
-}
-
-impl From<ReadError> for ImportError {
-    fn from(e: ReadError) -> Self {
-        match e {
-            ReadError::File { file, message } => ImportError::File { file, message },
-            ReadError::Line {
-                file,
-                line,
-                message,
-            } => ImportError::Line {
-                file,
-                line,
-                message,
-            },
-        }
-    }
 }
 
 /// Write the rejects of an import as CSV (formula-neutralised) and return its path.
@@ -219,7 +198,7 @@ fn stage_canonical_file(
     for col in &t.columns {
         let p = headers.iter().position(|h| *h == col.name);
         if p.is_none() && col.required {
-            return Err(ImportError::Line {
+            return Err(ImportError::Read(ReadError::Line {
                 file,
                 line: 1,
                 message: format!(
@@ -227,7 +206,7 @@ fn stage_canonical_file(
                     col.name,
                     headers.join(", ")
                 ),
-            });
+            }));
         }
         pos.push(p);
     }
@@ -235,14 +214,14 @@ fn stage_canonical_file(
         .iter()
         .find(|h| !h.is_empty() && t.column(h).is_none())
     {
-        return Err(ImportError::Line {
+        return Err(ImportError::Read(ReadError::Line {
             file,
             line: 1,
             message: format!(
                 "unknown column {unknown:?} for {table}.csv (known: {})",
                 contract::columns(table).join(", ")
             ),
-        });
+        }));
     }
     let width = rdr.header_width;
     staging.ensure(table)?;
@@ -355,15 +334,19 @@ pub fn import_profile(
     files: &[PathBuf],
 ) -> Result<(ImportOutcome, Vec<ProfileNote>), ImportError> {
     let tz = match &profile.read.timezone {
-        Some(z) => z.parse::<Tz>().map_err(|_| ImportError::File {
-            file: format!("profile {}", profile.name),
-            message: format!("read.timezone = {z:?} is not an IANA time zone"),
+        Some(z) => z.parse::<Tz>().map_err(|_| {
+            ImportError::Read(ReadError::File {
+                file: format!("profile {}", profile.name),
+                message: format!("read.timezone = {z:?} is not an IANA time zone"),
+            })
         })?,
         None => ws.config.calendars.default.tz(),
     };
-    let mut opts = profile.read_options().map_err(|m| ImportError::File {
-        file: format!("profile {}", profile.name),
-        message: m,
+    let mut opts = profile.read_options().map_err(|m| {
+        ImportError::Read(ReadError::File {
+            file: format!("profile {}", profile.name),
+            message: m,
+        })
     })?;
     opts.limits = ws.config.import.limits();
     let salt = salt_of(&ws.conn);

@@ -634,9 +634,11 @@ impl Batcher {
         self.pending = 0;
         RecordBatch::try_new(self.schema.clone(), cols)
             .map(Some)
-            .map_err(|e| ImportError::File {
-                file: self.report.file.clone(),
-                message: format!("internal error: cannot build a batch: {e}"),
+            .map_err(|e| {
+                ImportError::Read(super::ReadError::File {
+                    file: self.report.file.clone(),
+                    message: format!("internal error: cannot build a batch: {e}"),
+                })
             })
     }
 }
