@@ -311,18 +311,7 @@ fn realsys_rt_kpis_equal_the_scenario_truth() {
         panic!("RT_TOKEN unset: realsys/run.sh writes it into env.sh");
     };
     let ro = workspace(&e, |id| id.to_string());
-    let groups: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{}/groups.json", e["RT_EXPORT"])).unwrap(),
-    )
-    .unwrap();
-    let mut teams = String::from("user,team\n");
-    for (team, members) in groups.as_object().unwrap() {
-        for m in members.as_array().unwrap() {
-            teams.push_str(&format!("{},{team}\n", m.as_str().unwrap()));
-        }
-    }
-    let tf = ro.path().join("teams.csv");
-    std::fs::write(&tf, teams).unwrap();
+    let tf = teams_file(&ro, &e["RT_EXPORT"], false);
     let out = fetch_with(
         &ro,
         "rt",
@@ -350,21 +339,7 @@ fn scenario_id(export: &str, sid: &str) -> String {
 }
 
 fn base64(s: &str) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in s.as_bytes().chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        for (i, shift) in [18, 12, 6, 0].iter().enumerate() {
-            out.push(if i <= c.len() {
-                A[(n >> shift) as usize & 63] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
+    kennzahl::fetch::http::base64(s.as_bytes())
 }
 
 #[test]
@@ -426,7 +401,7 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
     // The read-only key sees no groups' members; with --teams (Redmine user ids) the
     // figures are the administrator's, the vendor's acknowledgement included.
     let ro = workspace(&e, |id| id.to_lowercase());
-    let tf = teams_file(&ro, &e["REDMINE_EXPORT"]);
+    let tf = teams_file(&ro, &e["REDMINE_EXPORT"], true);
     let out = fetch_with(
         &ro,
         "redmine",
@@ -444,22 +419,26 @@ fn realsys_redmine_kpis_equal_the_scenario_truth() {
 }
 
 /// `--teams` for a system whose export names the teams' members: `groups.json` (team →
-/// logins) with the logins turned into the ids the API names users by (`lookup.json`).
-fn teams_file(ws: &Ws, export: &str) -> std::path::PathBuf {
+/// logins), with the logins turned into the ids the API names users by (`lookup.json`) when
+/// `by_id` (Redmine, Znuny; RT names users by login).
+fn teams_file(ws: &Ws, export: &str, by_id: bool) -> std::path::PathBuf {
     let read = |f: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(format!("{export}/{f}")).unwrap()).unwrap()
     };
-    let (groups, lookup) = (read("groups.json"), read("lookup.json"));
+    let groups = read("groups.json");
+    let users = if by_id {
+        read("lookup.json")["users"].clone()
+    } else {
+        serde_json::Value::Null
+    };
     let mut csv = String::from("user,team\n");
     for (team, members) in groups.as_object().unwrap() {
         for m in members.as_array().unwrap() {
-            let (id, _) = lookup["users"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .find(|(_, login)| *login == m)
-                .unwrap();
-            csv.push_str(&format!("{id},{team}\n"));
+            let user = match users.as_object() {
+                Some(ids) => ids.iter().find(|(_, login)| *login == m).unwrap().0.clone(),
+                None => m.as_str().unwrap().to_string(),
+            };
+            csv.push_str(&format!("{user},{team}\n"));
         }
     }
     let p = ws.path().join("teams.csv");
@@ -482,7 +461,7 @@ fn realsys_znuny_kpis_equal_the_scenario_truth() {
         return;
     };
     let ws = workspace(&e, |id| id.to_string());
-    let teams = teams_file(&ws, &e["ZNUNY_EXPORT"]);
+    let teams = teams_file(&ws, &e["ZNUNY_EXPORT"], true);
     // A wrong password: Znuny answers HTTP 200 with an AuthFail error; fetch makes it the
     // refused credential it is (exit 4, nothing written, the password nowhere).
     let wrong = ws
@@ -780,7 +759,10 @@ fn realsys_itop_kpis_equal_the_scenario_truth() {
         let json = serde_json::json!({"operation": "core/update", "comment": "realsys test",
             "class": "UserRequest", "key": t001.parse::<u64>().unwrap(), "output_fields": "id",
             "fields": {"private_log": {"add_item": {"message": "incremental fetch test", "format": "text"}}}});
-        let form = format!("json_data={}", urlenc(&json.to_string()));
+        let form = format!(
+            "json_data={}",
+            kennzahl::fetch::http::enc(&json.to_string())
+        );
         let admin = format!("{}:{}", e["ITOP_USER"], e["ITOP_PASSWORD"]);
         let resp = ureq::post(&format!("{url}/webservices/rest.php?version=1.3"))
             .header("Authorization", &format!("Basic {}", base64(&admin)))
@@ -792,16 +774,4 @@ fn realsys_itop_kpis_equal_the_scenario_truth() {
             .unwrap();
         assert!(resp.contains("\"code\":0"), "{resp}");
     });
-}
-
-fn urlenc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

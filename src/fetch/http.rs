@@ -76,7 +76,8 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-fn base64(s: &[u8]) -> String {
+/// Standard base64 with padding (basic auth); public for tests that call a system directly.
+pub fn base64(s: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in s.chunks(3) {

@@ -29,7 +29,7 @@
 
 use super::http::{enc, Auth, Client};
 use super::{put, text, Api, FetchError, FetchReject, Listing, Row};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -135,17 +135,10 @@ impl Itop {
         Ok((out.into_iter().collect(), date))
     }
 
-    /// An iTop date (its zone, no offset) as RFC 3339 with the offset; empty stays empty.
+    /// An iTop date (its zone, no offset) as UTC; iTop's "no date" (`0000-…`) as none.
     fn when(&self, s: Option<String>) -> Option<String> {
-        let s = s.filter(|s| !s.is_empty() && !s.starts_with("0000"))?;
-        let tz = self.tz.unwrap_or(chrono_tz::UTC);
-        match NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S") {
-            Ok(n) => match tz.from_local_datetime(&n).earliest() {
-                Some(t) => Some(t.to_rfc3339()),
-                None => Some(s),
-            },
-            Err(_) => Some(s),
-        }
+        let s = s.filter(|s| !s.starts_with("0000"));
+        super::server_time(s, self.tz.unwrap_or(chrono_tz::UTC))
     }
 
     fn local(&self, t: DateTime<Utc>) -> String {

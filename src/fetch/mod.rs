@@ -603,6 +603,19 @@ pub fn http_date(d: Option<&str>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// A server's local time without an offset (`2025-04-01 06:14:00`, iTop, Znuny) in its zone,
+/// as UTC written `2025-04-01T06:14:00Z`. Anything that is not such a time is handed on as
+/// it came, for the import to judge (and reject with its line); empty stays empty.
+pub fn server_time(s: Option<String>, tz: chrono_tz::Tz) -> Option<String> {
+    use chrono::TimeZone;
+    let s = s.filter(|s| !s.is_empty())?;
+    let utc = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .and_then(|n| tz.from_local_datetime(&n).earliest())
+        .map(|t| iso(t.with_timezone(&Utc)));
+    Some(utc.unwrap_or(s))
+}
+
 /// An instant as the APIs take it in query strings: `2025-06-01T10:00:00Z`.
 pub fn iso(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()

@@ -32,7 +32,7 @@
 
 use super::http::{enc, Auth, Client};
 use super::{http_date, put, text, Api, FetchError, Listing, Row};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -143,25 +143,9 @@ fn check(v: &Value, url: &str) -> Result<(), FetchError> {
     })
 }
 
-/// `2025-04-01 06:14:00` (Znuny's system time, OTRSTimeZone: UTC unless `--server-timezone`
-/// says otherwise) as UTC, `2025-04-01T06:14:00Z`.
+/// Znuny's system time (OTRSTimeZone: UTC unless `--server-timezone` says otherwise) as UTC.
 fn utc_in(s: Option<String>, tz: Option<chrono_tz::Tz>) -> Option<String> {
-    use chrono::TimeZone;
-    let s = s?;
-    match NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S") {
-        Ok(t) => {
-            let u = match tz {
-                None => t.and_utc(),
-                Some(z) => match z.from_local_datetime(&t).earliest() {
-                    Some(l) => l.with_timezone(&Utc),
-                    None => return Some(s),
-                },
-            };
-            Some(u.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        }
-        // Not a time (an empty or odd value): handed on as it came, for the import to judge.
-        Err(_) => Some(s),
-    }
+    super::server_time(s, tz.unwrap_or(chrono_tz::UTC))
 }
 
 #[cfg(test)]
