@@ -1,7 +1,6 @@
 //! The command line: one `Args` struct per subcommand; the `///` comments are the help text.
 
 use crate::calendar::Fold;
-use crate::kpi::Dimension;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -130,8 +129,9 @@ pub struct StaffingArgs {
     /// Output folder (default: staffing-<from>_<to> in the workspace).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Report language (default: organisation.language of kennzahl.toml).
-    #[arg(long, value_parser = ["de", "en"])]
+    /// Report language (default: organisation.language of kennzahl.toml): de, en, or a
+    /// language whose catalogue the workspace has in reports/strings/<lang>.toml.
+    #[arg(long)]
     pub lang: Option<String>,
     /// Formats, comma-separated: html, md, csv, xlsx, pdf, json, or all.
     #[arg(long, default_value = "all")]
@@ -236,9 +236,10 @@ pub struct KpiArgs {
     /// `kpi.measure` a report spec can name, its unit, statistic and breakdowns.
     #[arg(long)]
     pub list: bool,
-    /// Breakdown.
-    #[arg(long, value_enum, default_value = "all")]
-    pub by: Dimension,
+    /// Breakdown: all, priority, school, school_type, service, or one the workspace declares
+    /// in queries/dimensions.toml.
+    #[arg(long, default_value = "all")]
+    pub by: String,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Print the SQL that sets the quarter variables and the views `kt`, `kc`, `ks`, `kh`
@@ -264,8 +265,9 @@ pub struct ReportArgs {
     /// Output folder (default: report-<quarter> in the workspace).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Report language (default: organisation.language of kennzahl.toml).
-    #[arg(long, value_parser = ["de", "en"])]
+    /// Report language (default: organisation.language of kennzahl.toml): de, en, or a
+    /// language whose catalogue the workspace has in reports/strings/<lang>.toml.
+    #[arg(long)]
     pub lang: Option<String>,
     /// Formats, comma-separated: html, md, csv, xlsx, pdf, json, or all.
     #[arg(long, default_value = "all")]

@@ -8,6 +8,7 @@
 //! and one column per measure named in the sidecar.
 
 use crate::dialect::Dialect;
+pub use crate::dimension::Dimension;
 use crate::quarter::Quarter;
 use crate::workspace::Workspace;
 use anyhow::{bail, Context, Result};
@@ -252,66 +253,6 @@ pub fn catalog(ws: &Workspace) -> Result<Vec<Kpi>> {
 }
 
 /// A breakdown of the KPIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dimension {
-    All,
-    School,
-    SchoolType,
-    Service,
-    Priority,
-}
-
-impl Dimension {
-    pub fn key(self) -> &'static str {
-        match self {
-            Dimension::All => "all",
-            Dimension::School => "school",
-            Dimension::SchoolType => "school_type",
-            Dimension::Service => "service",
-            Dimension::Priority => "priority",
-        }
-    }
-    fn ticket_expr(self) -> &'static str {
-        match self {
-            Dimension::All => "'all'",
-            Dimension::School => "coalesce(school_id, 'unknown')",
-            Dimension::SchoolType => "school_type",
-            Dimension::Service => "service",
-            Dimension::Priority => "coalesce(CAST(priority AS VARCHAR), 'unknown')",
-        }
-    }
-    fn change_expr(self) -> &'static str {
-        match self {
-            Dimension::All => "'all'",
-            Dimension::School => "coalesce(c.school_id, 'unknown')",
-            Dimension::SchoolType => "coalesce(s.school_type, 'unknown')",
-            Dimension::Service => "coalesce(c.service, 'other')",
-            Dimension::Priority => "NULL",
-        }
-    }
-    /// Handoffs are keyed by vendor; a breakdown adds the dimension: "vendor × key".
-    fn handoff_expr(self) -> &'static str {
-        match self {
-            Dimension::All => "h.vendor",
-            Dimension::School => "h.vendor || ' × ' || coalesce(h.school_id, 'unknown')",
-            Dimension::SchoolType => "h.vendor || ' × ' || coalesce(s.school_type, 'unknown')",
-            Dimension::Service => "h.vendor || ' × ' || h.service",
-            Dimension::Priority => {
-                "h.vendor || ' × ' || coalesce(CAST(h.priority AS VARCHAR), 'unknown')"
-            }
-        }
-    }
-    fn school_expr(self) -> &'static str {
-        match self {
-            Dimension::All => "'all'",
-            Dimension::School => "school_id",
-            Dimension::SchoolType => "school_type",
-            _ => "NULL",
-        }
-    }
-}
-
 /// One value in the long format: quarter, kpi, measure, dimension, key, value, unit.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct KpiValue {
@@ -477,7 +418,7 @@ pub fn run_on(
     let mut out = Vec::new();
     for k in kpis
         .iter()
-        .filter(|k| k.meta.dimensions.iter().any(|d| d == dim.key()))
+        .filter(|k| dim.computes(&k.meta.name, &k.meta.dimensions))
     {
         let _k =
             crate::timing::detail().then(|| crate::timing::stage(format!("  kpi {}", k.meta.name)));

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cmd;
 pub mod demo;
 pub mod derived;
+pub mod dimension;
 pub mod fetch;
 pub mod groups;
 pub mod import;
@@ -22,6 +23,7 @@ pub mod sqlfn;
 pub mod staffing;
 pub mod stats;
 pub mod timing;
+pub mod words;
 pub mod workspace;
 
 // The parsers live in `crates/kennzahl-parse` (no DuckDB there, so they can be fuzzed).

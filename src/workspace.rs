@@ -4,6 +4,7 @@
 //! The derived tables kept in it are the business of `derived`.
 
 use crate::config::Config;
+use crate::dimension::Dimensions;
 use anyhow::{Context, Result};
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ pub struct Workspace {
     pub dir: PathBuf,
     pub config: Config,
     pub conn: Connection,
+    /// The breakdowns: built in, and the workspace's `queries/dimensions.toml`.
+    pub dims: Dimensions,
 }
 
 /// Connection settings shared by every open: no extension downloads, no autoload.
@@ -84,6 +87,7 @@ impl Workspace {
         } else {
             Config::builtin()
         };
+        let dims = Dimensions::load(dir)?;
         let conn = open_conn(Some(&dir.join(DB_FILE)))?;
         apply_engine(&conn, &config)?;
         conn.execute_batch(&schema_sql())
@@ -98,6 +102,7 @@ impl Workspace {
             dir: dir.to_path_buf(),
             config,
             conn,
+            dims,
         })
     }
 
@@ -110,6 +115,7 @@ impl Workspace {
             dir: PathBuf::from("."),
             config,
             conn,
+            dims: Dimensions::builtin(),
         })
     }
 

@@ -71,3 +71,61 @@ fn the_import_rule_sees_a_violation() {
     .unwrap();
     assert_eq!(uses(&f, "staffing").len(), 1);
 }
+
+/// Every message id kennzahl's own code names as a literal (`w("…")`, `wf("…", …)`,
+/// `get("…")` on a catalogue, `("col.…", unit)` columns, staffing findings) is in both shipped
+/// catalogues: the code never prints an id instead of a text. (Ids built at run time, such as
+/// `summary.light.{light}`, are listed in the catalogues by hand and checked by `require`.)
+#[test]
+fn every_message_id_in_the_code_is_in_the_catalogues() {
+    let de = kennzahl::words::parse_catalogue(kennzahl::words::DE, "de.toml").unwrap();
+    let en = kennzahl::words::parse_catalogue(kennzahl::words::EN, "en.toml").unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let namespaces = [
+        "report.",
+        "summary.",
+        "analysis.",
+        "quality.",
+        "staffing.",
+        "col.",
+        "xlsx.",
+        "cli.",
+        "number.",
+        "format.",
+        "dimension.",
+    ];
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for f in rust_files(&root.join("src")) {
+        if f.ends_with("words.rs") {
+            continue; // its own tests name missing ids on purpose
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Every string literal that is the first argument of a lookup.
+        let parts: Vec<&str> = text.split('"').collect();
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 0 || !namespaces.iter().any(|n| part.starts_with(n)) {
+                continue;
+            }
+            let before = parts[i - 1].trim_end();
+            let lookup = before.ends_with("w(")
+                || before.ends_with("wf(")
+                || before.ends_with("get(")
+                || (part.starts_with("col.") && before.ends_with('('))
+                || (part.starts_with("staffing.finding.") && before.ends_with(','));
+            if !lookup {
+                continue;
+            }
+            checked += 1;
+            if !de.contains_key(*part) || !en.contains_key(*part) {
+                missing.push(format!("{}: {part}", f.display()));
+            }
+        }
+    }
+    assert!(checked > 150, "only {checked} ids found in the code");
+    assert!(
+        missing.is_empty(),
+        "ids not in both catalogues:\n{}",
+        missing.join("\n")
+    );
+}

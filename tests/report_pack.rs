@@ -178,8 +178,8 @@ fn a_spec_naming_an_unknown_kpi_fails_before_any_query() {
     std::fs::write(
         spec.join("report.toml"),
         base.replace(
-            "{ kpi = \"tickets_per_100.per_100_pupils\", de",
-            "{ kpi = \"changes.opened\", de",
+            "{ kpi = \"tickets_per_100.per_100_pupils\", label",
+            "{ kpi = \"changes.opened\", label",
         )
         .replace("dimension = \"school_type\"", "dimension = \"priority\""),
     )
@@ -520,4 +520,253 @@ fn vendor_page_shows_the_handoffs_that_matter() {
     let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
     let sheet = book.worksheet_range("Die Übergaben des Quartals").unwrap();
     assert_eq!(sheet.height(), total + 1);
+}
+
+/// The workspace of `a_third_language_and_a_new_breakdown_need_no_rust`: the mini data, a
+/// breakdown by channel (TOML and SQL only), a quarterly spec with a table by it, and a French
+/// catalogue. Returns the French catalogue's table, to write (or break) by the caller.
+fn french_workspace(ws: &Ws) -> toml::Table {
+    ws.import_mini();
+    std::fs::create_dir_all(ws.path().join("queries")).unwrap();
+    std::fs::write(
+        ws.path().join("queries/dimensions.toml"),
+        "[[dimension]]\nkey = \"channel\"\nlabel = \"dimension.channel\"\n\
+         ticket = \"coalesce(channel, 'unknown')\"\nkpis = [\"tickets_created\"]\n",
+    )
+    .unwrap();
+    let spec = ws.path().join("reports/quarterly");
+    std::fs::create_dir_all(&spec).unwrap();
+    let base = std::fs::read_to_string(fixture("../../reports/quarterly/report.toml")).unwrap();
+    std::fs::write(
+        spec.join("report.toml"),
+        format!(
+            "{base}\n[[section]]\nid = \"by_channel\"\nkind = \"table\"\ntitle = \"extra.by_channel\"\n\
+             dimension = \"channel\"\ncolumns = [{{ kpi = \"tickets_created\", label = \"extra.created\" }}]\n"
+        ),
+    )
+    .unwrap();
+    // The catalogue: every id kennzahl prints (those of the shipped English one), here marked
+    // "FR:" instead of translated, with French numbers and a few real translations; the KPI
+    // titles, measures and definitions; the value labels; the spec's own ids.
+    let mut fr = toml::Table::new();
+    let mut put = |k: &str, v: String| {
+        fr.insert(k.to_string(), toml::Value::String(v));
+    };
+    let en = kennzahl::words::parse_catalogue(kennzahl::words::EN, "en.toml").unwrap();
+    for (id, text) in &en {
+        let keep = id.starts_with("number.") || id.starts_with("format.");
+        put(
+            id,
+            if keep {
+                text.clone()
+            } else {
+                format!("FR:{text}")
+            },
+        );
+    }
+    put("number.decimal", ",".into());
+    put("number.group", " ".into());
+    put(
+        "quarterly.title",
+        "Rapport trimestriel du support informatique".into(),
+    );
+    put(
+        "summary.sentence",
+        "{title} : {value} après {previous} au {quarter}".into(),
+    );
+    put("dimension.channel", "Canal".into());
+    put("extra.by_channel", "Par canal".into());
+    put("extra.created", "créés".into());
+    for k in kennzahl::kpi::builtin_catalog() {
+        let n = &k.meta.name;
+        put(&format!("kpi.{n}.title"), format!("FR:{}", k.title(false)));
+        put(
+            &format!("kpi.{n}.definition"),
+            format!("FR:{}", k.definition(false)),
+        );
+        for (m, meas) in &k.meta.measures.0 {
+            put(&format!("kpi.{n}.measure.{m}"), format!("FR:{}", meas.en));
+        }
+    }
+    for s in [
+        "network",
+        "school_server",
+        "end_devices",
+        "software",
+        "telephony",
+        "peripherals",
+        "other",
+    ] {
+        put(&format!("value.services.{s}"), format!("FR:{s}"));
+    }
+    for t in [
+        "grundschule",
+        "gesamtschule",
+        "realschule",
+        "hauptschule",
+        "gymnasium",
+        "foerderschule",
+        "berufskolleg",
+        "other",
+        "unknown",
+    ] {
+        put(&format!("value.school_types.{t}"), format!("FR:{t}"));
+    }
+    fr
+}
+
+fn write_catalogue(ws: &Ws, lang: &str, t: &toml::Table) {
+    let dir = ws.path().join("reports/strings");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{lang}.toml")),
+        toml::to_string(t).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_third_language_and_a_new_breakdown_need_no_rust() {
+    let ws = Ws::mini();
+    let fr = french_workspace(&ws);
+    write_catalogue(&ws, "fr", &fr);
+    let out = pack(
+        &ws,
+        &["--lang", "fr", "--format", "md,html,xlsx", "--no-annex"],
+    );
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("Rapport trimestriel du support informatique"),
+        "{md}"
+    );
+    // The channels of the six tickets created in 2026-Q1 (fixtures/mini/tickets.csv): T3 by
+    // e-mail; T2, T4 by phone; T1, T5, T7 by portal. The breakdown's rows are the keys found,
+    // sorted.
+    assert!(
+        md.contains("| Canal | créés |")
+            && md.contains("| email | 1 |\n| phone | 2 |\n| portal | 3 |"),
+        "{md}"
+    );
+    // The headline sentence in French: 6 tickets in 2026-Q1 after 1 (T6) in 2025-Q4.
+    assert!(
+        md.contains("FR:Tickets created : 6 après 1 au 2025-Q4"),
+        "{md}"
+    );
+    // No German text, and English only where the test's catalogue marks it "FR:".
+    for leak in [
+        "Auf einen Blick",
+        "At a glance",
+        "Nach Priorität",
+        "By priority",
+        "Kennzahl",
+    ] {
+        assert_eq!(
+            md.matches(leak).count(),
+            md.matches(&format!("FR:{leak}")).count(),
+            "{leak:?} leaked into the French report"
+        );
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"fr\">") && html.contains("Par canal"));
+
+    // A catalogue missing an id the report needs: the error names the id and the language,
+    // and nothing is written.
+    let mut broken = fr.clone();
+    broken.remove("extra.by_channel");
+    write_catalogue(&ws, "fr", &broken);
+    let never = ws.path().join("never");
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--lang",
+            "fr",
+            "--out",
+            never.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        e.contains("`extra.by_channel`") && e.contains("\"fr\"") && e.contains("section[22].title"),
+        "{e}"
+    );
+    assert!(!never.exists());
+    let mut broken = fr.clone();
+    broken.remove("summary.target_met");
+    write_catalogue(&ws, "fr", &broken);
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--lang",
+            "fr",
+            "--out",
+            never.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        e.contains("`summary.target_met`") && e.contains("\"fr\""),
+        "{e}"
+    );
+    // A language without any catalogue.
+    let e = ws.fails(
+        &[
+            "report",
+            "--quarter",
+            "2026-Q1",
+            "--lang",
+            "it",
+            "--out",
+            never.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        e.contains("\"it\"") && e.contains("reports/strings/it.toml"),
+        "{e}"
+    );
+    assert!(!never.exists());
+}
+
+#[test]
+fn a_spec_naming_an_unknown_message_or_dimension_names_the_closest() {
+    let ws = Ws::mini();
+    ws.import_mini();
+    let spec = ws.path().join("reports/quarterly");
+    std::fs::create_dir_all(&spec).unwrap();
+    let base = std::fs::read_to_string(fixture("../../reports/quarterly/report.toml")).unwrap();
+    let never = ws.path().join("never");
+    let run = |text: String| {
+        std::fs::write(spec.join("report.toml"), text).unwrap();
+        ws.fails(
+            &[
+                "report",
+                "--quarter",
+                "2026-Q1",
+                "--out",
+                never.to_str().unwrap(),
+            ],
+            1,
+        )
+    };
+    let e = run(base.replace(
+        "title = \"quarterly.by_priority.title\"",
+        "title = \"quarterly.by_priority.titel\"",
+    ));
+    assert!(
+        e.contains("reports/quarterly/report.toml: section[3].title")
+            && e.contains("`quarterly.by_priority.titel`")
+            && e.contains("did you mean `quarterly.by_priority.title`?"),
+        "{e}"
+    );
+    let e = run(base.replace("dimension = \"school_type\"", "dimension = \"school_typ\""));
+    assert!(
+        e.contains(".dimension: unknown dimension \"school_typ\"")
+            && e.contains("did you mean `school_type`?"),
+        "{e}"
+    );
+    assert!(!never.exists(), "nothing is written when the spec is wrong");
 }

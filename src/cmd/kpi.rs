@@ -56,9 +56,10 @@ pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let quarter = a.quarter.expect("clap requires --quarter without --list");
+    let by = ws.dims.resolve(&a.by, "--by")?;
     if a.print_scope {
         let tz = ws.config.calendars.default.tz();
-        let sql = crate::kpi::scope_sql_for(quarter, a.by, tz, dialect).map_err(|e| {
+        let sql = crate::kpi::scope_sql_for(quarter, by, tz, dialect).map_err(|e| {
             anyhow::anyhow!("the scope cannot be written for {}: {e}", dialect.title())
         })?;
         print!("{sql}");
@@ -66,7 +67,7 @@ pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
     }
     ws.prepare_analysis()?;
     let kpis = crate::kpi::catalog(&ws)?;
-    let values = crate::kpi::run(&ws, &kpis, quarter, a.by)?;
+    let values = crate::kpi::run(&ws, &kpis, quarter, by)?;
     let cols: Vec<String> = ["quarter", "kpi", "dimension", "key", "value", "unit"]
         .map(String::from)
         .to_vec();

@@ -2,7 +2,6 @@
 //! staffing report (staffing-<from>_<to>/).
 
 use crate::cli::StaffingArgs;
-use crate::report::{fmt_num, service_label};
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::path::Path;
@@ -19,7 +18,8 @@ pub fn run(workspace: &Path, a: StaffingArgs) -> Result<ExitCode> {
     };
     let run = crate::staffing::evaluate(&ws, from, to)?;
     let lang = a.lang.unwrap_or_else(|| ws.config.language().to_string());
-    print_table(&run, &lang);
+    let words = crate::report::words_for(&ws, &[], &lang)?;
+    print_table(&run, &words);
     if !a.no_report {
         let out = a
             .out
@@ -37,26 +37,25 @@ pub fn run(workspace: &Path, a: StaffingArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(run: &crate::staffing::Run, lang: &str) {
-    let de = lang == "de";
+fn print_table(run: &crate::staffing::Run, w: &crate::words::Words) {
     let e = &run.est;
     let net = run.cfg.net_hours_per_fte;
-    let n = |v: f64, unit: &str| fmt_num(Some(v), unit, lang);
+    let n = |v: f64, unit: &str| w.num(Some(v), unit);
     println!(
         "{:<34} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
-        if de { "IT-Service" } else { "IT service" },
-        if de { "Tickets/J" } else { "tickets/y" },
+        w.get("cli.staffing.it_service"),
+        w.get("cli.staffing.tickets_year"),
         "L1 h",
         "L2 h",
         "L3 h",
-        if de { "Fahrt h" } else { "travel h" },
-        if de { "sonst h" } else { "tasks h" },
-        if de { "VZÄ" } else { "FTE" },
+        w.get("cli.staffing.travel_h"),
+        w.get("cli.staffing.tasks_h"),
+        w.get("cli.staffing.fte"),
     );
     for s in &e.services {
         println!(
             "{:<34} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
-            service_label(&s.service, de),
+            w.value_label("services", &s.service),
             n(s.tickets, "count"),
             n(s.levels[0].hours(), "hours"),
             n(s.levels[1].hours(), "hours"),
@@ -68,11 +67,7 @@ fn print_table(run: &crate::staffing::Run, lang: &str) {
     }
     println!(
         "{:<34} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
-        if de {
-            "Querschnitt Sicherheit/Datenschutz"
-        } else {
-            "cross-cutting security/privacy"
-        },
+        w.get("cli.staffing.cross_cutting"),
         "",
         "",
         "",
@@ -83,44 +78,32 @@ fn print_table(run: &crate::staffing::Run, lang: &str) {
     );
     println!(
         "{:<34} {:>10} {:>59} {:>6}",
-        if de {
-            "Gesamt (Arbeitslast)"
-        } else {
-            "total (workload)"
-        },
+        w.get("cli.staffing.total_workload"),
         n(e.tickets, "count"),
         "",
         n(e.fte, "fte"),
     );
     println!(
         "{:<34} {:>10} {:>59} {:>6}",
-        if de {
-            "Gesamt (1st Level nach Erlang C)"
-        } else {
-            "total (first level by Erlang C)"
-        },
+        w.get("cli.staffing.total_queue"),
         "",
         "",
         n(e.fte_queue, "fte"),
     );
     println!(
         "{} {} %",
-        if de {
-            "Ticketaufwand gemessen:"
-        } else {
-            "ticket effort measured:"
-        },
+        w.get("cli.staffing.measured"),
         n(e.measured_share * 100.0, "count")
     );
     for sc in run.scenarios.iter().skip(1) {
         if let Some(y) = sc.years.last() {
             println!(
                 "{} {:?} {}: {} {}",
-                if de { "Szenario" } else { "scenario" },
+                w.get("cli.staffing.scenario"),
                 sc.name,
                 y.year,
                 n(y.fte, "fte"),
-                if de { "VZÄ" } else { "FTE" }
+                w.get("cli.staffing.fte")
             );
         }
     }

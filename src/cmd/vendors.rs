@@ -50,7 +50,7 @@ pub fn run(workspace: &Path, a: VendorsArgs) -> Result<ExitCode> {
     }
     let mut per_q: Vec<Vec<KpiValue>> = Vec::new();
     for q in &qs {
-        per_q.push(kpi::run(&ws, &kpis, *q, Dimension::All)?);
+        per_q.push(kpi::run(&ws, &kpis, *q, Dimension::all())?);
     }
     let mut vendors: Vec<String> = per_q.iter().flatten().map(|v| v.key.clone()).collect();
     vendors.sort();

@@ -5,9 +5,9 @@
 //! the quarter's end are found once per pack), and a vendor's handoffs (the pages list the open
 //! and the longest, the data formats all of them).
 
+use super::charts;
 use super::eval::{sanitize, Eval, Subject};
 use super::model::{Cell, Chart, Column, Section, Table};
-use super::{charts, fmt_num, service_label};
 use anyhow::Result;
 
 fn school_filter(subject: &Subject, col: &str) -> String {
@@ -30,11 +30,11 @@ fn set_bounds(e: &Eval) -> Result<()> {
     Ok(())
 }
 
-/// Table columns from (German label, English label, unit).
-pub fn cols(e: &Eval, spec: &[(&str, &str, &str)]) -> Vec<Column> {
+/// Table columns from (message id of the label, unit).
+pub fn cols(e: &Eval, spec: &[(&str, &str)]) -> Vec<Column> {
     spec.iter()
-        .map(|(de, en, unit)| Column {
-            label: e.t(de, en).into(),
+        .map(|(id, unit)| Column {
+            label: e.w(id).into(),
             unit: unit.to_string(),
         })
         .collect()
@@ -48,7 +48,7 @@ fn text(s: String) -> Cell {
 }
 fn num(e: &Eval, v: f64, unit: &str) -> Cell {
     Cell {
-        text: fmt_num(Some(v), unit, &e.lang),
+        text: e.num(Some(v), unit),
         value: Some(v),
     }
 }
@@ -106,25 +106,27 @@ pub fn problems(
             ))
         })?
         .collect::<Result<_, _>>()?;
-    sec.text = if e.de {
-        format!("Störungen derselben Schule, desselben IT-Service und derselben Kategorie, von denen mindestens {n} innerhalb von {days} Tagen eingingen: Kandidaten für das Problem-Management (Ursache statt Einzelfall). {} Kandidaten.", rows.len())
-    } else {
-        format!("Incidents of one school, IT service and category of which at least {n} came in within {days} days: candidates for problem management (the cause rather than each case). {} candidates.", rows.len())
-    };
-    let window = if e.de {
-        format!("höchstens in {days} Tagen")
-    } else {
-        format!("most within {days} days")
-    };
+    sec.text = e.wf(
+        "analysis.incidents_of_one_school_it",
+        &[
+            ("rows", &rows.len().to_string()),
+            ("days", &days.to_string()),
+            ("n", &n.to_string()),
+        ],
+    );
+    let window = e.wf(
+        "analysis.most_within_days_days",
+        &[("days", &days.to_string())],
+    );
     let mut columns = cols(
         e,
         &[
-            ("Schule", "School", "text"),
-            ("IT-Service", "IT service", "text"),
-            ("Kategorie", "Category", "text"),
-            ("", "", "count"),
-            ("im Quartal", "in the quarter", "count"),
-            ("Tickets", "Tickets", "text"),
+            ("col.school", "text"),
+            ("col.it_service", "text"),
+            ("col.category", "text"),
+            ("col.blank", "count"),
+            ("col.in_the_quarter", "count"),
+            ("col.tickets", "text"),
         ],
     );
     columns[3].label = window;
@@ -140,7 +142,7 @@ pub fn problems(
         }
         out.push(vec![
             text(name),
-            text(service_label(&service, e.de).to_string()),
+            text(e.value_label("services", &service)),
             text(cat),
             num(e, peak as f64, "count"),
             num(e, tickets as f64, "count"),
@@ -248,11 +250,13 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
     } else {
         schools.len()
     };
-    sec.text = if e.de {
-        format!("Tickets je 100 Geräte und Woche jeder Schule gegen die obere Eingriffsgrenze der u-Karte: Mittel aller Schulen in derselben Woche + 3 Standardabweichungen nach der Geräteanzahl der Schule (was alle Schulen gemeinsam haben, etwa der Schuljahresbeginn, fällt so nicht auf). {} von {judged} Schulen mit Geräteangabe liegen in mindestens einer Woche darüber.", flagged.len())
-    } else {
-        format!("Each school's tickets per 100 devices and week against the u-chart's upper control limit: the mean of all schools in the same week + 3 standard deviations by the school's device count (so what all schools share, such as the start of term, is no finding). {} of {judged} schools with a device count lie above it in at least one week.", flagged.len())
-    };
+    sec.text = e.wf(
+        "analysis.each_school_s_tickets_per",
+        &[
+            ("flagged", &flagged.len().to_string()),
+            ("judged", &judged.to_string()),
+        ],
+    );
     let mut trows = Vec::new();
     for (school, _, out, series) in &flagged {
         trows.push(vec![
@@ -273,10 +277,7 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
             let c = charts::lines(
                 e.chart_dir,
                 &name,
-                e.t(
-                    "Tickets je 100 Geräte und Woche",
-                    "Tickets per 100 devices and week",
-                ),
+                e.w("analysis.tickets_per_100_devices_and"),
                 &labels,
                 &[
                     (
@@ -285,17 +286,17 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
                         charts::BLUE,
                     ),
                     (
-                        e.t("obere Grenze", "upper limit").into(),
+                        e.w("analysis.upper_limit").into(),
                         series.iter().map(|x| Some(x.3)).collect(),
                         charts::RED,
                     ),
                     (
-                        e.t("alle Schulen", "all schools").into(),
+                        e.w("analysis.all_schools").into(),
                         series.iter().map(|x| Some(x.2)).collect(),
                         charts::GREY,
                     ),
                 ],
-                e.t("je 100 Geräte", "per 100 devices"),
+                e.w("analysis.per_100_devices"),
             )
             .map_err(|err| {
                 anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0)
@@ -317,10 +318,10 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
             columns: cols(
                 e,
                 &[
-                    ("Schule", "School", "text"),
-                    ("Wochen darüber", "weeks above", "count"),
-                    ("höchste Woche", "highest week", "ratio"),
-                    ("Wochen (Montag)", "weeks (Monday)", "text"),
+                    ("col.school", "text"),
+                    ("col.weeks_above", "count"),
+                    ("col.highest_week", "ratio"),
+                    ("col.weeks_monday", "text"),
                 ],
             ),
             rows: trows,
@@ -352,24 +353,24 @@ pub fn school_services(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         columns: cols(
             e,
             &[
-                ("IT-Service", "IT service", "text"),
-                ("Tickets", "Tickets", "count"),
-                ("Anteil", "Share", "percent"),
-                ("Anteil Kommune", "Municipality's share", "percent"),
+                ("col.it_service", "text"),
+                ("col.tickets", "count"),
+                ("col.share", "percent"),
+                ("col.municipality_s_share", "percent"),
             ],
         ),
         rows: rows
             .into_iter()
             .map(|(s, n, a, b)| {
                 vec![
-                    text(service_label(&s, e.de).to_string()),
+                    text(e.value_label("services", &s)),
                     num(e, n as f64, "count"),
                     Cell {
-                        text: fmt_num(a, "percent", &e.lang),
+                        text: e.num(a, "percent"),
                         value: a,
                     },
                     Cell {
-                        text: fmt_num(b, "percent", &e.lang),
+                        text: e.num(b, "percent"),
                         value: b,
                     },
                 ]
@@ -416,12 +417,7 @@ pub fn oldest_open(
         })?
         .collect::<Result<_, _>>()?;
     if rows.is_empty() {
-        sec.text = e
-            .t(
-                "Am Quartalsende war kein Ticket offen.",
-                "No ticket was open at the end of the quarter.",
-            )
-            .into();
+        sec.text = e.w("analysis.no_ticket_was_open_at").into();
         return Ok(());
     }
     sec.tables.push(Table {
@@ -431,11 +427,11 @@ pub fn oldest_open(
         columns: cols(
             e,
             &[
-                ("Ticket", "Ticket", "text"),
-                ("IT-Service", "IT service", "text"),
-                ("erstellt", "created", "text"),
-                ("Alter (Tage)", "age (days)", "ratio"),
-                ("Status", "Status", "text"),
+                ("col.ticket", "text"),
+                ("col.it_service", "text"),
+                ("col.created", "text"),
+                ("col.age_days", "ratio"),
+                ("col.status", "text"),
             ],
         ),
         rows: rows
@@ -443,7 +439,7 @@ pub fn oldest_open(
             .map(|(id, s, c, age, st)| {
                 vec![
                     text(id),
-                    text(service_label(&s, e.de).to_string()),
+                    text(e.value_label("services", &s)),
                     text(c),
                     num(e, age.floor(), "count"),
                     text(st),
@@ -501,25 +497,19 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         })?
         .collect::<Result<_, _>>()?;
     if rows.is_empty() {
-        sec.text = e
-            .t(
-                "Keine Übergaben in diesem Quartal.",
-                "No handoffs in this quarter.",
-            )
-            .into();
+        sec.text = e.w("analysis.no_handoffs_in_this_quarter").into();
         return Ok(());
     }
     let outcome = |o: &str| -> String {
-        match (o, e.de) {
-            ("returned", true) => "zurückgegeben".into(),
-            ("resolved", true) => "gelöst".into(),
-            ("open", true) => "offen".into(),
-            ("cancelled", true) => "storniert".into(),
+        match o {
+            "returned" | "resolved" | "open" | "cancelled" => {
+                e.w(&format!("analysis.outcome.{o}")).to_string()
+            }
             _ => o.to_string(),
         }
     };
     let h = |v: Option<f64>| Cell {
-        text: fmt_num(v, "service_hours", &e.lang),
+        text: e.num(v, "service_hours"),
         value: v,
     };
     // The pages show the handoffs that matter, at most a page: the open ones, then the
@@ -546,7 +536,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         vec![
             text(id),
             text(school),
-            text(service_label(&service, e.de).to_string()),
+            text(e.value_label("services", &service)),
             text(prio),
             text(at),
             h(ack),
@@ -554,7 +544,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
             text(outcome(&out)),
             text(match uc {
                 Some(true) => "ok".into(),
-                Some(false) => e.t("verfehlt", "missed").into(),
+                Some(false) => e.w("analysis.missed").into(),
                 None => "–".into(),
             }),
         ]
@@ -564,17 +554,14 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         (
             shown.iter().map(|&i| row_cells(&rows[i])).collect(),
             rows.iter().map(row_cells).collect(),
-            if e.de {
-                format!(
-                    "Hier {} von {total} Übergaben: die offenen ({open}) und die längsten beim Dienstleister. Die vollständige Liste in der Reihenfolge der Übergabe steht in der XLSX-Datei (und im JSON).",
-                    shown.len()
-                )
-            } else {
-                format!(
-                    "Shown: {} of {total} handoffs, the open ones ({open}) and the longest at the vendor. The complete list, in order of handoff, is in the XLSX file (and the JSON).",
-                    shown.len()
-                )
-            },
+            e.wf(
+                "analysis.shown_of_total_handoffs_the",
+                &[
+                    ("shown", &shown.len().to_string()),
+                    ("open", &open.to_string()),
+                    ("total", &total.to_string()),
+                ],
+            ),
         )
     } else {
         (
@@ -590,15 +577,15 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         columns: cols(
             e,
             &[
-                ("Ticket", "Ticket", "text"),
-                ("Schule", "School", "text"),
-                ("IT-Service", "IT service", "text"),
-                ("Priorität", "Priority", "text"),
-                ("übergeben", "handed over", "text"),
-                ("Reaktion", "acknowledgement", "service_hours"),
-                ("beim Dienstleister", "at the vendor", "service_hours"),
-                ("Ergebnis", "outcome", "text"),
-                ("UC", "UC", "text"),
+                ("col.ticket", "text"),
+                ("col.school", "text"),
+                ("col.it_service", "text"),
+                ("col.priority", "text"),
+                ("col.handed_over", "text"),
+                ("col.acknowledgement", "service_hours"),
+                ("col.at_the_vendor", "service_hours"),
+                ("col.outcome", "text"),
+                ("col.uc", "text"),
             ],
         ),
         rows: page_rows,

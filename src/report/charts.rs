@@ -325,7 +325,7 @@ pub fn heatmap(
     cols: &[String],
     values: &[Vec<Option<f64>>],
     decimals: usize,
-    decimal_comma: bool,
+    decimal_separator: &str,
 ) -> Result<Chart, String> {
     let nr = rows.len().max(1);
     let nc = cols.len().max(1);
@@ -385,12 +385,7 @@ pub fn heatmap(
                         fill.filled(),
                     )))
                     .map_err(err)?;
-                let label = format!("{v:.decimals$}");
-                let label = if decimal_comma {
-                    label.replace('.', ",")
-                } else {
-                    label
-                };
+                let label = format!("{v:.decimals$}").replace('.', decimal_separator);
                 let color = if t > 0.55 { WHITE } else { BLACK };
                 chart
                     .draw_series(std::iter::once(Text::new(

@@ -6,9 +6,10 @@
 
 use super::model::{self, Cell, Chart, Column, Definition, Report, Section, Table};
 use super::spec::{self, Kind, Spec};
-use super::{charts, fmt_num, service_label, type_label, SchoolRow};
+use super::{charts, SchoolRow};
 use crate::kpi::{self, Dimension, Kpi, KpiValue, Stat};
 use crate::quarter::Quarter;
+use crate::words::{kpi_definition_id, kpi_measure_id, kpi_title_id};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -29,14 +30,15 @@ pub struct Store<'a> {
     q: Quarter,
 }
 
-pub fn dim_of(d: &str) -> Dimension {
-    match d {
-        "priority" => Dimension::Priority,
-        "school" => Dimension::School,
-        "school_type" => Dimension::SchoolType,
-        "service" => Dimension::Service,
-        _ => Dimension::All,
-    }
+/// The breakdown a section names (checked against the workspace's dimensions with the spec).
+pub fn dim_of(ws: &Workspace, d: Option<&str>) -> Dimension {
+    d.and_then(|d| ws.dims.get(d))
+        .unwrap_or_else(Dimension::all)
+}
+
+/// The breakdown of the schools (a school's page reads its own row of it).
+fn school_dim() -> Dimension {
+    Dimension::builtin("school").expect("the built-in dimensions declare `school`")
 }
 
 impl<'a> Store<'a> {
@@ -136,7 +138,8 @@ pub struct Eval<'a> {
     pub kpis: &'a [Kpi],
     pub q: Quarter,
     pub lang: String,
-    pub de: bool,
+    /// The message catalogue and units of `lang`.
+    pub words: crate::words::Words,
     pub chart_dir: &'a Path,
     pub schools: Vec<SchoolRow>,
     /// Where the `staffing_*` sections of the staffing report come from: the staffing
@@ -164,23 +167,27 @@ impl<'a> Eval<'a> {
             kpis,
             q,
             lang: lang.to_string(),
-            de: lang == "de",
+            words: super::words_for(ws, kpis, lang)?,
             chart_dir,
             schools: super::school_register(ws)?,
             staffing: None,
         })
     }
 
-    /// The text in the report's language.
-    pub fn t<'s>(&self, de: &'s str, en: &'s str) -> &'s str {
-        if self.de {
-            de
-        } else {
-            en
-        }
+    /// The message `id` in the report's language.
+    pub fn w<'s>(&'s self, id: &'s str) -> &'s str {
+        self.words.get(id)
+    }
+    /// The message `id` with its `{name}` placeholders filled.
+    pub fn wf(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.words.fmt(id, args)
+    }
+    /// A number in the report's language and `unit`.
+    pub fn num(&self, v: Option<f64>, unit: &str) -> String {
+        self.words.num(v, unit)
     }
     fn f(&self, v: Option<f64>, unit: &str) -> String {
-        fmt_num(v, unit, &self.lang)
+        self.num(v, unit)
     }
 
     /// The title of `kpi.measure` in the report language ("Reaktionszeit: Median").
@@ -189,10 +196,10 @@ impl<'a> Eval<'a> {
         let Some(kpi) = self.kpis.iter().find(|x| x.meta.name == k) else {
             return full.to_string();
         };
-        let t = kpi.title(self.de).to_string();
+        let t = self.w(&kpi_title_id(k)).to_string();
         match kpi.measure(m) {
-            Some(meas) if kpi.meta.measures.0.len() > 1 => {
-                format!("{t}: {}", if self.de { &meas.de } else { &meas.en })
+            Some(_) if kpi.meta.measures.0.len() > 1 => {
+                format!("{t}: {}", self.w(&kpi_measure_id(k, m)))
             }
             _ => t,
         }
@@ -214,13 +221,12 @@ impl<'a> Eval<'a> {
             .and_then(|x| x.measure(m))
             .and_then(|m| m.stat)
     }
-    fn label(&self, de: &Option<String>, en: &Option<String>, fallback: &str) -> String {
-        let l = if self.de {
-            de.as_ref().or(en.as_ref())
-        } else {
-            en.as_ref().or(de.as_ref())
-        };
-        l.cloned().unwrap_or_else(|| fallback.to_string())
+    /// The message a spec names (checked to exist before evaluation), or `fallback`.
+    fn label(&self, id: &Option<String>, fallback: &str) -> String {
+        match id {
+            Some(id) => self.w(id).to_string(),
+            None => fallback.to_string(),
+        }
     }
     fn col_label(&self, c: &spec::Column) -> String {
         let fallback = match (&c.kpi, &c.field) {
@@ -228,7 +234,7 @@ impl<'a> Eval<'a> {
             (_, Some(f)) => f.clone(),
             _ => String::new(),
         };
-        self.label(&c.de, &c.en, &fallback)
+        self.label(&c.label, &fallback)
     }
 
     /// Evaluate `spec` for `subject` into a report.
@@ -237,13 +243,9 @@ impl<'a> Eval<'a> {
         let tz = self.ws.config.calendars.default.tz();
         let (qa, qb) = q.bounds(tz);
         let cal = self.ws.config.calendars.default.spec();
-        let datefmt = if self.de { "%d.%m.%Y" } else { "%Y-%m-%d" };
+        let datefmt = self.w("format.date");
         let meta = model::Meta {
-            title: self.label(
-                &Some(spec.report.title_de.clone()),
-                &Some(spec.report.title_en.clone()),
-                "",
-            ),
+            title: self.w(&spec.report.title).to_string(),
             org: self.ws.config.org_name().to_string(),
             subject: match subject {
                 Subject::All => String::new(),
@@ -263,7 +265,7 @@ impl<'a> Eval<'a> {
                 cal.tz,
                 cal.state,
                 if cal.exclude_school_holidays {
-                    self.t(", ohne Schulferien", ", school holidays excluded")
+                    self.w("report.school_holidays_excluded")
                 } else {
                     ""
                 }
@@ -275,54 +277,40 @@ impl<'a> Eval<'a> {
             ),
             links: vec![],
             labels: model::Labels {
-                kpi: self.t("Kennzahl", "KPI").into(),
-                contents: self.t("Inhalt", "Contents").into(),
-                page: self.t("Seite", "Page").into(),
-                previous: self.t("Vorquartal", "previous quarter").into(),
-                change: self.t("Änderung", "change").into(),
-                interval: self
-                    .t("95-%-Intervall der Änderung", "95 % interval of the change")
-                    .into(),
-                target: self.t("Ziel", "target").into(),
-                period: self.t("Zeitraum", "Period").into(),
-                calendar: self.t("Kalender", "Calendar").into(),
-                bounds: self.t("Quartalsgrenzen", "Quarter bounds").into(),
-                generated_by: self
-                    .t("Erstellt mit kennzahl", "Generated by kennzahl")
-                    .into(),
-                note: self.t("Hinweis", "Note").into(),
-                privacy: self
-                    .t(
-                        "Keine Personennamen, keine Auswertung einzelner Beschäftigter.",
-                        "No person names, no figures per employee.",
-                    )
-                    .into(),
+                kpi: self.w("report.kpi").into(),
+                contents: self.w("report.contents").into(),
+                page: self.w("report.page").into(),
+                previous: self.w("report.previous_quarter").into(),
+                change: self.w("report.change").into(),
+                interval: self.w("report.95_interval_of_the_change").into(),
+                target: self.w("report.target").into(),
+                period: self.w("report.period").into(),
+                calendar: self.w("report.calendar").into(),
+                bounds: self.w("report.quarter_bounds").into(),
+                generated_by: self.w("report.generated_by_kennzahl").into(),
+                note: self.w("report.note").into(),
+                privacy: self.w("report.no_person_names_no_figures").into(),
             },
         };
         let mut sections = Vec::new();
         for (i, s) in spec.sections.iter().enumerate() {
             let kind = format!("{:?}", s.kind).to_lowercase();
-            let title = self.label(&s.title_de, &s.title_en, "");
+            let title = self.label(&s.title, "");
             let id = s.id.clone().unwrap_or_else(|| format!("s{}-{kind}", i + 1));
             let mut sec = Section::new(id, &kind, title);
             if s.kind != Kind::Text {
-                sec.text = self.label(&s.de, &s.en, "");
+                sec.text = self.label(&s.text, "");
             }
             let _t = crate::timing::detail()
                 .then(|| crate::timing::stage(format!("report: section {} ({kind})", i + 1)));
             match s.kind {
-                Kind::Text => sec.text = self.label(&s.de, &s.en, ""),
+                Kind::Text => sec.text = self.label(&s.text, ""),
                 Kind::Summary => self.summary(s, store, subject, &mut sec)?,
                 Kind::Table => {
                     let t = self.table(s, store, subject, &sec.title)?;
                     if t.rows.is_empty() {
                         // Say so rather than print a table without rows.
-                        sec.text = self
-                            .t(
-                                "Keine Werte in diesem Quartal.",
-                                "No values in this quarter.",
-                            )
-                            .into();
+                        sec.text = self.w("report.no_values_in_this_quarter").into();
                     } else {
                         sec.tables.push(t);
                     }
@@ -339,8 +327,8 @@ impl<'a> Eval<'a> {
                         .iter()
                         .map(|k| Definition {
                             name: k.meta.name.clone(),
-                            title: k.title(self.de).to_string(),
-                            text: k.definition(self.de),
+                            title: self.w(&kpi_title_id(&k.meta.name)).to_string(),
+                            text: self.w(&kpi_definition_id(&k.meta.name)).to_string(),
                         })
                         .collect();
                 }
@@ -373,8 +361,8 @@ impl<'a> Eval<'a> {
     /// reads the school's own key; everything else the requested breakdown.
     fn at(&self, subject: &Subject, dim: Dimension) -> (Dimension, Option<String>) {
         match (subject, dim) {
-            (Subject::School(s), Dimension::All) => (Dimension::School, Some(s.0.clone())),
-            (Subject::Vendor(v), Dimension::All) => (Dimension::All, Some(v.clone())),
+            (Subject::School(s), d) if d.is_all() => (school_dim(), Some(s.0.clone())),
+            (Subject::Vendor(v), d) if d.is_all() => (Dimension::all(), Some(v.clone())),
             _ => (dim, None),
         }
     }
@@ -387,7 +375,7 @@ impl<'a> Eval<'a> {
         sec: &mut Section,
     ) -> Result<()> {
         let q = self.q;
-        let (dim, key) = self.at(subject, Dimension::All);
+        let (dim, key) = self.at(subject, Dimension::all());
         let key = key.unwrap_or_else(|| "all".into());
         let names: Vec<&str> = s.headlines.iter().map(|h| h.kpi.as_str()).collect();
         store.ensure(q, dim, &names)?;
@@ -412,15 +400,16 @@ impl<'a> Eval<'a> {
     /// Row keys and labels of a breakdown, in the order the reader expects.
     fn rows(&self, store: &Store, dim: Dimension, s: &spec::Section) -> Vec<(String, String)> {
         let q = self.q;
-        match dim {
-            Dimension::Priority => self
+        let rows = dim.def().rows.as_deref().unwrap_or("");
+        match rows {
+            "priorities" => self
                 .ws
                 .config
                 .priorities
                 .iter()
                 .map(|p| (p.priority.to_string(), format!("{} {}", p.priority, p.name)))
                 .collect(),
-            Dimension::School => self
+            "schools" => self
                 .schools
                 .iter()
                 .map(|r| (r.0.clone(), r.1.clone()))
@@ -437,12 +426,12 @@ impl<'a> Eval<'a> {
                     }
                 }
                 keys.sort();
+                let list = rows.strip_prefix("values.");
                 keys.into_iter()
                     .map(|k| {
-                        let l = match dim {
-                            Dimension::SchoolType => type_label(&k, self.de).to_string(),
-                            Dimension::Service => service_label(&k, self.de).to_string(),
-                            _ => k.clone(),
+                        let l = match list {
+                            Some(list) => self.value_label(list, &k),
+                            None => k.clone(),
                         };
                         (k, l)
                     })
@@ -451,9 +440,15 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// The label of `key` in the contract's value list `list` (`value.<list>.<key>`), or the
+    /// key itself where the data has a key the list does not know.
+    pub fn value_label(&self, list: &str, key: &str) -> String {
+        self.words.value_label(list, key)
+    }
+
     fn field(&self, dim: Dimension, key: &str, field: &str) -> (String, Option<f64>, String) {
-        match dim {
-            Dimension::Priority => {
+        match dim.def().rows.as_deref().unwrap_or("") {
+            "priorities" => {
                 let p = self
                     .ws
                     .config
@@ -469,11 +464,11 @@ impl<'a> Eval<'a> {
                 });
                 (self.f(v, "service_hours"), v, "service_hours".into())
             }
-            Dimension::School => {
+            "schools" => {
                 let r = self.schools.iter().find(|r| r.0 == key);
                 match field {
                     "school_type" => (
-                        r.map(|r| type_label(&r.2, self.de).to_string())
+                        r.map(|r| self.value_label("school_types", &r.2))
                             .unwrap_or_default(),
                         None,
                         "text".into(),
@@ -500,7 +495,7 @@ impl<'a> Eval<'a> {
         title: &str,
     ) -> Result<Table> {
         let q = self.q;
-        let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
+        let dim = dim_of(self.ws, s.dimension.as_deref());
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
         if let Some(n) = s.quarters {
             return self.quarters_table(s, store, subject, title, n.max(2));
@@ -508,17 +503,17 @@ impl<'a> Eval<'a> {
         if s.layout.as_deref() == Some("measures") {
             // A row per measure; columns: this quarter, the previous one (and the municipality
             // in a school's report).
-            let (d, key) = self.at(subject, Dimension::All);
+            let (d, key) = self.at(subject, Dimension::all());
             let key = key.unwrap_or_else(|| "all".into());
             store.ensure(q, d, &names)?;
             store.ensure(q.prev(), d, &names)?;
             let school = matches!(subject, Subject::School(_));
             if school {
-                store.ensure(q, Dimension::All, &names)?;
+                store.ensure(q, Dimension::all(), &names)?;
             }
             let mut columns = vec![
                 Column {
-                    label: self.t("Kennzahl", "Measure").into(),
+                    label: self.w("report.measure").into(),
                     unit: "text".into(),
                 },
                 Column {
@@ -532,7 +527,7 @@ impl<'a> Eval<'a> {
             ];
             if school {
                 columns.push(Column {
-                    label: self.t("Kommune", "Municipality").into(),
+                    label: self.w("report.municipality").into(),
                     unit: "mixed".into(),
                 });
             }
@@ -550,7 +545,7 @@ impl<'a> Eval<'a> {
                     z(store.get(q.prev(), d, k, &key)),
                 ];
                 if school {
-                    vals.push(z(store.get(q, Dimension::All, k, "all")));
+                    vals.push(z(store.get(q, Dimension::all(), k, "all")));
                 }
                 for v in vals {
                     row.push(Cell {
@@ -570,19 +565,12 @@ impl<'a> Eval<'a> {
         }
         store.ensure(q, dim, &names)?;
         let mut columns = vec![Column {
-            label: match dim {
-                Dimension::Priority => self.t("Priorität", "Priority"),
-                Dimension::School => self.t("Schule", "School"),
-                Dimension::SchoolType => self.t("Schulform", "School type"),
-                Dimension::Service => self.t("IT-Service", "IT service"),
-                Dimension::All => "",
-            }
-            .to_string(),
+            label: self.w(&dim.def().label).to_string(),
             unit: "text".into(),
         }];
-        if s.key_de.is_some() || s.key_en.is_some() {
-            columns[0].label = self.label(&s.key_de, &s.key_en, "");
-        } else if dim == Dimension::All && columns[0].label.is_empty() {
+        if s.key.is_some() {
+            columns[0].label = self.label(&s.key, "");
+        } else if dim.is_all() {
             columns[0].label = title.to_string();
         }
         for c in &s.columns {
@@ -608,7 +596,7 @@ impl<'a> Eval<'a> {
                         let v = store.get(q, dim, k, &key);
                         let v = c.fill(v);
                         Cell {
-                            text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
+                            text: self.words.num_dec(v, &self.unit_of(k), c.decimals),
                             value: v,
                         }
                     }
@@ -651,15 +639,15 @@ impl<'a> Eval<'a> {
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
         let measures = s.layout.as_deref() == Some("measures");
         let (d, key) = if measures {
-            self.at(subject, Dimension::All)
+            self.at(subject, Dimension::all())
         } else {
-            (dim_of(s.dimension.as_deref().unwrap_or("all")), None)
+            (dim_of(self.ws, s.dimension.as_deref()), None)
         };
         for tq in &qs {
             store.ensure(*tq, d, &names)?;
         }
         let first = if measures {
-            self.t("Kennzahl", "Measure").to_string()
+            self.w("report.measure").to_string()
         } else {
             self.col_label(&s.columns[0])
         };
@@ -682,7 +670,7 @@ impl<'a> Eval<'a> {
             let v = store.get(tq, d, k, key);
             let v = c.fill(v);
             Cell {
-                text: super::fmt_num_dec(v, &self.unit_of(k), &self.lang, c.decimals),
+                text: self.words.num_dec(v, &self.unit_of(k), c.decimals),
                 value: v,
             }
         };
@@ -740,26 +728,29 @@ impl<'a> Eval<'a> {
                 Subject::Vendor(v) => format!("-vendor-{}", sanitize(v)),
             }
         );
-        let axis = self.label(&s.axis_de, &s.axis_en, title);
+        let axis = self.label(&s.axis, title);
         let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
         let chart = match s.chart.as_deref().unwrap_or_default() {
             "weekly" => {
                 let weekly = super::weekly_counts(self.ws, q, subject)?;
-                let labels: Vec<String> = weekly.iter().map(|w| w.0.clone()).collect();
+                let labels: Vec<String> = weekly
+                    .iter()
+                    .map(|w| self.wf("report.week", &[("n", &w.0)]))
+                    .collect();
                 charts::lines(
                     self.chart_dir,
                     &name,
-                    self.t("Tickets je Kalenderwoche", "Tickets per calendar week"),
+                    self.w("report.tickets_per_calendar_week"),
                     &labels,
                     &[
                         (
-                            self.t("eingegangen", "created").into(),
+                            self.w("report.created").into(),
                             weekly.iter().map(|w| Some(w.1 as f64)).collect(),
                             charts::BLUE,
                         ),
                         (
-                            self.t("gelöst", "resolved").into(),
+                            self.w("report.resolved").into(),
                             weekly.iter().map(|w| Some(w.2 as f64)).collect(),
                             charts::ORANGE,
                         ),
@@ -773,7 +764,7 @@ impl<'a> Eval<'a> {
                 while qs.len() < n {
                     qs.insert(0, qs[0].prev());
                 }
-                let (d, key) = self.at(subject, Dimension::All);
+                let (d, key) = self.at(subject, Dimension::all());
                 let key = key.unwrap_or_else(|| "all".into());
                 for tq in &qs {
                     store.ensure(*tq, d, &names)?;
@@ -798,7 +789,7 @@ impl<'a> Eval<'a> {
                 charts::lines(self.chart_dir, &name, &axis, &ql, &series, &axis)
             }
             "hbars" => {
-                let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
+                let dim = dim_of(self.ws, s.dimension.as_deref());
                 store.ensure(q, dim, &names)?;
                 let k = names[0];
                 let mut rows: Vec<(String, f64)> = self
@@ -816,7 +807,7 @@ impl<'a> Eval<'a> {
                 // bars: categories are the breakdown's rows (or, with layout = "measures", the
                 // listed measures, this quarter against the previous one).
                 if s.layout.as_deref() == Some("measures") {
-                    let (d, key) = self.at(subject, Dimension::All);
+                    let (d, key) = self.at(subject, Dimension::all());
                     let key = key.unwrap_or_else(|| "all".into());
                     store.ensure(q, d, &names)?;
                     store.ensure(q.prev(), d, &names)?;
@@ -844,9 +835,9 @@ impl<'a> Eval<'a> {
                         "Tickets",
                     )
                 } else {
-                    let dim = dim_of(s.dimension.as_deref().unwrap_or("all"));
-                    let dim = if let (Subject::School(_), Dimension::All) = (subject, dim) {
-                        Dimension::School
+                    let dim = dim_of(self.ws, s.dimension.as_deref());
+                    let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
+                        school_dim()
                     } else {
                         dim
                     };
@@ -855,7 +846,7 @@ impl<'a> Eval<'a> {
                     let cats: Vec<String> = rows
                         .iter()
                         .map(|(k, l)| {
-                            if dim == Dimension::Priority {
+                            if dim.def().rows.as_deref() == Some("priorities") {
                                 format!("P{k}")
                             } else {
                                 l.clone()
@@ -891,7 +882,7 @@ impl<'a> Eval<'a> {
                         &series,
                         targets
                             .as_ref()
-                            .map(|t| (self.t("Ziel", "target"), t.as_slice())),
+                            .map(|t| (self.w("report.target"), t.as_slice())),
                         if unit == "service_hours" || unit == "hours" {
                             "h"
                         } else {

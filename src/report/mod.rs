@@ -16,6 +16,7 @@ pub mod summary;
 
 use crate::kpi::{self, Dimension, KpiValue};
 use crate::quarter::Quarter;
+use crate::words::{self, Words};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -24,71 +25,57 @@ pub const STYLE: &str = render::html::STYLE;
 
 pub use crate::output::safe_cell;
 
-/// An amount of euros, rounded to whole euros, with thousands separators: "74.000 €" in
-/// German, "€74,000" in English.
-fn eur(v: f64, lang: &str) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let sep = if lang == "de" { '.' } else { ',' };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(sep);
+/// The message catalogue of `lang` for the reports: the catalogue files, with the KPI titles,
+/// measure names and definitions of the sidecars and the value labels of the contract as the
+/// shipped languages' defaults. Checked before anything runs: the language has every id
+/// kennzahl's own code prints, every KPI's title, measures and definition and every value label,
+/// so no report prints an empty string or an id.
+pub fn words_for(ws: &Workspace, kpis: &[kpi::Kpi], lang: &str) -> Result<Words> {
+    let mut w = Words::load(Some(&ws.dir), lang)?;
+    let builtin = crate::words::BUILTIN.contains(&lang);
+    let de = lang == "de";
+    let labels = kennzahl_parse::import::contract::value_labels();
+    if builtin {
+        for k in kpis {
+            let n = &k.meta.name;
+            w.default(words::kpi_title_id(n), k.title(de));
+            w.default(words::kpi_definition_id(n), &k.definition(de));
+            for (m, meas) in &k.meta.measures.0 {
+                w.default(
+                    words::kpi_measure_id(n, m),
+                    if de { &meas.de } else { &meas.en },
+                );
+            }
         }
-        grouped.push(c);
-    }
-    let sign = if n < 0 { "-" } else { "" };
-    if lang == "de" {
-        format!("{sign}{grouped} €")
-    } else {
-        format!("{sign}€{grouped}")
-    }
-}
-
-/// A number formatted for the report language.
-pub fn fmt_num(v: Option<f64>, unit: &str, lang: &str) -> String {
-    fmt_num_dec(v, unit, lang, None)
-}
-
-/// `fmt_num` with the number of decimals given (None: the unit's default).
-pub fn fmt_num_dec(v: Option<f64>, unit: &str, lang: &str, decimals: Option<usize>) -> String {
-    let Some(v) = v else { return "–".into() };
-    if unit == "flag" {
-        return match (v >= 1.0, lang == "de") {
-            (true, true) => "ja",
-            (false, true) => "nein",
-            (true, false) => "yes",
-            (false, false) => "no",
+        for (list, keys) in labels {
+            for (key, texts) in keys {
+                if let Some(t) = texts.get(lang) {
+                    w.default(words::value_id(list, key), t);
+                }
+            }
         }
-        .into();
     }
-    if let Some(d) = decimals {
-        let s = format!("{v:.d$}");
-        let s = if lang == "de" { s.replace('.', ",") } else { s };
-        let suffix = match unit {
-            "percent" => " %",
-            "service_hours" | "hours" => " h",
-            "service_minutes" => " min",
-            _ => "",
-        };
-        return format!("{s}{suffix}");
+    w.require_builtin()?;
+    for k in kpis {
+        let n = &k.meta.name;
+        let at = format!("KPI {n} ({})", k.origin);
+        w.require(&words::kpi_title_id(n), &at)?;
+        w.require(&words::kpi_definition_id(n), &at)?;
+        for (m, meas) in &k.meta.measures.0 {
+            w.check_unit(&meas.unit, &format!("{at}: measures.{m}.unit"))?;
+        }
+        if k.meta.measures.0.len() > 1 {
+            for (m, _) in &k.meta.measures.0 {
+                w.require(&words::kpi_measure_id(n, m), &at)?;
+            }
+        }
     }
-    if unit == "eur" {
-        return eur(v, lang);
+    for (list, keys) in labels {
+        for key in keys.keys() {
+            w.require(&words::value_id(list, key), "the contract's [labels]")?;
+        }
     }
-    let (s, suffix) = match unit {
-        "service_minutes" => (format!("{:.0}", v), ""),
-        "minutes" => (format!("{:.0}", v), " min"),
-        "fte" => (format!("{:.1}", v), ""),
-        "count" => (format!("{:.0}", v), ""),
-        "percent" => (format!("{:.1}", v), " %"),
-        "percent_points" => (format!("{:.1}", v), ""),
-        "service_hours" | "hours" => (format!("{:.1}", v), " h"),
-        "score" => (format!("{:.2}", v), ""),
-        _ => (format!("{:.2}", v), ""),
-    };
-    let s = if lang == "de" { s.replace('.', ",") } else { s };
-    format!("{s}{suffix}")
+    Ok(w)
 }
 
 pub fn write_kpis_csv(path: &Path, values: &[KpiValue]) -> Result<()> {
@@ -146,14 +133,15 @@ pub fn write_with(
 ) -> Result<ReportOutput> {
     // The specs are checked before anything runs or is written.
     let kpis = kpi::catalog(ws)?;
+    let words = words_for(ws, &kpis, lang_code)?;
     let spec = spec::Spec::load(&ws.dir, "quarterly")?;
-    spec.check(&kpis)?;
+    spec.check(&kpis, ws.dims, &words)?;
     // The annex specs: a page per school and a report per vendor.
     let annex_specs = if opts.schools {
         let mut v = Vec::new();
         for name in ["school", "vendor"] {
             let s = spec::Spec::load(&ws.dir, name)?;
-            s.check(&kpis)?;
+            s.check(&kpis, ws.dims, &words)?;
             v.push((name, s));
         }
         v
@@ -172,18 +160,12 @@ pub fn write_with(
     let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
     let mut store = eval::Store::new(ws, &kpis, q);
     // The long-format values: every KPI of the quarter in every breakdown it has.
-    for d in [
-        Dimension::All,
-        Dimension::Priority,
-        Dimension::School,
-        Dimension::SchoolType,
-        Dimension::Service,
-    ] {
+    for d in ws.dims.iter() {
         let names: Vec<&str> = kpis.iter().map(|k| k.meta.name.as_str()).collect();
         store.ensure(q, d, &names)?;
     }
     let mut report = e.report(&spec, &mut store, &eval::Subject::All)?;
-    report.meta.links = staffing_link(ws, q, out, e.de).into_iter().collect();
+    report.meta.links = staffing_link(ws, q, out, &e.words).into_iter().collect();
     let values = store.current.clone();
     let render_stage = crate::timing::stage("report: render");
     let mut files = Vec::new();
@@ -195,6 +177,7 @@ pub fn write_with(
             ws_dir: &ws.dir,
             values: &values,
             kpis: &kpis,
+            words: &e.words,
         };
         files.push(r.render(&report, &t)?);
     }
@@ -220,7 +203,7 @@ pub fn write_with(
                 .collect()
         } else {
             store
-                .keys(q, Dimension::All, "vendor_handoffs.handoffs")
+                .keys(q, Dimension::all(), "vendor_handoffs.handoffs")
                 .into_iter()
                 .map(|v| (v.clone(), eval::Subject::Vendor(v)))
                 .collect()
@@ -264,6 +247,7 @@ pub fn write_with(
                             ws_dir,
                             values,
                             kpis: &kpis,
+                            words: &e.words,
                         };
                         rd.render(r, &t)
                     })
@@ -284,7 +268,7 @@ pub fn write_with(
 /// The staffing report to link from the quarterly report of `q`: the workspace's
 /// `staffing-<from>_<to>/staffing.html` whose period ends with `q`, else the latest one
 /// ending before it, as a path relative to the report folder.
-fn staffing_link(ws: &Workspace, q: Quarter, out: &Path, de: bool) -> Option<model::Link> {
+fn staffing_link(ws: &Workspace, q: Quarter, out: &Path, w: &Words) -> Option<model::Link> {
     let mut best: Option<(Quarter, Quarter, PathBuf)> = None;
     for entry in std::fs::read_dir(&ws.dir).ok()?.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -308,11 +292,10 @@ fn staffing_link(ws: &Workspace, q: Quarter, out: &Path, de: bool) -> Option<mod
     let (from, to, html) = best?;
     let href = relative(out, &html).unwrap_or_else(|| html.display().to_string());
     Some(model::Link {
-        label: if de {
-            format!("Personalbedarf {from} – {to}")
-        } else {
-            format!("Staffing {from} – {to}")
-        },
+        label: w.fmt(
+            "report.staffing_link",
+            &[("from", &from.to_string()), ("to", &to.to_string())],
+        ),
         href,
     })
 }
@@ -355,7 +338,7 @@ pub fn write_one(
         spec,
         renderers,
         chart_dir,
-    } = prepare_one(ws, &kpis, spec_name, out, formats)?;
+    } = prepare_one(ws, &kpis, spec_name, out, formats, lang_code)?;
     ws.prepare_analysis()?;
     let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
     let mut store = eval::Store::new(ws, &kpis, q);
@@ -368,6 +351,7 @@ pub fn write_one(
         ws_dir: &ws.dir,
         values: &values,
         kpis: &kpis,
+        words: &e.words,
     };
     renderers.iter().map(|r| r.render(&report, &t)).collect()
 }
@@ -387,9 +371,10 @@ pub fn prepare_one(
     spec_name: &str,
     out: &Path,
     formats: &[String],
+    lang: &str,
 ) -> Result<Prepared> {
     let spec = spec::Spec::load(&ws.dir, spec_name)?;
-    spec.check(kpis)?;
+    spec.check(kpis, ws.dims, &words_for(ws, kpis, lang)?)?;
     let renderers = formats
         .iter()
         .map(|f| render::by_name(f))
@@ -417,13 +402,14 @@ pub fn school_register(ws: &Workspace) -> Result<Vec<SchoolRow>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Tickets created and first resolved per ISO calendar week (local time) in the quarter.
+/// Tickets created and first resolved per ISO calendar week (local time) in the quarter:
+/// (week number, created, resolved).
 fn weekly_counts(
     ws: &Workspace,
     q: Quarter,
     subject: &eval::Subject,
 ) -> Result<Vec<(String, i64, i64)>> {
-    kpi::scope(ws, q, Dimension::All)?;
+    kpi::scope(ws, q, Dimension::all())?;
     let f = match subject {
         eval::Subject::All | eval::Subject::Vendor(_) => "TRUE".to_string(),
         eval::Subject::School(s) => format!("school_id = '{}'", s.0.replace('\'', "''")),
@@ -435,45 +421,9 @@ fn weekly_counts(
                    WHERE {f} AND first_resolved_at >= getvariable('q_start') AND first_resolved_at < getvariable('q_end') GROUP BY 1),
              weeks AS (SELECT unnest(generate_series(date_trunc('week', to_local(getvariable('q_start'))),
                                                      to_local(getvariable('q_end')) - INTERVAL 1 SECOND, INTERVAL 7 DAY)) AS w)
-        SELECT 'KW ' || strftime(weeks.w, '%V'), coalesce(c.n, 0), coalesce(r.n, 0)
+        SELECT strftime(weeks.w, '%V'), coalesce(c.n, 0), coalesce(r.n, 0)
         FROM weeks LEFT JOIN c USING (w) LEFT JOIN r USING (w) ORDER BY weeks.w");
     let mut st = ws.conn.prepare(&sql)?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub fn type_label(k: &str, de: bool) -> &str {
-    match (k, de) {
-        ("grundschule", _) => "Grundschule",
-        ("gesamtschule", _) => "Gesamtschule",
-        ("realschule", _) => "Realschule",
-        ("hauptschule", _) => "Hauptschule",
-        ("gymnasium", _) => "Gymnasium",
-        ("foerderschule", _) => "Förderschule",
-        ("berufskolleg", _) => "Berufskolleg",
-        ("other", true) => "sonstige",
-        ("unknown", true) => "ohne Schule",
-        ("unknown", false) => "no school",
-        _ => k,
-    }
-}
-
-pub fn service_label(k: &str, de: bool) -> &str {
-    match (k, de) {
-        ("network", true) => "Netzwerk",
-        ("school_server", true) => "Schulserver",
-        ("end_devices", true) => "Endgeräte",
-        ("software", true) => "Software",
-        ("telephony", true) => "Telefonie",
-        ("peripherals", true) => "Peripherie/Drucker",
-        ("other", true) => "Sonstiges",
-        ("network", false) => "Network",
-        ("school_server", false) => "School server",
-        ("end_devices", false) => "End devices",
-        ("software", false) => "Software",
-        ("telephony", false) => "Telephony",
-        ("peripherals", false) => "Peripherals/printers",
-        ("other", false) => "Other",
-        _ => k,
-    }
 }

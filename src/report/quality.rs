@@ -6,7 +6,6 @@ use super::eval::{Eval, Store};
 use anyhow::Result;
 
 pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
-    let de = e.de;
     let conn = &e.ws.conn;
     let mut out = Vec::new();
     let q = e.q;
@@ -22,11 +21,13 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
     )?;
     let rejected = rejected.unwrap_or(0);
     if rejected > 0 {
-        out.push(if de {
-            format!("{rejected} Zeilen aus {files} Importdateien wurden abgewiesen (Liste mit Datei, Zeile, Spalte und Grund in den rejects-Dateien des Imports); sie fehlen in allen Kennzahlen.")
-        } else {
-            format!("{rejected} rows of {files} imported files were rejected (listed with file, line, column and reason in the import's rejects files); they are missing from every figure.")
-        });
+        out.push(e.wf(
+            "quality.rejected_rows_of_files_imported",
+            &[
+                ("files", &files.to_string()),
+                ("rejected", &rejected.to_string()),
+            ],
+        ));
     }
 
     // Groups without a level.
@@ -35,21 +36,22 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         let mut list = unknown
             .iter()
             .take(12)
-            .map(|g| format!("{} ({} {})", g.name, g.tickets, e.t("Tickets", "tickets")))
+            .map(|g| format!("{} ({} {})", g.name, g.tickets, e.w("quality.tickets")))
             .collect::<Vec<_>>()
             .join(", ");
         if unknown.len() > 12 {
-            list.push_str(&if de {
-                format!(" und {} weitere", unknown.len() - 12)
-            } else {
-                format!(" and {} more", unknown.len() - 12)
-            });
+            list.push_str(&e.wf(
+                "quality.and_more",
+                &[("n", &(unknown.len() - 12).to_string())],
+            ));
         }
-        out.push(if de {
-            format!("{} Gruppen stehen nicht in kennzahl.toml, ihre Support-Ebene ist daher unbekannt: {list}. Ihre Tickets zählen bei der Lösungsquote 1st Level und der Eskalationsquote als „nicht zuzuordnen“ statt stillschweigend als 1st Level; `kennzahl groups --toml` gibt die Einträge zum Ausfüllen aus.", unknown.len())
-        } else {
-            format!("{} groups are not in kennzahl.toml, so their support level is unknown: {list}. Their tickets count as \"unclassified\" in the first-level resolution and escalation rates instead of silently as level 1; `kennzahl groups --toml` prints the entries to fill in.", unknown.len())
-        });
+        out.push(e.wf(
+            "quality.groups_are_not_in_kennzahl",
+            &[
+                ("n", &unknown.len().to_string()),
+                ("list", &list.to_string()),
+            ],
+        ));
     }
 
     // Instants outside the calendar table (placeholder dates such as 1970-01-01 or 9999-12-31
@@ -82,11 +84,10 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
     )?;
     if outside > 0 {
         let ex = examples.unwrap_or_default();
-        out.push(if de {
-            format!("{outside} Tickets haben Zeitpunkte außerhalb des Kalenders (1995–2100), vermutlich Tippfehler im Jahr oder Altdaten (Platzhalter wie 1970-01-01 weist schon der Import zurück); ihre Dauern sind unbekannt und fehlen in den Kennzahlen (z. B. {ex}).")
-        } else {
-            format!("{outside} tickets have instants outside the calendar (1995–2100), probably mistyped years or legacy data (placeholders such as 1970-01-01 are already rejected at import); their durations are unknown and missing from the figures (e.g. {ex}).")
-        });
+        out.push(e.wf(
+            "quality.outside_tickets_have_instants_outside",
+            &[("ex", &ex.to_string()), ("outside", &outside.to_string())],
+        ));
     }
 
     // Tickets of the quarter without any response yet, and negative durations.
@@ -103,18 +104,16 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if no_response > 0 {
-        out.push(if de {
-            format!("{no_response} im Quartal erstellte Tickets hatten bis zum Stichtag der Daten keine erste Reaktion; sie gehen erst mit ihrer Reaktion in die Reaktionszeit ein (offen: siehe Rückstand).")
-        } else {
-            format!("{no_response} tickets created in the quarter had no first response by the data's snapshot; they enter the response time only once they get one (open: see the backlog).")
-        });
+        out.push(e.wf(
+            "quality.no_response_tickets_created_in",
+            &[("no_response", &no_response.to_string())],
+        ));
     }
     if negative > 0 {
-        out.push(if de {
-            format!("{negative} Tickets haben eine Reaktion oder Lösung vor ihrer Erstellung (negative Dauer, meist Uhrzeitversatz zwischen Systemen oder ein nachträglich gesetztes Erstelldatum); ihre Servicezeit zählt als 0.")
-        } else {
-            format!("{negative} tickets have a response or resolution before their creation (a negative duration, usually clock skew between systems or a creation date set afterwards); their service time counts as 0.")
-        });
+        out.push(e.wf(
+            "quality.negative_tickets_have_a_response",
+            &[("negative", &negative.to_string())],
+        ));
     }
 
     // Clock skew: events stamped before their ticket was created, per source.
@@ -130,12 +129,15 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         .collect::<Result<_, _>>()?;
     for (src, n, max) in skew {
         let src = src.unwrap_or_default();
-        let m = super::fmt_num(Some(max / 60.0), "ratio", &e.lang);
-        out.push(if de {
-            format!("Quelle {src}: {n} Ereignisse liegen vor der Erstellung ihres Tickets (bis {m} Minuten) – ein Hinweis auf Uhrzeitversatz zwischen Systemen oder nachträgliche Erfassung; Dauern ab Erstellung sind dort zu kurz.")
-        } else {
-            format!("Source {src}: {n} events lie before their ticket's creation (by up to {m} minutes) – a sign of clock skew between systems or of late recording; durations from creation are too short there.")
-        });
+        let m = e.num(Some(max / 60.0), "ratio");
+        out.push(e.wf(
+            "quality.source_src_n_events_lie",
+            &[
+                ("m", &m.to_string()),
+                ("n", &n.to_string()),
+                ("src", &src.to_string()),
+            ],
+        ));
     }
 
     // Proxy definitions: a source without public replies measures response by status changes.
@@ -146,21 +148,14 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
         st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     for src in no_reply {
         let src = src.unwrap_or_default();
-        out.push(if de {
-            format!("Quelle {src}: der Export enthält keine öffentlichen Antworten; die Reaktionszeit misst dort ersatzweise den ersten Statuswechsel (Bearbeitung begonnen, wartend oder gelöst).")
-        } else {
-            format!("Source {src}: the export holds no public replies; response time there uses the first status change (work started, waiting or resolved) as a proxy.")
-        });
+        out.push(e.wf(
+            "quality.source_src_the_export_holds",
+            &[("src", &src.to_string())],
+        ));
     }
 
     if out.is_empty() {
-        out.push(
-            e.t(
-                "Keine Auffälligkeiten: keine abgewiesenen Zeilen, alle Gruppen mit Ebene, keine Zeitpunkte außerhalb des Kalenders, keine negativen Dauern.",
-                "Nothing to report: no rejected rows, every group has a level, no instants outside the calendar, no negative durations.",
-            )
-            .to_string(),
-        );
+        out.push(e.w("quality.nothing_to_report_no_rejected").to_string());
     }
     Ok(out)
 }

@@ -4,7 +4,9 @@
 //! silent "–" in the printed report. A workspace's own `reports/<name>/report.toml` wins over
 //! the built-in one.
 
+use crate::dimension::{Dimension, Dimensions};
 use crate::kpi::Kpi;
+use crate::words::Words;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::path::Path;
@@ -29,17 +31,8 @@ pub struct Spec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Head {
-    pub title_de: String,
-    pub title_en: String,
-}
-
-/// A label in both report languages.
-#[derive(Debug, Clone, Deserialize, Default)]
-pub struct Label {
-    #[serde(default)]
-    pub de: Option<String>,
-    #[serde(default)]
-    pub en: Option<String>,
+    /// The message id of the report's title.
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -63,12 +56,10 @@ pub struct Headline {
     /// Amber instead of red while the miss is at most this share of the target (default 0.1).
     #[serde(default)]
     pub tolerance: Option<f64>,
-    /// The card's label instead of the KPI's title ("Reaktion Median" where the report is
-    /// about one vendor already).
+    /// The message id of the card's label instead of the KPI's title ("Reaktion Median" where
+    /// the report is about one vendor already).
     #[serde(default)]
-    pub de: Option<String>,
-    #[serde(default)]
-    pub en: Option<String>,
+    pub label: Option<String>,
 }
 
 fn neither() -> Better {
@@ -86,10 +77,9 @@ pub struct Column {
     /// (priority rows), `school_type`/`devices`/`pupils` (school rows).
     #[serde(default)]
     pub field: Option<String>,
+    /// The message id of the column's label (default: the KPI measure's title).
     #[serde(default)]
-    pub de: Option<String>,
-    #[serde(default)]
-    pub en: Option<String>,
+    pub label: Option<String>,
     /// Show an absent value as 0 (counts where no row means none, e.g. a school's open tickets).
     #[serde(default)]
     pub zero_if_missing: bool,
@@ -117,18 +107,16 @@ pub struct Section {
     /// Letters, digits, `_` and `-`; unique in the spec.
     #[serde(default)]
     pub id: Option<String>,
+    /// The message id of the section's title.
     #[serde(default)]
-    pub title_de: Option<String>,
+    pub title: Option<String>,
+    /// The message id of a text block, or of the lead paragraph of any section.
     #[serde(default)]
-    pub title_en: Option<String>,
-    /// Text blocks, and an optional lead paragraph of any section.
-    #[serde(default)]
-    pub de: Option<String>,
-    #[serde(default)]
-    pub en: Option<String>,
+    pub text: Option<String>,
     #[serde(default, rename = "headline")]
     pub headlines: Vec<Headline>,
-    /// Tables and charts: the breakdown (all, priority, school, school_type, service).
+    /// Tables and charts: the breakdown (all, priority, school, school_type, service, or one
+    /// of the workspace's queries/dimensions.toml).
     #[serde(default)]
     pub dimension: Option<String>,
     /// Tables: `keys` (a row per key, default) or `measures` (a row per column entry, with the
@@ -137,22 +125,18 @@ pub struct Section {
     pub layout: Option<String>,
     #[serde(default)]
     pub columns: Vec<Column>,
-    /// Tables by key: the label of the first column (default: the breakdown's name).
+    /// Tables by key: the message id of the first column's label (default: the breakdown's).
     #[serde(default)]
-    pub key_de: Option<String>,
-    #[serde(default)]
-    pub key_en: Option<String>,
+    pub key: Option<String>,
     /// Charts: bars, hbars, trend, weekly.
     #[serde(default)]
     pub chart: Option<String>,
     /// Charts of durations: a register field drawn as the target line (`response_hours`).
     #[serde(default)]
     pub target_field: Option<String>,
-    /// The axis label of a chart.
+    /// The message id of a chart's axis label.
     #[serde(default)]
-    pub axis_de: Option<String>,
-    #[serde(default)]
-    pub axis_en: Option<String>,
+    pub axis: Option<String>,
     /// Trend charts: how many quarters (default 8). Tables: columns for the last N quarters
     /// (a `keys` table then lists exactly one measure).
     #[serde(default)]
@@ -222,7 +206,6 @@ impl Kind {
     }
 }
 
-pub const DIMENSIONS: &[&str] = &["all", "priority", "school", "school_type", "service"];
 pub const CHARTS: &[&str] = &["bars", "hbars", "trend", "weekly"];
 pub const FIELDS: &[&str] = &[
     "response_hours",
@@ -268,13 +251,31 @@ impl Spec {
         Ok(s)
     }
 
-    /// Check every KPI reference, dimension, chart kind and field against the catalogue.
-    /// Errors name the file and the key (`section[3].columns[2].kpi`).
-    pub fn check(&self, kpis: &[Kpi]) -> Result<()> {
+    /// Check every KPI reference, dimension, chart kind, field and message id against the
+    /// catalogues, before any query runs. Errors name the file and the key
+    /// (`section[3].columns[2].kpi`), and the closest valid name where there is one.
+    pub fn check(&self, kpis: &[Kpi], dims: Dimensions, words: &Words) -> Result<()> {
         let o = &self.origin;
+        words.require(&self.report.title, &format!("{o}: report.title"))?;
         let mut ids = std::collections::HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
             let at = format!("section[{}]", i + 1);
+            let msg = |id: &Option<String>, key: &str| -> Result<()> {
+                if let Some(id) = id {
+                    words.require(id, &format!("{o}: {at}.{key}"))?;
+                }
+                Ok(())
+            };
+            msg(&s.title, "title")?;
+            msg(&s.text, "text")?;
+            msg(&s.key, "key")?;
+            msg(&s.axis, "axis")?;
+            for (j, h) in s.headlines.iter().enumerate() {
+                msg(&h.label, &format!("headline[{}].label", j + 1))?;
+            }
+            for (j, c) in s.columns.iter().enumerate() {
+                msg(&c.label, &format!("columns[{}].label", j + 1))?;
+            }
             if let Some(id) = &s.id {
                 if id.is_empty()
                     || !id
@@ -288,12 +289,8 @@ impl Spec {
                 }
             }
             let dim = s.dimension.as_deref().unwrap_or("all");
-            if !DIMENSIONS.contains(&dim) {
-                bail!(
-                    "{o}: {at}.dimension: unknown dimension {dim:?} (one of {})",
-                    DIMENSIONS.join(", ")
-                );
-            }
+            let dimension = dims.resolve(dim, &format!("{o}: {at}.dimension"))?;
+            words.require(&dimension.def().label, &format!("{o}: {at}.dimension"))?;
             if let Some(l) = &s.layout {
                 if l != "keys" && l != "measures" {
                     bail!("{o}: {at}.layout: {l:?} is neither \"keys\" nor \"measures\"");
@@ -304,7 +301,7 @@ impl Spec {
                 resolve(
                     kpis,
                     &h.kpi,
-                    "all",
+                    Dimension::all(),
                     &format!("{o}: {at}.headline[{}].kpi", j + 1),
                 )?;
             }
@@ -313,7 +310,11 @@ impl Spec {
                 match (&c.kpi, &c.field) {
                     (Some(k), None) => {
                         // A measures table always runs the KPI overall too.
-                        let d = if measures_layout { "all" } else { dim };
+                        let d = if measures_layout {
+                            Dimension::all()
+                        } else {
+                            dimension
+                        };
                         resolve(kpis, k, d, &format!("{key}.kpi"))?;
                     }
                     (None, Some(f)) => {
@@ -353,8 +354,8 @@ impl Spec {
                 {
                     bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
                 }
-                Kind::Text if s.de.is_none() && s.en.is_none() => {
-                    bail!("{o}: {at}: a text section needs `de` or `en`")
+                Kind::Text if s.text.is_none() => {
+                    bail!("{o}: {at}: a text section needs `text` (a message id)")
                 }
                 _ => {}
             }
@@ -369,7 +370,12 @@ impl Spec {
 }
 
 /// `kpi` or `kpi.measure` → (KPI, measure name). Fails with `at` naming the spec key.
-pub fn resolve<'a>(kpis: &'a [Kpi], full: &str, dim: &str, at: &str) -> Result<(&'a Kpi, String)> {
+pub fn resolve<'a>(
+    kpis: &'a [Kpi],
+    full: &str,
+    dim: Dimension,
+    at: &str,
+) -> Result<(&'a Kpi, String)> {
     let (k, m) = full.split_once('.').unwrap_or((full, "value"));
     let Some(kpi) = kpis.iter().find(|x| x.meta.name == k) else {
         let names: Vec<&str> = kpis.iter().map(|x| x.meta.name.as_str()).collect();
@@ -397,9 +403,11 @@ pub fn resolve<'a>(kpis: &'a [Kpi], full: &str, dim: &str, at: &str) -> Result<(
             ms.join(", ")
         );
     }
-    if !kpi.meta.dimensions.iter().any(|d| d == dim) {
+    if !dim.computes(k, &kpi.meta.dimensions) {
         bail!(
-            "{at}: KPI {k:?} is not computed by {dim:?} (its sidecar lists {})",
+            "{at}: KPI {k:?} is not computed by {:?} (its sidecar lists {}; a breakdown of \
+             queries/dimensions.toml adds KPIs with `kpis = [...]`)",
+            dim.key(),
             kpi.meta.dimensions.join(", ")
         );
     }

@@ -119,24 +119,18 @@ pub fn headline(
     b: Option<f64>,
     interval: Option<(f64, f64)>,
 ) -> Headline {
-    let lang = &e.lang;
-    let de = e.de;
     let dunit = if unit == "percent" {
         "percent_points"
     } else {
         unit
     };
     let pp = if unit == "percent" {
-        if de {
-            " Pp."
-        } else {
-            " pp"
-        }
+        e.w("summary.percent_points")
     } else {
         ""
     };
     let signed = |d: f64| {
-        let s = super::fmt_num(Some(d), dunit, lang);
+        let s = e.num(Some(d), dunit);
         // A value that rounds to zero carries no sign ("-0,0 h" reads as a change).
         let s = if s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0') {
             s.trim_start_matches('-').to_string()
@@ -154,13 +148,13 @@ pub fn headline(
     let delta = match delta_v {
         Some(d) => {
             // What the reader sees: a change that rounds to zero is ±0.
-            let shown = super::fmt_num(Some(d.abs()), dunit, lang);
+            let shown = e.num(Some(d.abs()), dunit);
             if shown
                 .trim_start_matches(['0', ',', '.'])
                 .chars()
                 .all(|c| !c.is_ascii_digit())
             {
-                format!("±{}{pp}", super::fmt_num(Some(0.0), dunit, lang))
+                format!("±{}{pp}", e.num(Some(0.0), dunit))
             } else {
                 signed(d)
             }
@@ -190,11 +184,9 @@ pub fn headline(
     };
     let interval_text = interval
         .map(|(lo, hi)| {
-            format!(
-                "{} {} {}",
-                signed(lo),
-                if de { "bis" } else { "to" },
-                signed(hi)
+            e.wf(
+                "summary.interval",
+                &[("lo", &signed(lo)), ("hi", &signed(hi))],
             )
         })
         .unwrap_or_default();
@@ -214,77 +206,63 @@ pub fn headline(
                 spec::Better::Lower => "≤ ",
                 spec::Better::Neither => "",
             };
-            (
-                format!("{op}{}", super::fmt_num(Some(t), unit, lang)),
-                light,
-            )
+            (format!("{op}{}", e.num(Some(t), unit)), light)
         }
-        (Some(t), None) => (super::fmt_num(Some(t), unit, lang), "none"),
+        (Some(t), None) => (e.num(Some(t), unit), "none"),
         _ => (String::new(), "none"),
     };
     Headline {
         note: String::new(),
         kpi: h.kpi.clone(),
-        title: match (e.de, &h.de, &h.en) {
-            (true, Some(l), _) | (false, _, Some(l)) => l.clone(),
-            (_, Some(l), None) | (_, None, Some(l)) => l.clone(),
-            _ => e.title_of(&h.kpi),
+        title: match &h.label {
+            Some(l) => e.w(l).to_string(),
+            None => e.title_of(&h.kpi),
         },
         unit: unit.to_string(),
-        value: super::fmt_num(a, unit, lang),
+        value: e.num(a, unit),
         raw: a,
-        previous: super::fmt_num(b, unit, lang),
+        previous: e.num(b, unit),
         delta,
         interval: interval_text,
         trend: trend.into(),
         significant,
         target,
         light: light.into(),
-        light_label: match (light, de) {
-            ("green", true) => "grün",
-            ("amber", true) => "gelb",
-            ("red", true) => "rot",
-            ("green", false) => "green",
-            ("amber", false) => "amber",
-            ("red", false) => "red",
-            _ => "",
-        }
-        .into(),
+        light_label: match light {
+            "green" | "amber" | "red" => e.w(&format!("summary.light.{light}")).to_string(),
+            _ => String::new(),
+        },
     }
 }
 
 /// One sentence per headline that has a previous quarter, in the report's language.
 pub fn sentences(e: &Eval, hs: &[Headline]) -> Vec<String> {
-    let de = e.de;
     let prev = e.q.prev().to_string();
     let mut out = Vec::new();
     for h in hs {
         if h.trend == "none" && h.previous == "–" {
             continue;
         }
-        let mut s = if de {
-            format!("{}: {} nach {} im {prev}", h.title, h.value, h.previous)
-        } else {
-            format!("{}: {} after {} in {prev}", h.title, h.value, h.previous)
-        };
+        let mut s = e.wf(
+            "summary.sentence",
+            &[
+                ("title", &h.title),
+                ("value", &h.value),
+                ("previous", &h.previous),
+                ("quarter", &prev),
+            ],
+        );
         if !h.interval.is_empty() {
-            s.push_str(&if de {
-                format!(" (Änderung {}, 95-%-Intervall {})", h.delta, h.interval)
-            } else {
-                format!(" (change {}, 95 % interval {})", h.delta, h.interval)
-            });
+            s.push_str(&e.wf(
+                "summary.sentence_interval",
+                &[("delta", &h.delta), ("interval", &h.interval)],
+            ));
         }
         let verdict = match h.trend.as_str() {
-            "better" => e.t("– eine belastbare Verbesserung", "– a real improvement"),
-            "worse" => e.t(
-                "– eine belastbare Verschlechterung",
-                "– a real deterioration",
-            ),
-            "changed" => e.t("– eine belastbare Veränderung", "– a real change"),
-            "unchanged" => e.t(
-                "– im Rahmen der Zufallsschwankung, keine belastbare Veränderung",
-                "– within chance variation, not a real change",
-            ),
+            "better" => e.w("summary.a_real_improvement"),
+            "worse" => e.w("summary.a_real_deterioration"),
+            "changed" => e.w("summary.a_real_change"),
+            "unchanged" => e.w("summary.within_chance_variation_not_a"),
             _ => "",
         };
         if !verdict.is_empty() {
@@ -292,21 +270,11 @@ pub fn sentences(e: &Eval, hs: &[Headline]) -> Vec<String> {
             s.push_str(verdict);
         }
         match h.light.as_str() {
-            "green" => s.push_str(&if de {
-                format!("; Ziel {} erreicht", h.target)
-            } else {
-                format!("; target {} met", h.target)
-            }),
-            "amber" => s.push_str(&if de {
-                format!("; Ziel {} knapp verfehlt", h.target)
-            } else {
-                format!("; target {} narrowly missed", h.target)
-            }),
-            "red" => s.push_str(&if de {
-                format!("; Ziel {} verfehlt", h.target)
-            } else {
-                format!("; target {} missed", h.target)
-            }),
+            "green" => s.push_str(&e.wf("summary.target_met", &[("target", &h.target)])),
+            "amber" => {
+                s.push_str(&e.wf("summary.target_narrowly_missed", &[("target", &h.target)]))
+            }
+            "red" => s.push_str(&e.wf("summary.target_missed", &[("target", &h.target)])),
             _ => {}
         }
         s.push('.');

@@ -93,20 +93,20 @@ pub fn write(
         spec,
         renderers,
         chart_dir,
-    } = crate::report::prepare_one(ws, &kpis, "staffing", out, formats)?;
+    } = crate::report::prepare_one(ws, &kpis, "staffing", out, formats, lang)?;
     // The report's quarter is the last of the period; its header shows the whole period.
     let mut e = eval::Eval::new(ws, &kpis, run.to, lang, &chart_dir)?;
     e.staffing = Some(run);
     let mut store = eval::Store::new(ws, &kpis, run.to);
     let mut r = e.report(&spec, &mut store, &eval::Subject::All)?;
     let (a, b) = data::bounds(ws, run.from, run.to);
-    let datefmt = if e.de { "%d.%m.%Y" } else { "%Y-%m-%d" };
+    let datefmt = e.w("format.date").to_string();
     r.meta.quarter = format!("{} – {}", run.from, run.to);
     r.meta.previous = String::new();
     r.meta.period = format!(
         "{} – {}",
-        run.from.first_day().format(datefmt),
-        run.to.last_day().format(datefmt)
+        run.from.first_day().format(&datefmt),
+        run.to.last_day().format(&datefmt)
     );
     r.meta.bounds = format!(
         "{} – {} UTC",
@@ -121,6 +121,7 @@ pub fn write(
         ws_dir: &ws.dir,
         values: &values,
         kpis: &kpis,
+        words: &e.words,
     };
     let _t = crate::timing::stage("staffing: render");
     let mut files: Vec<PathBuf> = renderers

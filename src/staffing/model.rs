@@ -140,8 +140,10 @@ pub struct Queue {
 
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub de: String,
-    pub en: String,
+    /// The message id of the finding (reports/strings/<lang>.toml).
+    pub id: &'static str,
+    /// Its placeholders' values.
+    pub args: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -207,7 +209,9 @@ fn f1(v: f64) -> String {
 pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     let y = f.years.max(1e-9);
     let mut e = Estimate::default();
-    let finding = |e: &mut Estimate, de: String, en: String| e.findings.push(Finding { de, en });
+    let finding = |e: &mut Estimate, id: &'static str, args: Vec<(&'static str, String)>| {
+        e.findings.push(Finding { id, args })
+    };
 
     // Schools: devices and travel, with the gaps estimated and said.
     let known_travel: Vec<f64> = f.schools.iter().filter_map(|s| s.travel_minutes).collect();
@@ -227,18 +231,12 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
         if let Some(m) = travel_median {
             finding(
                 &mut e,
-                format!(
-                    "Fahrzeit fehlt in schools.csv für {} Schule(n) ({}): geschätzt mit dem Median der übrigen, {} Minuten.",
-                    missing_travel.len(),
-                    missing_travel.join(", "),
-                    f1(m)
-                ),
-                format!(
-                    "Travel time missing in schools.csv for {} school(s) ({}): estimated with the median of the others, {} minutes.",
-                    missing_travel.len(),
-                    missing_travel.join(", "),
-                    f1(m)
-                ),
+                "staffing.finding.travel_time_missing_in_schools",
+                vec![
+                    ("n", missing_travel.len().to_string()),
+                    ("schools", missing_travel.join(", ")),
+                    ("minutes", f1(m).to_string()),
+                ],
             );
         }
     }
@@ -271,16 +269,11 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     if !missing_devices.is_empty() {
         finding(
             &mut e,
-            format!(
-                "Geräteanzahl fehlt für {} Schule(n) ({}): geschätzt aus der Schülerzahl mit dem Median von Geräten je Schüler; ohne Schülerzahl nicht gezählt.",
-                missing_devices.len(),
-                missing_devices.join(", ")
-            ),
-            format!(
-                "Device count missing for {} school(s) ({}): estimated from the pupils with the median devices per pupil; not counted without pupils.",
-                missing_devices.len(),
-                missing_devices.join(", ")
-            ),
+            "staffing.finding.device_count_missing_for_school",
+            vec![
+                ("n", missing_devices.len().to_string()),
+                ("schools", missing_devices.join(", ")),
+            ],
         );
     }
     e.devices = e.devices_by_school.values().sum();
@@ -331,14 +324,8 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     if no_school_visits > 0.0 {
         finding(
             &mut e,
-            format!(
-                "Keine Fahrzeiten in schools.csv (Spalte travel_minutes): die Fahrten von {} Vor-Ort-Einsätzen im Jahr sind nicht enthalten.",
-                f1(no_school_visits / y)
-            ),
-            format!(
-                "No travel times in schools.csv (column travel_minutes): the travel of {} on-site visits a year is not included.",
-                f1(no_school_visits / y)
-            ),
+            "staffing.finding.no_travel_times_in_schools",
+            vec![("visits", f1(no_school_visits / y).to_string())],
         );
     }
     // Own minutes per ticket with and without a vendor (for shifts of the vendor share),
@@ -404,8 +391,8 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     if cfg.tasks.is_empty() {
         finding(
             &mut e,
-            "Keine Arbeit außerhalb von Tickets konfiguriert ([[staffing.tasks]]): Patchen, MDM-Verwaltung, Beschaffung und Dokumentation fehlen im Bedarf.".into(),
-            "No non-ticket work configured ([[staffing.tasks]]): patching, MDM administration, procurement and documentation are missing from the need.".into(),
+            "staffing.finding.no_non_ticket_work_configured",
+            vec![],
         );
     }
 
@@ -435,8 +422,8 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
             e.unattributed_vendor_cost += cost;
             finding(
                 &mut e,
-                format!("Vertragskosten von {vendor} keinem IT-Service zuzuordnen: keine Übergaben im Zeitraum."),
-                format!("Contract cost of {vendor} not attributable to an IT service: no handoffs in the period."),
+                "staffing.finding.contract_cost_of_vendor_not",
+                vec![("vendor", vendor.to_string())],
             );
             continue;
         }
@@ -532,8 +519,8 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     if unassigned_arrivals > 0.0 {
         finding(
             &mut e,
-            format!("{} Tickets fallen in Stunden ohne Servicezeit und fehlen in der Warteschlangenrechnung.", f1(unassigned_arrivals)),
-            format!("{} tickets fall into hours without service time and are missing from the queueing figure.", f1(unassigned_arrivals)),
+            "staffing.finding.tickets_fall_into_hours_without",
+            vec![("tickets", f1(unassigned_arrivals).to_string())],
         );
     }
     e.fte_queue = (e.total_hours - l1_hours * (1.0 + cfg.cross_cutting_share)

@@ -12,12 +12,11 @@ use crate::report::charts;
 use crate::report::eval::Eval;
 use crate::report::model::{Cell, Chart, Column, Headline, Section, Table};
 use crate::report::spec::{self, Kind};
-use crate::report::{fmt_num, service_label};
 use anyhow::{Context, Result};
 
 fn cell(e: &Eval, v: Option<f64>, unit: &str) -> Cell {
     Cell {
-        text: fmt_num(v, unit, &e.lang),
+        text: e.num(v, unit),
         value: v,
     }
 }
@@ -34,7 +33,7 @@ fn headline(e: &Eval, kpi: &str, title: &str, v: f64, unit: &str, note: String) 
         kpi: kpi.into(),
         title: title.into(),
         unit: unit.into(),
-        value: fmt_num(Some(v), unit, &e.lang),
+        value: e.num(Some(v), unit),
         raw: Some(v),
         previous: String::new(),
         delta: String::new(),
@@ -60,8 +59,8 @@ fn save_chart(e: &Eval, c: charts::Chart, title: &str) -> Result<Chart> {
     })
 }
 
-const WEEKDAYS_DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
-const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+/// The days of the service week, Monday first (their short names: `staffing.weekday.<day>`).
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Evaluate one `staffing_*` section.
 /// The staffing estimate fills its sections of the staffing report.
@@ -74,50 +73,46 @@ impl crate::report::eval::SectionSource for Run {
 pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Result<()> {
     let est = &run.est;
     let cfg = &run.cfg;
-    let de = e.de;
-    let fte = |v: f64| fmt_num(Some(v), "fte", &e.lang);
-    let eur = |v: f64| fmt_num(Some(v), "eur", &e.lang);
+    let fte = |v: f64| e.num(Some(v), "fte");
+    let eur = |v: f64| e.num(Some(v), "eur");
     match s.kind {
         Kind::StaffingSummary => {
             let bench = est.devices / cfg.benchmark.devices_per_fte;
             sec.headlines.push(headline(
                 e,
                 "staffing.fte",
-                e.t("Personalbedarf (Arbeitslast)", "Staff need (workload)"),
+                e.w("staffing.staff_need_workload"),
                 est.fte,
                 "fte",
                 format!(
                     "{} % {}",
-                    fmt_num(Some(est.measured_share * 100.0), "count", &e.lang),
-                    e.t("gemessen", "measured")
+                    e.num(Some(est.measured_share * 100.0), "count"),
+                    e.w("staffing.measured")
                 ),
             ));
             sec.headlines.push(headline(
                 e,
                 "staffing.fte_queue",
-                e.t(
-                    "Personalbedarf (1st Level nach Erlang C)",
-                    "Staff need (first level by Erlang C)",
-                ),
+                e.w("staffing.staff_need_first_level_by"),
                 est.fte_queue,
                 "fte",
                 format!(
                     "{} % / {} min",
-                    fmt_num(Some(cfg.queue.target_share * 100.0), "count", &e.lang),
-                    fmt_num(Some(cfg.queue.target_minutes), "count", &e.lang)
+                    e.num(Some(cfg.queue.target_share * 100.0), "count"),
+                    e.num(Some(cfg.queue.target_minutes), "count")
                 ),
             ));
             if est.devices > 0.0 && est.fte > 0.0 {
                 sec.headlines.push(headline(
                     e,
                     "staffing.devices_per_fte",
-                    e.t("Geräte je VZÄ", "Devices per FTE"),
+                    e.w("staffing.devices_per_fte"),
                     est.devices / est.fte,
                     "count",
                     format!(
                         "{} {}",
-                        e.t("Richtwert", "benchmark"),
-                        fmt_num(Some(cfg.benchmark.devices_per_fte), "count", &e.lang)
+                        e.w("staffing.benchmark"),
+                        e.num(Some(cfg.benchmark.devices_per_fte), "count")
                     ),
                 ));
             }
@@ -125,10 +120,10 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 sec.headlines.push(headline(
                     e,
                     "staffing.current_fte",
-                    e.t("Team heute", "Team today"),
+                    e.w("staffing.team_today"),
                     c,
                     "fte",
-                    e.t("laut kennzahl.toml", "from kennzahl.toml").into(),
+                    e.w("staffing.from_kennzahl_toml").into(),
                 ));
             }
             sec.sentences = summary_sentences(e, run, bench);
@@ -141,16 +136,16 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 columns: cols(
                     e,
                     &[
-                        ("IT-Service", "IT service", "text"),
-                        ("Tickets/Jahr", "Tickets/year", "count"),
-                        ("1st Level h", "Level 1 h", "hours"),
-                        ("2nd Level h", "Level 2 h", "hours"),
-                        ("3rd Level h", "Level 3 h", "hours"),
-                        ("Fahrten h", "Travel h", "hours"),
-                        ("ohne Ticket h", "Non-ticket h", "hours"),
-                        ("Stunden/Jahr", "Hours/year", "hours"),
-                        ("VZÄ", "FTE", "fte"),
-                        ("gemessen", "measured", "percent"),
+                        ("col.it_service", "text"),
+                        ("col.tickets_year", "count"),
+                        ("col.level_1_h", "hours"),
+                        ("col.level_2_h", "hours"),
+                        ("col.level_3_h", "hours"),
+                        ("col.travel_h", "hours"),
+                        ("col.non_ticket_h", "hours"),
+                        ("col.hours_year", "hours"),
+                        ("col.fte", "fte"),
+                        ("col.measured", "percent"),
                     ],
                 ),
                 rows: vec![],
@@ -159,7 +154,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 let th = sv.ticket_hours();
                 let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
                 let mut row = vec![
-                    text(service_label(&sv.service, de)),
+                    text(e.value_label("services", &sv.service)),
                     cell(e, Some(sv.tickets), "count"),
                 ];
                 for l in 0..LEVELS {
@@ -173,10 +168,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 t.rows.push(row);
             }
             let mut row = vec![
-                text(e.t(
-                    "Informationssicherheit und Datenschutz (Querschnitt)",
-                    "Information security and data protection (cross-cutting)",
-                )),
+                text(e.w("staffing.information_security_and_data_protection")),
                 text(""),
             ];
             row.extend((0..5).map(|_| text("")));
@@ -195,7 +187,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                     .sum::<f64>()
             };
             let mut row = vec![
-                text(e.t("Gesamt", "Total")),
+                text(e.w("staffing.total")),
                 cell(e, Some(est.tickets), "count"),
             ];
             for l in 0..LEVELS {
@@ -221,21 +213,17 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 .iter()
                 .map(|s| {
                     (
-                        service_label(&s.service, de).to_string(),
+                        e.value_label("services", &s.service),
                         s.hours() / cfg.net_hours_per_fte,
                     )
                 })
                 .collect();
             bars.push((
-                e.t(
-                    "Querschnitt (Sicherheit, Datenschutz)",
-                    "Cross-cutting (security, privacy)",
-                )
-                .into(),
+                e.w("staffing.cross_cutting_security_privacy").into(),
                 est.cross_hours / cfg.net_hours_per_fte,
             ));
             bars.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let title = e.t("VZÄ je IT-Service", "FTE per IT service");
+            let title = e.w("staffing.fte_per_it_service");
             let c = charts::hbars(e.chart_dir, &format!("{}-fte", sec.id), title, &bars, "FTE")
                 .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
             sec.charts.push(save_chart(e, c, title)?);
@@ -248,14 +236,14 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 columns: cols(
                     e,
                     &[
-                        ("IT-Service", "IT service", "text"),
-                        ("Ebene", "Level", "text"),
-                        ("Tickets/Jahr", "Tickets/year", "count"),
-                        ("mit Aufwand", "with effort", "count"),
-                        ("gemessen min/Ticket", "measured min/ticket", "minutes"),
-                        ("ohne Aufwand", "without effort", "count"),
-                        ("geschätzt mit min", "estimated with min", "minutes"),
-                        ("Quelle", "Source", "text"),
+                        ("col.it_service", "text"),
+                        ("col.level", "text"),
+                        ("col.tickets_year", "count"),
+                        ("col.with_effort", "count"),
+                        ("col.measured_min_ticket", "minutes"),
+                        ("col.without_effort", "count"),
+                        ("col.estimated_with_min", "minutes"),
+                        ("col.source", "text"),
                     ],
                 ),
                 rows: vec![],
@@ -267,12 +255,12 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                         continue;
                     }
                     let src = match lv.source {
-                        Some(Source::Measured) => e.t("gemessen", "measured"),
-                        Some(Source::Standard) => e.t("Standardminuten", "standard minutes"),
+                        Some(Source::Measured) => e.w("staffing.measured"),
+                        Some(Source::Standard) => e.w("staffing.standard_minutes"),
                         None => "",
                     };
                     t.rows.push(vec![
-                        text(service_label(&sv.service, de)),
+                        text(e.value_label("services", &sv.service)),
                         text(format!("{}", l + 1)),
                         cell(e, Some(lv.tickets), "count"),
                         cell(e, Some(lv.measured_tickets), "count"),
@@ -287,7 +275,10 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
         }
         Kind::StaffingQueue => {
             let q = &est.queue;
-            let wd = if de { WEEKDAYS_DE } else { WEEKDAYS_EN };
+            let wd: Vec<String> = WEEKDAYS
+                .iter()
+                .map(|d| e.w(&format!("staffing.weekday.{d}")).to_string())
+                .collect();
             let hours: Vec<usize> = (0..24)
                 .filter(|h| (0..7).any(|d| q.rate[d * 24 + h].is_some()))
                 .collect();
@@ -299,48 +290,40 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             if all > 0.0 {
                 sec.sentences.push(format!(
                     "{} % {}",
-                    fmt_num(Some(100.0 * outside / all), "count", &e.lang),
-                    e.t(
-                        "der Tickets gehen außerhalb der Servicezeit ein und zählen zur ersten Öffnungsstunde danach: sie machen die Spitze am Morgen, vor allem montags. Das Reaktionsziel gilt ab der Öffnung.",
-                        "of the tickets arrive outside service time and count in the first open hour after: they make the morning peak, Mondays above all. The response target runs from the opening."
-                    )
+                    e.num(Some(100.0 * outside / all), "count"),
+                    e.w("staffing.of_the_tickets_arrive_outside")
                 ));
             }
             sec.sentences.push(format!(
                 "{} {} {}, {} {} % / {} min, {} {} %: {} {} ({} {}).",
-                e.t(
-                    "Bearbeitungszeit je Ticket im 1st Level",
-                    "Handling time per first-level ticket"
-                ),
-                fmt_num(Some(q.handling_minutes), "minutes", &e.lang),
+                e.w("staffing.handling_time_per_first_level"),
+                e.num(Some(q.handling_minutes), "minutes"),
                 if q.handling_measured {
-                    e.t("(gemessen)", "(measured)")
+                    e.w("staffing.measured_2")
                 } else {
-                    e.t("(konfiguriert)", "(configured)")
+                    e.w("staffing.configured")
                 },
-                e.t("Ziel", "target"),
-                fmt_num(Some(cfg.queue.target_share * 100.0), "count", &e.lang),
-                fmt_num(Some(cfg.queue.target_minutes), "count", &e.lang),
-                e.t("Ausfallquote", "shrinkage"),
-                fmt_num(Some(cfg.queue.shrinkage * 100.0), "count", &e.lang),
+                e.w("staffing.target"),
+                e.num(Some(cfg.queue.target_share * 100.0), "count"),
+                e.num(Some(cfg.queue.target_minutes), "count"),
+                e.w("staffing.shrinkage"),
+                e.num(Some(cfg.queue.shrinkage * 100.0), "count"),
                 fte(q.fte),
-                e.t("VZÄ im 1st Level", "FTE at the first level"),
-                fmt_num(Some(q.peak_agents as f64), "count", &e.lang),
-                e.t("Personen zur Spitzenstunde", "agents at the peak hour"),
+                e.w("staffing.fte_at_the_first_level"),
+                e.num(Some(q.peak_agents as f64), "count"),
+                e.w("staffing.agents_at_the_peak_hour"),
             ));
             let mut t = Table {
                 full: Vec::new(),
                 note: String::new(),
-                title: e
-                    .t("Benötigte Personen je Stunde", "Agents needed per hour")
-                    .into(),
+                title: e.w("staffing.agents_needed_per_hour").into(),
                 columns: {
                     let mut c = vec![Column {
-                        label: e.t("Stunde", "Hour").into(),
+                        label: e.w("staffing.hour").into(),
                         unit: "text".into(),
                     }];
                     c.extend(days.iter().map(|d| Column {
-                        label: wd[*d].into(),
+                        label: wd[*d].clone(),
                         unit: "count".into(),
                     }));
                     c
@@ -359,10 +342,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 .iter()
                 .map(|d| hours.iter().map(|h| q.rate[d * 24 + h]).collect())
                 .collect();
-            let title = e.t(
-                "Eingehende Tickets je Stunde der Servicewoche",
-                "Tickets arriving per hour of the service week",
-            );
+            let title = e.w("staffing.tickets_arriving_per_hour_of");
             let c = charts::heatmap(
                 e.chart_dir,
                 &format!("{}-arrivals", sec.id),
@@ -371,7 +351,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 &hours.iter().map(|h| format!("{h}")).collect::<Vec<_>>(),
                 &values,
                 1,
-                de,
+                e.w("number.decimal"),
             )
             .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
             sec.charts.push(save_chart(e, c, title)?);
@@ -384,71 +364,63 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 columns: cols(
                     e,
                     &[
-                        ("Kennzahl", "Measure", "text"),
-                        ("Wert", "Value", "text"),
-                        ("Vergleich", "Comparison", "text"),
+                        ("col.measure", "text"),
+                        ("col.value", "text"),
+                        ("col.comparison", "text"),
                     ],
                 ),
                 rows: vec![],
             };
             let total_cost = est.personnel_cost + est.vendor_cost;
             let per = |v: f64, d: f64| (d > 0.0).then(|| v / d);
-            let n = |v: Option<f64>, unit: &str| fmt_num(v, unit, &e.lang);
+            let n = |v: Option<f64>, unit: &str| e.num(v, unit);
             let bench = est.devices / cfg.benchmark.devices_per_fte;
             t.rows.push(vec![
-                text(e.t("Geräte je VZÄ", "Devices per FTE")),
+                text(e.w("staffing.devices_per_fte")),
                 text(n(per(est.devices, est.fte), "count")),
                 text(format!(
                     "{} {} ({})",
-                    e.t("Richtwert", "benchmark"),
+                    e.w("staffing.benchmark"),
                     n(Some(cfg.benchmark.devices_per_fte), "count"),
                     cfg.benchmark.source
                 )),
             ]);
             t.rows.push(vec![
-                text(e.t("VZÄ nach Richtwert", "FTE by the benchmark")),
+                text(e.w("staffing.fte_by_the_benchmark")),
                 text(fte(bench)),
                 text(format!(
                     "{} {}",
-                    e.t("Bedarf aus den Daten", "need from the data"),
+                    e.w("staffing.need_from_the_data"),
                     fte(est.fte)
                 )),
             ]);
             t.rows.push(vec![
-                text(e.t("Tickets je Gerät und Jahr", "Tickets per device and year")),
+                text(e.w("staffing.tickets_per_device_and_year")),
                 text(n(per(est.tickets, est.devices), "ratio")),
                 text(""),
             ]);
             t.rows.push(vec![
-                text(e.t(
-                    "Tickets je 100 Schüler und Jahr",
-                    "Tickets per 100 pupils and year",
-                )),
+                text(e.w("staffing.tickets_per_100_pupils_and")),
                 text(n(per(est.tickets * 100.0, est.pupils), "ratio")),
                 text(""),
             ]);
             t.rows.push(vec![
-                text(e.t("Kosten je Ticket", "Cost per ticket")),
+                text(e.w("staffing.cost_per_ticket")),
                 text(n(per(total_cost, est.tickets), "eur")),
-                text(e.t("Personal und Dienstleister", "staff and vendors")),
+                text(e.w("staffing.staff_and_vendors")),
             ]);
             t.rows.push(vec![
-                text(e.t("Kosten je Gerät und Jahr", "Cost per device and year")),
+                text(e.w("staffing.cost_per_device_and_year")),
                 text(n(per(total_cost, est.devices), "eur")),
                 text(""),
             ]);
             t.rows.push(vec![
-                text(e.t("Kosten je Schule und Jahr", "Cost per school and year")),
+                text(e.w("staffing.cost_per_school_and_year")),
                 text(n(per(total_cost, est.schools as f64), "eur")),
                 text(""),
             ]);
             sec.tables.push(t);
-            sec.text = e
-                .t(
-                    "Verhältniszahlen sind so genau wie ihre Eingaben: Geräte aus dem Schulregister, Kosten aus den Annahmen unten. Der Richtwert ist eine Faustregel für die gesamte Geräteverwaltung, kein Maßstab für einzelne Tickets.",
-                    "Ratios are as precise as their inputs: devices from the school register, costs from the assumptions below. The benchmark is a rule of thumb for all device administration, not a yardstick for single tickets.",
-                )
-                .into();
+            sec.text = e.w("staffing.ratios_are_as_precise_as").into();
         }
         Kind::StaffingScenarios => {
             let years: Vec<i32> = run
@@ -458,11 +430,11 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 .unwrap_or_default();
             let mut columns = vec![
                 Column {
-                    label: e.t("Szenario", "Scenario").into(),
+                    label: e.w("staffing.scenario").into(),
                     unit: "text".into(),
                 },
                 Column {
-                    label: e.t("Größe", "Figure").into(),
+                    label: e.w("staffing.figure").into(),
                     unit: "text".into(),
                 },
             ];
@@ -479,27 +451,30 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             };
             for sc in &run.scenarios {
                 let label = if sc.name == "Status quo" {
-                    e.t("Status quo", "Status quo").to_string()
+                    e.w("staffing.status_quo").to_string()
                 } else {
                     sc.name.clone()
                 };
                 type Figure<'f> = Box<dyn Fn(&super::model::YearFigure) -> Cell + 'f>;
                 let rows: [(&str, Figure); 5] = [
                     (
-                        e.t("Geräte", "Devices"),
+                        e.w("staffing.devices"),
                         Box::new(|y| cell(e, Some(y.devices), "count")),
                     ),
                     (
-                        e.t("Tickets", "Tickets"),
+                        e.w("staffing.tickets"),
                         Box::new(|y| cell(e, Some(y.tickets), "count")),
                     ),
-                    (e.t("VZÄ", "FTE"), Box::new(|y| cell(e, Some(y.fte), "fte"))),
                     (
-                        e.t("Personalkosten", "Personnel cost"),
+                        e.w("staffing.fte"),
+                        Box::new(|y| cell(e, Some(y.fte), "fte")),
+                    ),
+                    (
+                        e.w("staffing.personnel_cost"),
                         Box::new(|y| cell(e, Some(y.personnel_cost), "eur")),
                     ),
                     (
-                        e.t("Dienstleisterkosten", "Vendor cost"),
+                        e.w("staffing.vendor_cost"),
                         Box::new(|y| cell(e, Some(y.vendor_cost), "eur")),
                     ),
                 ];
@@ -526,14 +501,14 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                     )
                 })
                 .collect();
-            let title = e.t("VZÄ je Szenario und Jahr", "FTE per scenario and year");
+            let title = e.w("staffing.fte_per_scenario_and_year");
             let c = charts::lines(
                 e.chart_dir,
                 &format!("{}-fte", sec.id),
                 title,
                 &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
                 &series,
-                e.t("VZÄ", "FTE"),
+                e.w("staffing.fte"),
             )
             .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
             sec.charts.push(save_chart(e, c, title)?);
@@ -546,12 +521,12 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 columns: cols(
                     e,
                     &[
-                        ("IT-Service", "IT service", "text"),
-                        ("Personal €/Jahr", "Staff €/year", "eur"),
-                        ("Dienstleister €/Jahr", "Vendors €/year", "eur"),
-                        ("Gesamt €/Jahr", "Total €/year", "eur"),
-                        ("je Gerät", "per device", "eur"),
-                        ("Anteil Dienstleister", "vendor share", "percent"),
+                        ("col.it_service", "text"),
+                        ("col.staff_year", "eur"),
+                        ("col.vendors_year", "eur"),
+                        ("col.total_year", "eur"),
+                        ("col.per_device", "eur"),
+                        ("col.vendor_share", "percent"),
                     ],
                 ),
                 rows: vec![],
@@ -560,7 +535,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             for sv in &est.services {
                 let tot = sv.personnel_cost + sv.vendor_cost;
                 t.rows.push(vec![
-                    text(service_label(&sv.service, de)),
+                    text(e.value_label("services", &sv.service)),
                     cell(e, Some(sv.personnel_cost), "eur"),
                     cell(e, Some(sv.vendor_cost), "eur"),
                     cell(e, Some(tot), "eur"),
@@ -573,10 +548,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 ]);
             }
             t.rows.push(vec![
-                text(e.t(
-                    "Informationssicherheit und Datenschutz (Querschnitt)",
-                    "Information security and data protection (cross-cutting)",
-                )),
+                text(e.w("staffing.information_security_and_data_protection")),
                 cell(e, Some(est.cross_cost), "eur"),
                 cell(e, Some(0.0), "eur"),
                 cell(e, Some(est.cross_cost), "eur"),
@@ -585,10 +557,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             ]);
             if est.unattributed_vendor_cost > 0.0 {
                 t.rows.push(vec![
-                    text(e.t(
-                        "Dienstleister, keinem Service zuzuordnen",
-                        "Vendors, not attributable",
-                    )),
+                    text(e.w("staffing.vendors_not_attributable")),
                     cell(e, Some(0.0), "eur"),
                     cell(e, Some(est.unattributed_vendor_cost), "eur"),
                     cell(e, Some(est.unattributed_vendor_cost), "eur"),
@@ -598,7 +567,7 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             }
             let tot = est.personnel_cost + est.vendor_cost;
             t.rows.push(vec![
-                text(e.t("Gesamt", "Total")),
+                text(e.w("staffing.total")),
                 cell(e, Some(est.personnel_cost), "eur"),
                 cell(e, Some(est.vendor_cost), "eur"),
                 cell(e, Some(tot), "eur"),
@@ -615,41 +584,33 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                 columns: cols(
                     e,
                     &[
-                        ("Schlüssel in kennzahl.toml", "Key in kennzahl.toml", "text"),
-                        ("Wert", "Value", "text"),
-                        ("Bedeutung", "Meaning", "text"),
+                        ("col.key_in_kennzahl_toml", "text"),
+                        ("col.value", "text"),
+                        ("col.meaning", "text"),
                     ],
                 ),
                 rows: vec![],
             };
-            let num = |v: f64| {
-                let s = charts::axis_number(v);
-                if de {
-                    s.replace('.', ",")
-                } else {
-                    s
-                }
-            };
-            let mut add = |k: String, v: String, de_m: &str, en_m: &str| {
-                t.rows.push(vec![text(k), text(v), text(e.t(de_m, en_m))]);
+            // Assumptions print as configured (all their digits), with the language's
+            // decimal separator.
+            let num = |v: f64| charts::axis_number(v).replace('.', e.w("number.decimal"));
+            let mut add = |k: String, v: String, meaning: &str| {
+                t.rows.push(vec![text(k), text(v), text(meaning)]);
             };
             add(
                 "staffing.net_hours_per_fte".into(),
                 num(cfg.net_hours_per_fte),
-                "produktive Stunden je VZÄ und Jahr (39-h-Woche abzüglich Urlaub, Feiertage, Krankheit, Fortbildung; vgl. KGSt-Normalarbeitszeit)",
-                "productive hours per FTE and year (39-hour week net of leave, holidays, sickness, training; cf. the KGSt-Normalarbeitszeit)",
+                e.w("staffing.assumption.productive_hours_per_fte_and"),
             );
             add(
                 "staffing.cross_cutting_share".into(),
                 num(cfg.cross_cutting_share),
-                "Informationssicherheit und Datenschutz als Anteil auf die Arbeit aller Services",
-                "information security and data protection as a share on top of all services' work",
+                e.w("staffing.assumption.information_security_and_data_protection"),
             );
             add(
                 "staffing.effort_includes_travel".into(),
                 cfg.effort_includes_travel.to_string(),
-                "gebuchter Aufwand enthält die Fahrten schon",
-                "booked effort already includes travel",
+                e.w("staffing.assumption.booked_effort_already_includes_travel"),
             );
             for (svc, m) in &cfg.standard_minutes {
                 add(
@@ -660,16 +621,14 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                         m.l2.map(num).unwrap_or("–".into()),
                         m.l3.map(num).unwrap_or("–".into())
                     ),
-                    "Minuten je Ticket ohne gebuchten Aufwand, je Ebene",
-                    "minutes per ticket without booked effort, per level",
+                    e.w("staffing.assumption.minutes_per_ticket_without_booked"),
                 );
             }
             for (svc, v) in &cfg.visit_share {
                 add(
                     format!("staffing.visit_share.{svc}"),
                     num(*v),
-                    "Anteil der Tickets mit Vor-Ort-Einsatz (Fahrzeit aus schools.csv)",
-                    "share of tickets with an on-site visit (travel time from schools.csv)",
+                    e.w("staffing.assumption.share_of_tickets_with_an"),
                 );
             }
             for (i, k) in cfg.tasks.iter().enumerate() {
@@ -680,12 +639,11 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                         k.service,
                         num(k.hours_per_year),
                         if k.scales_with_devices {
-                            e.t(", wächst mit den Geräten", ", grows with devices")
+                            e.w("staffing.grows_with_devices")
                         } else {
                             ""
                         }
                     ),
-                    &k.name,
                     &k.name,
                 );
             }
@@ -696,30 +654,26 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                     num(cfg.queue.target_share),
                     num(cfg.queue.target_minutes)
                 ),
-                "Ziel der Erstreaktion für Erlang C",
-                "first-response target of Erlang C",
+                e.w("staffing.assumption.first_response_target_of_erlang"),
             );
             add(
                 "staffing.queue.handling_minutes".into(),
                 cfg.queue
                     .handling_minutes
                     .map(num)
-                    .unwrap_or_else(|| e.t("gemessen", "measured").into()),
-                "Bearbeitungszeit je 1st-Level-Ticket",
-                "handling time per first-level ticket",
+                    .unwrap_or_else(|| e.w("staffing.measured").into()),
+                e.w("staffing.assumption.handling_time_per_first_level"),
             );
             add(
                 "staffing.queue.shrinkage / min_agents".into(),
                 format!("{} / {}", num(cfg.queue.shrinkage), cfg.queue.min_agents),
-                "nicht für die Warteschlange verfügbare Zeit; Mindestbesetzung je offener Stunde",
-                "time not available to the queue; minimum staffing per open hour",
+                e.w("staffing.assumption.time_not_available_to_the"),
             );
             for (g, v) in &cfg.pay_grades {
                 add(
                     format!("staffing.pay_grades.{g}"),
                     eur(*v),
-                    "Arbeitgeberkosten je VZÄ und Jahr (Schätzung; durch Zahlen des Personalamts ersetzen)",
-                    "employer cost per FTE and year (an estimate; replace with the personnel office's figures)",
+                    e.w("staffing.assumption.employer_cost_per_fte_and"),
                 );
             }
             add(
@@ -732,13 +686,11 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
                     cfg.pay.tasks,
                     cfg.pay.cross_cutting
                 ),
-                "Entgeltgruppe je Art der Arbeit",
-                "pay grade per kind of work",
+                e.w("staffing.assumption.pay_grade_per_kind_of"),
             );
             add(
                 "staffing.benchmark.devices_per_fte".into(),
                 num(cfg.benchmark.devices_per_fte),
-                &cfg.benchmark.source,
                 &cfg.benchmark.source,
             );
             sec.tables.push(t);
@@ -747,15 +699,14 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
             sec.sentences = est
                 .findings
                 .iter()
-                .map(|f| if de { f.de.clone() } else { f.en.clone() })
+                .map(|f| {
+                    let args: Vec<(&str, &str)> =
+                        f.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    e.wf(f.id, &args)
+                })
                 .collect();
             if sec.sentences.is_empty() {
-                sec.text = e
-                    .t(
-                        "Keine Lücken in den Eingaben gefunden.",
-                        "No gaps found in the inputs.",
-                    )
-                    .into();
+                sec.text = e.w("staffing.no_gaps_found_in_the").into();
             }
         }
         _ => unreachable!("not a staffing section"),
@@ -766,41 +717,40 @@ pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Res
 fn summary_sentences(e: &Eval, run: &Run, bench: f64) -> Vec<String> {
     let est = &run.est;
     let cfg = &run.cfg;
-    let fte = |v: f64| fmt_num(Some(v), "fte", &e.lang);
-    let pct = |v: f64| fmt_num(Some(v * 100.0), "count", &e.lang);
+    let fte = |v: f64| e.num(Some(v), "fte");
+    let pct = |v: f64| e.num(Some(v * 100.0), "count");
     let mut out = Vec::new();
     let (lo, hi) = if est.fte <= est.fte_queue {
         (est.fte, est.fte_queue)
     } else {
         (est.fte_queue, est.fte)
     };
-    out.push(if e.de {
-        format!(
-            "Der IT-Support der Schulen braucht {} VZÄ nach der Arbeitslast-Methode ({} bis {}, {} % des Ticketaufwands gemessen, der Rest mit Standardminuten geschätzt). Wird der 1st Level so besetzt, dass {} % der Tickets binnen {} Serviceminuten eine erste Antwort erhalten (Erlang C), sind es {} VZÄ. Der Bedarf liegt damit zwischen {} und {} VZÄ.",
-            fte(est.fte), run.from, run.to, pct(est.measured_share),
-            pct(cfg.queue.target_share), fmt_num(Some(cfg.queue.target_minutes), "count", "de"),
-            fte(est.fte_queue), fte(lo), fte(hi)
-        )
-    } else {
-        format!(
-            "School IT support needs {} FTE by the workload method ({} to {}, {} % of the ticket effort measured, the rest estimated with standard minutes). Staffing the first level so that {} % of tickets get a first response within {} service minutes (Erlang C) gives {} FTE. The need lies between {} and {} FTE.",
-            fte(est.fte), run.from, run.to, pct(est.measured_share),
-            pct(cfg.queue.target_share), fmt_num(Some(cfg.queue.target_minutes), "count", "en"),
-            fte(est.fte_queue), fte(lo), fte(hi)
-        )
-    });
+    out.push(e.wf(
+        "staffing.school_it_support_needs_fte",
+        &[
+            ("fte", &fte(est.fte)),
+            ("from", &run.from.to_string()),
+            ("to", &run.to.to_string()),
+            ("measured_pct", &pct(est.measured_share)),
+            ("target_pct", &pct(cfg.queue.target_share)),
+            (
+                "target_minutes",
+                &e.num(Some(cfg.queue.target_minutes), "count"),
+            ),
+            ("fte_queue", &fte(est.fte_queue)),
+            ("lo", &fte(lo)),
+            ("hi", &fte(hi)),
+        ],
+    ));
     if let Some(c) = cfg.current_fte {
         out.push(format!(
             "{} {} {}; {} {} {}.",
-            e.t("Das Team hat heute", "The team has"),
+            e.w("staffing.the_team_has"),
             fte(c),
-            e.t("VZÄ", "FTE today"),
-            e.t(
-                "Differenz zum Bedarf (Arbeitslast):",
-                "difference to the need (workload):"
-            ),
-            fmt_num(Some(est.fte - c), "fte", &e.lang),
-            e.t("VZÄ", "FTE"),
+            e.w("staffing.fte_today"),
+            e.w("staffing.difference_to_the_need_workload"),
+            e.num(Some(est.fte - c), "fte"),
+            e.w("staffing.fte"),
         ));
     }
     let mut drivers: Vec<(String, f64)> = est
@@ -808,7 +758,7 @@ fn summary_sentences(e: &Eval, run: &Run, bench: f64) -> Vec<String> {
         .iter()
         .map(|s| {
             (
-                service_label(&s.service, e.de).to_string(),
+                e.value_label("services", &s.service),
                 s.hours() / cfg.net_hours_per_fte,
             )
         })
@@ -821,60 +771,42 @@ fn summary_sentences(e: &Eval, run: &Run, bench: f64) -> Vec<String> {
         .collect();
     out.push(format!(
         "{}: {}. {} {} {}.",
-        e.t("Die größten Treiber", "The main drivers"),
+        e.w("staffing.the_main_drivers"),
         top.join(", "),
-        e.t(
-            "Informationssicherheit und Datenschutz als Querschnitt:",
-            "Information security and data protection, cross-cutting:"
-        ),
+        e.w("staffing.information_security_and_data_protection_2"),
         fte(est.cross_hours / cfg.net_hours_per_fte),
-        e.t("VZÄ", "FTE")
+        e.w("staffing.fte")
     ));
     if est.devices > 0.0 {
-        out.push(if e.de {
-            format!(
-                "Zum Vergleich: die Faustregel ein Techniker je {} Geräte ({}) ergäbe für {} Geräte {} VZÄ; sie umfasst die gesamte Geräteverwaltung und ist gröber als die Rechnung aus den Daten.",
-                fmt_num(Some(cfg.benchmark.devices_per_fte), "count", "de"),
-                cfg.benchmark.source,
-                fmt_num(Some(est.devices), "count", "de"),
-                fte(bench)
-            )
-        } else {
-            format!(
-                "For comparison: the rule of thumb of one technician per {} devices ({}) gives {} FTE for {} devices; it covers all device administration and is coarser than the estimate from the data.",
-                fmt_num(Some(cfg.benchmark.devices_per_fte), "count", "en"),
-                cfg.benchmark.source,
-                fte(bench),
-                fmt_num(Some(est.devices), "count", "en")
-            )
-        });
+        out.push(e.wf(
+            "staffing.benchmark_comparison",
+            &[
+                (
+                    "per_fte",
+                    &e.num(Some(cfg.benchmark.devices_per_fte), "count"),
+                ),
+                ("source", &cfg.benchmark.source),
+                ("devices", &e.num(Some(est.devices), "count")),
+                ("fte", &fte(bench)),
+            ],
+        ));
     }
     let base = run.scenarios.first();
     for sc in run.scenarios.iter().skip(1) {
         let (Some(last), Some(b)) = (sc.years.last(), base.and_then(|b| b.years.last())) else {
             continue;
         };
-        out.push(if e.de {
-            format!(
-                "Szenario „{}“: {}: {} VZÄ ({}{} gegenüber dem Status quo), Personalkosten {} im Jahr.",
-                sc.name,
-                last.year,
-                fte(last.fte),
-                if last.fte >= b.fte { "+" } else { "" },
-                fte(last.fte - b.fte),
-                fmt_num(Some(last.personnel_cost), "eur", "de")
-            )
-        } else {
-            format!(
-                "Scenario \"{}\": {} FTE in {} ({}{} against the status quo), personnel cost {} a year.",
-                sc.name,
-                fte(last.fte),
-                last.year,
-                if last.fte >= b.fte { "+" } else { "" },
-                fte(last.fte - b.fte),
-                fmt_num(Some(last.personnel_cost), "eur", "en")
-            )
-        });
+        let sign = if last.fte >= b.fte { "+" } else { "" };
+        out.push(e.wf(
+            "staffing.scenario_sentence",
+            &[
+                ("name", &sc.name),
+                ("year", &last.year.to_string()),
+                ("fte", &fte(last.fte)),
+                ("delta", &format!("{sign}{}", fte(last.fte - b.fte))),
+                ("cost", &e.num(Some(last.personnel_cost), "eur")),
+            ],
+        ));
     }
     out
 }

@@ -38,7 +38,8 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: Option<String>,
-    /// Report language: `de` or `en`.
+    /// Report language: `de` or `en` (built in), or a code whose message catalogue the workspace
+    /// has (`reports/strings/<code>.toml`).
     pub language: Option<String>,
 }
 
@@ -438,11 +439,17 @@ impl Config {
             reason: reason.into(),
         };
         if let Some(l) = &raw.organisation.language {
-            if l != "de" && l != "en" {
+            // A language code ("de", "en", "fr", "de-ch"); whether a message catalogue for it
+            // exists (built in, or the workspace's reports/strings/<code>.toml) is checked
+            // when a report is written.
+            let code =
+                |p: &str| p.len() >= 2 && p.len() <= 8 && p.chars().all(|c| c.is_ascii_lowercase());
+            let ok = !l.is_empty() && l.split('-').all(code);
+            if !ok {
                 return Err(invalid(
                     "organisation.language".into(),
                     l.clone(),
-                    "expected \"de\" or \"en\"",
+                    "expected a language code such as \"de\" or \"en\" (lower-case letters, parts joined by -)",
                 ));
             }
         }

@@ -25,6 +25,8 @@ pub struct Target<'a> {
     /// Every KPI value of the quarter (long format) and the catalogue, for CSV and XLSX.
     pub values: &'a [KpiValue],
     pub kpis: &'a [Kpi],
+    /// The report language's messages and units (number formats of XLSX, sheet names).
+    pub words: &'a crate::words::Words,
 }
 
 pub trait Renderer: Sync {

@@ -8,6 +8,7 @@
 use super::{Renderer, Target};
 use crate::report::model::{Report, Table};
 use crate::report::safe_cell;
+use crate::words::Words;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::collections::HashSet;
@@ -15,27 +16,15 @@ use std::path::PathBuf;
 
 pub struct Xlsx;
 
-fn number_format(unit: &str) -> Format {
-    let f = Format::new();
-    match unit {
-        "count" => f.set_num_format("#,##0"),
-        "percent" => f.set_num_format("0.0%"),
-        "service_hours" | "hours" | "ratio" | "days" => f.set_num_format("#,##0.0"),
-        "score" => f.set_num_format("0.00"),
-        "fte" => f.set_num_format("0.0"),
-        "eur" => f.set_num_format("#,##0 \"€\""),
-        "minutes" => f.set_num_format("#,##0"),
-        _ => f.set_num_format("General"),
-    }
+/// The unit's XLSX number format (reports/units.toml).
+fn number_format(w: &Words, unit: &str) -> Format {
+    Format::new().set_num_format(w.unit(unit).map(|u| u.xlsx.as_str()).unwrap_or("General"))
 }
 
-/// Percentages are stored as fractions so that Excel's % format shows them right.
-fn cell_value(unit: &str, v: f64) -> f64 {
-    if unit == "percent" {
-        v / 100.0
-    } else {
-        v
-    }
+/// The value as stored: scaled by the unit's `xlsx_scale` (percentages as fractions, so that
+/// Excel's % format shows them right).
+fn cell_value(w: &Words, unit: &str, v: f64) -> f64 {
+    v * w.unit(unit).map(|u| u.xlsx_scale).unwrap_or(1.0)
 }
 
 /// A sheet name Excel accepts: ≤ 31 characters, none of []:*?/\, unique in the workbook.
@@ -69,7 +58,7 @@ fn header(ws: &mut Worksheet, labels: &[String], bold: &Format) -> Result<()> {
     Ok(())
 }
 
-fn table_sheet(ws: &mut Worksheet, t: &Table, bold: &Format) -> Result<()> {
+fn table_sheet(ws: &mut Worksheet, t: &Table, w: &Words, bold: &Format) -> Result<()> {
     let labels: Vec<String> = t.columns.iter().map(|c| c.label.clone()).collect();
     header(ws, &labels, bold)?;
     // The complete list where the pages show a selection.
@@ -85,8 +74,8 @@ fn table_sheet(ws: &mut Worksheet, t: &Table, bold: &Format) -> Result<()> {
                     ws.write_number_with_format(
                         row_i,
                         col_i,
-                        cell_value(unit, v),
-                        &number_format(unit),
+                        cell_value(w, unit, v),
+                        &number_format(w, unit),
                     )?;
                 }
                 Some(v) if unit == "mixed" => {
@@ -118,7 +107,7 @@ impl Renderer for Xlsx {
         "xlsx"
     }
     fn render(&self, r: &Report, t: &Target) -> Result<PathBuf> {
-        let de = r.meta.lang == "de";
+        let w = t.words;
         let mut wb = Workbook::new();
         let bold = Format::new().set_bold();
         let mut used = HashSet::new();
@@ -126,14 +115,11 @@ impl Renderer for Xlsx {
         let heads: Vec<_> = r.sections.iter().flat_map(|s| s.headlines.iter()).collect();
         if !heads.is_empty() {
             let ws = wb.add_worksheet();
-            ws.set_name(sheet_name(
-                if de { "Überblick" } else { "Summary" },
-                &mut used,
-            ))?;
+            ws.set_name(sheet_name(w.get("xlsx.summary"), &mut used))?;
             // A report without a previous quarter (staffing) shows each figure's note instead
             // of the comparison.
             let compare = !r.meta.previous.is_empty();
-            let kpi = if de { "Kennzahl" } else { "KPI" };
+            let kpi = w.get("report.kpi");
             let labels: Vec<String> = if compare {
                 vec![
                     kpi,
@@ -142,7 +128,7 @@ impl Renderer for Xlsx {
                     &r.meta.labels.change,
                     &r.meta.labels.interval,
                     &r.meta.labels.target,
-                    if de { "Ampel" } else { "light" },
+                    w.get("xlsx.light"),
                 ]
             } else {
                 vec![kpi, &r.meta.quarter, &r.meta.labels.note]
@@ -158,8 +144,8 @@ impl Renderer for Xlsx {
                     Some(v) => ws.write_number_with_format(
                         row,
                         1,
-                        cell_value(&h.unit, v),
-                        &number_format(&h.unit),
+                        cell_value(t.words, &h.unit, v),
+                        &number_format(t.words, &h.unit),
                     )?,
                     None => ws.write_string(row, 1, "–")?,
                 };
@@ -188,7 +174,7 @@ impl Renderer for Xlsx {
             for tb in &s.tables {
                 let ws = wb.add_worksheet();
                 ws.set_name(sheet_name(&tb.title, &mut used))?;
-                table_sheet(ws, tb, &bold)?;
+                table_sheet(ws, tb, t.words, &bold)?;
             }
         }
         // Every value of the quarter, long format.
@@ -217,25 +203,24 @@ impl Renderer for Xlsx {
         }
         {
             let ws = wb.add_worksheet();
-            ws.set_name(sheet_name(
-                if de { "Definitionen" } else { "Definitions" },
-                &mut used,
-            ))?;
-            let labels: Vec<String> = [
-                "kpi",
-                if de { "Titel" } else { "title" },
-                if de { "Definition" } else { "definition" },
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+            ws.set_name(sheet_name(w.get("xlsx.definitions"), &mut used))?;
+            let labels: Vec<String> = ["kpi", w.get("xlsx.title"), w.get("xlsx.definition")]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             header(ws, &labels, &bold)?;
             let wrap = Format::new().set_text_wrap();
             for (i, k) in t.kpis.iter().enumerate() {
                 let row = i as u32 + 1;
                 ws.write_string(row, 0, &k.meta.name)?;
-                ws.write_string(row, 1, k.title(de))?;
-                ws.write_string_with_format(row, 2, k.definition(de), &wrap)?;
+                let n = &k.meta.name;
+                ws.write_string(row, 1, w.get(&crate::words::kpi_title_id(n)))?;
+                ws.write_string_with_format(
+                    row,
+                    2,
+                    w.get(&crate::words::kpi_definition_id(n)),
+                    &wrap,
+                )?;
             }
             ws.set_column_width(0, 24.0)?;
             ws.set_column_width(1, 30.0)?;

@@ -86,7 +86,24 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 struct ContractFile {
     values: BTreeMap<String, Vec<String>>,
+    /// Labels of values in the shipped report languages: list → key → language → text.
+    #[serde(default)]
+    labels: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     table: Vec<Table>,
+}
+
+/// What a value list's keys are called in the shipped languages: list → key → language →
+/// text (`[labels.<list>]` of the contract). A report's message catalogue starts from these
+/// (`value.<list>.<key>`); another language names them in its own catalogue.
+pub type ValueLabels = BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>;
+
+pub fn value_labels() -> &'static ValueLabels {
+    static LABELS: OnceLock<ValueLabels> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        let f: ContractFile =
+            toml::from_str(CONTRACT_TOML).expect("queries/model/contract.toml is valid");
+        f.labels
+    })
 }
 
 impl Table {
