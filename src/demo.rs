@@ -1266,6 +1266,7 @@ impl Demo {
             "our_resolution_bsecs",
             "vendor_resolution_bsecs",
             "resolved_late",
+            "vendor_quarter",
         ])?;
         let mut direct = csv::Writer::from_path(dir.join("vendor_truth_direct.csv"))?;
         direct.write_record(["vendor_ticket_id", "school_id", "quarter"])?;
@@ -1297,6 +1298,7 @@ impl Demo {
                 &opt(between(h.handed, seen(h.end))),
                 &opt(between(v.created, v.resolved)),
                 if v.resolved_late { "true" } else { "false" },
+                &quarter(v.created),
             ]))?;
         }
         w.flush()?;
