@@ -48,6 +48,10 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Vendor scorecard (this quarter against the previous four) and vendor reports.
     Vendors(VendorsArgs),
+    /// Links between our tickets and a vendor's own export: a summary, scored match
+    /// candidates to confirm (`--candidates`, `--confirm FILE`), and the figures of
+    /// queries/links/ (`--query NAME [--quarter Q]`).
+    Links(LinksArgs),
     /// The groups found in the data, their tickets and their level from kennzahl.toml;
     /// `--toml` prints [[groups]] stanzas for the groups kennzahl.toml does not list.
     Groups(GroupsArgs),
@@ -158,6 +162,28 @@ pub struct ExportArgs {
     /// Replace the tables of an earlier export in DIR (other files there are kept).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LinksArgs {
+    /// Write the scored match candidates (vendor tickets without a link, handoffs of ours
+    /// without one) as CSV with an empty `confirm` column, to --out.
+    #[arg(long, conflicts_with_all = ["confirm", "query"])]
+    pub candidates: bool,
+    /// Where --candidates writes (default: links-candidates.csv in the workspace).
+    #[arg(long, value_name = "FILE", requires = "candidates")]
+    pub out: Option<PathBuf>,
+    /// Link the candidates of this file whose `confirm` says yes (method match).
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub confirm: Option<PathBuf>,
+    /// Run one query of queries/links/ (vendor_direct, vendor_clock, links_quality, …).
+    #[arg(long, value_name = "NAME")]
+    pub query: Option<String>,
+    /// Only this quarter (e.g. 2026-Q3); default: every quarter.
+    #[arg(long, value_parser = parse_quarter, requires = "query")]
+    pub quarter: Option<crate::quarter::Quarter>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]

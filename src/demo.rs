@@ -133,12 +133,33 @@ pub struct StaffingTruth {
     pub fte: f64,
 }
 
+/// A ticket of the printer vendor's own system (its export: `VENDOR_FILE`). Instants are
+/// UTC seconds as the vendor's clock shows them (`VENDOR_CLOCK_OFFSET` off ours).
+#[derive(Debug, Clone)]
+pub struct VendorTicket {
+    pub id: String,
+    pub created: i64,
+    pub first_response: Option<i64>,
+    pub resolved: Option<i64>,
+    pub priority: u8,
+    pub school: usize,
+    /// Our ticket number in the vendor's reference column.
+    pub reference: Option<String>,
+    /// Truth: the ticket of ours (index) and its handoff (index) this ticket is the vendor's
+    /// side of; None: a school sent it to the vendor directly.
+    pub ours: Option<(usize, usize)>,
+    /// Truth: the vendor resolved it later than the ticket came back to us.
+    pub resolved_late: bool,
+}
+
 pub struct Demo {
     pub config: Config,
     pub schools: Vec<School>,
     pub tickets: Vec<Ticket>,
     pub changes: Vec<Change>,
     pub outages: Vec<Outage>,
+    /// The printer vendor's own tickets, sorted by their (vendor's) opening.
+    pub vendor_tickets: Vec<VendorTicket>,
     /// The snapshot instant: the end of the last quarter. Nothing after it is exported.
     pub as_of: i64,
 }
@@ -729,14 +750,103 @@ pub fn generate(tickets: usize) -> Result<Demo> {
         (tickets.len() / 35).max(8),
     );
     let outages = gen_outages(tz);
+    let vendor_tickets = gen_vendor_tickets(&config, &schools, &tickets, start.timestamp(), as_of);
     Ok(Demo {
         config,
         schools,
         tickets,
         changes,
         outages,
+        vendor_tickets,
         as_of,
     })
+}
+
+/// The printer vendor whose own export the demo writes.
+pub const VENDOR: &str = V_PRINT;
+/// The file of its export.
+pub const VENDOR_FILE: &str = "vendor-druckerservice.csv";
+/// The vendor's clock is three minutes behind ours: a ticket it opens right after our
+/// handoff can show an earlier time than the handoff (within the tolerated offset).
+pub const VENDOR_CLOCK_OFFSET: i64 = -180;
+
+/// The printer vendor's side of every handoff to it (a ticket of its own per handoff,
+/// opened after a short transmission delay, our number in its reference column for all but
+/// about 8 % of our tickets, resolved when the ticket comes back to us or, for about 4 %,
+/// later), and the tickets schools sent to it directly (about 18 % on top). Its own stream
+/// of draws: the rest of the demo stays as it was.
+fn gen_vendor_tickets(
+    config: &Config,
+    schools: &[School],
+    tickets: &[Ticket],
+    start: i64,
+    as_of: i64,
+) -> Vec<VendorTicket> {
+    let vcal = config
+        .calendars
+        .for_site(Some(&format!("vendor:{V_PRINT}")));
+    let mut rng = rng_for(SEED, 6);
+    let mut out = Vec::new();
+    let off = VENDOR_CLOCK_OFFSET;
+    let seen = |t: i64| Some(t).filter(|t| *t < as_of);
+    for (ti, t) in tickets.iter().enumerate() {
+        // Per ticket: whether we recorded our number with the vendor (all rounds alike).
+        let referenced = rng.random_bool(0.92);
+        for (hi, h) in t.handoffs.iter().enumerate() {
+            if h.vendor != V_PRINT {
+                continue;
+            }
+            // The vendor opens its ticket before it first responds.
+            let delay = exp_secs(&mut rng, 20.0 * 60.0, 30).min(h.ack_at - h.handed);
+            let late = rng.random_bool(0.04);
+            let extra = 86_400 * rng.random_range(1..3) + rng.random_range(0..4 * 3600);
+            let created = h.handed + delay + off;
+            if created >= as_of {
+                continue;
+            }
+            out.push(VendorTicket {
+                id: String::new(),
+                created,
+                first_response: seen(h.ack_at + off),
+                resolved: seen(h.end + off + if late { extra } else { 0 }),
+                priority: t.priority,
+                school: t.school,
+                reference: referenced.then(|| t.id.clone()),
+                ours: Some((ti, hi)),
+                resolved_late: late && h.end + off + extra < as_of,
+            });
+        }
+    }
+    let linked = out.len();
+    let weights: Vec<(usize, f64)> = schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, s.devices as f64))
+        .collect();
+    for _ in 0..(linked * 18 / 100) {
+        let at = start + rng.random_range(0..(as_of - start));
+        let Some(created) = vcal.next_open(at).filter(|c| *c + off < as_of) else {
+            continue;
+        };
+        let resp = vcal.due_secs(created, exp_secs(&mut rng, 2.0 * 3600.0, 300));
+        let res = resp.and_then(|r| vcal.due_secs(r, exp_secs(&mut rng, 8.0 * 3600.0, 1800)));
+        out.push(VendorTicket {
+            id: String::new(),
+            created: created + off,
+            first_response: resp.and_then(|r| seen(r + off)),
+            resolved: res.and_then(|r| seen(r + off)),
+            priority: pick(&mut rng, &[(2u8, 20.0), (3, 60.0), (4, 20.0)]),
+            school: pick(&mut rng, &weights),
+            reference: None,
+            ours: None,
+            resolved_late: false,
+        });
+    }
+    out.sort_by_key(|v| (v.created, v.ours));
+    for (i, v) in out.iter_mut().enumerate() {
+        v.id = format!("DR-{:06}", i + 1);
+    }
+    out
 }
 
 /// The outages of the demo: a fixed handful (whatever the number of tickets), local times,
@@ -1077,12 +1187,141 @@ impl Demo {
             ]))?;
         }
         w.flush()?;
+        self.write_vendor(dir)?;
         std::fs::write(dir.join("kennzahl.toml"), DEMO_CONFIG)?;
         let mut f = std::fs::File::create(dir.join("ground_truth.csv"))?;
         writeln!(f, "quarter,metric,value")?;
         for (q, m, v) in self.ground_truth() {
             writeln!(f, "{q},{m},{v}")?;
         }
+        Ok(())
+    }
+
+    /// The printer vendor's export (`VENDOR_FILE`: semicolons, German headers, local times by
+    /// its clock, read by the built-in profile vendor-export) and its truth: one row per
+    /// vendor ticket that is the vendor's side of a handoff of ours (`vendor_truth_pairs.csv`),
+    /// the tickets schools sent directly (`vendor_truth_direct.csv`), and our tickets handed
+    /// to the vendor that have no ticket in its export (`vendor_truth_unlinked.csv`).
+    fn write_vendor(&self, dir: &Path) -> Result<()> {
+        let tz = self.config.calendars.default.tz();
+        let local = |t: i64| {
+            DateTime::<Utc>::from_timestamp(t, 0)
+                .map(|u| u.with_timezone(&tz).format("%d.%m.%Y %H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_path(dir.join(VENDOR_FILE))?;
+        w.write_record([
+            "Vorgangsnr",
+            "Eröffnet",
+            "Erste Reaktion",
+            "Erledigt",
+            "Status",
+            "Priorität",
+            "Standort",
+            "Kategorie",
+            "Kundenreferenz",
+            "Letzte Änderung",
+        ])?;
+        for v in &self.vendor_tickets {
+            let status = match (v.first_response, v.resolved) {
+                (_, Some(_)) => "Gelöst",
+                (Some(_), None) => "In Bearbeitung",
+                _ => "Neu",
+            };
+            w.write_record(rec([
+                &v.id,
+                &local(v.created),
+                &v.first_response.map(local).unwrap_or_default(),
+                &v.resolved.map(local).unwrap_or_default(),
+                status,
+                ["Kritisch", "Hoch", "Normal", "Niedrig"][v.priority as usize - 1],
+                &self.schools[v.school].id,
+                "Drucker",
+                v.reference.as_deref().unwrap_or(""),
+                &local(self.as_of - 1),
+            ]))?;
+        }
+        w.flush()?;
+        let vcal = self
+            .config
+            .calendars
+            .for_site(Some(&format!("vendor:{V_PRINT}")));
+        let quarter = |t: i64| {
+            DateTime::<Utc>::from_timestamp(t, 0)
+                .map(|u| Quarter::containing(u.with_timezone(&tz).date_naive()).to_string())
+                .unwrap_or_default()
+        };
+        let opt = |x: Option<i64>| x.map(|x| x.to_string()).unwrap_or_default();
+        let mut w = csv::Writer::from_path(dir.join("vendor_truth_pairs.csv"))?;
+        w.write_record([
+            "vendor_ticket_id",
+            "ticket_id",
+            "referenced",
+            "quarter",
+            "transmission_secs",
+            "our_response_bsecs",
+            "vendor_response_bsecs",
+            "our_resolution_bsecs",
+            "vendor_resolution_bsecs",
+            "resolved_late",
+            "vendor_quarter",
+        ])?;
+        let mut direct = csv::Writer::from_path(dir.join("vendor_truth_direct.csv"))?;
+        direct.write_record(["vendor_ticket_id", "school_id", "quarter"])?;
+        for v in &self.vendor_tickets {
+            let Some((ti, hi)) = v.ours else {
+                direct.write_record(rec([
+                    &v.id,
+                    &self.schools[v.school].id,
+                    &quarter(v.created),
+                ]))?;
+                continue;
+            };
+            let (t, h) = (&self.tickets[ti], &self.tickets[ti].handoffs[hi]);
+            let seen = |x: i64| Some(x).filter(|x| *x < self.as_of);
+            // Our view of the vendor's work, and the vendor's, in the contract calendar.
+            let between = |a: i64, b: Option<i64>| b.map(|b| vcal.between_secs(a, b));
+            w.write_record(rec([
+                &v.id,
+                &t.id,
+                if v.reference.is_some() {
+                    "true"
+                } else {
+                    "false"
+                },
+                &quarter(h.handed),
+                &(v.created - h.handed).to_string(),
+                &opt(between(h.handed, seen(h.ack_at))),
+                &opt(between(v.created, v.first_response)),
+                &opt(between(h.handed, seen(h.end))),
+                &opt(between(v.created, v.resolved)),
+                if v.resolved_late { "true" } else { "false" },
+                &quarter(v.created),
+            ]))?;
+        }
+        w.flush()?;
+        direct.flush()?;
+        let first = self.vendor_tickets.iter().map(|v| v.created).min();
+        let mut w = csv::Writer::from_path(dir.join("vendor_truth_unlinked.csv"))?;
+        w.write_record(["ticket_id"])?;
+        for (ti, t) in self.tickets.iter().enumerate() {
+            let handed: Vec<i64> = t
+                .handoffs
+                .iter()
+                .filter(|h| h.vendor == V_PRINT && h.handed < self.as_of)
+                .map(|h| h.handed)
+                .collect();
+            let has_ticket = self
+                .vendor_tickets
+                .iter()
+                .any(|v| v.ours.is_some_and(|(i, _)| i == ti));
+            if !has_ticket && handed.iter().any(|h| first.is_some_and(|f| *h >= f)) {
+                w.write_record([&t.id])?;
+            }
+        }
+        w.flush()?;
         Ok(())
     }
 

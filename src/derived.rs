@@ -1,7 +1,9 @@
 //! The derived tables `segments`, `ticket_facts`, `handoffs` and `effort_entries`
 //! (queries/model/analysis.sql)
 //! and the configuration tables they are computed with (`cfg_groups`, `cfg_priorities`,
-//! `cfg_vendor_targets`, `cfg_olas`), kept in the workspace database, together with the
+//! `cfg_vendor_targets`, `cfg_olas`, and `cfg_vendor_links`: the clock tolerance, the
+//! reconciliation threshold and the match window of each vendor, which the queries of
+//! `queries/links/` read), kept in the workspace database, together with the
 //! tables the availability KPI reads (`cfg_availability`: the targets of `[[availability]]`;
 //! `service_windows` and `service_years`: the open windows and the year bounds of the
 //! municipality's calendar, so that KPI SQL measures service time without kennzahl's
@@ -32,6 +34,7 @@ pub const CONFIG_TABLES: &[&str] = &[
     "cfg_priorities",
     "cfg_vendor_targets",
     "cfg_olas",
+    "cfg_vendor_links",
     "cfg_availability",
     "service_windows",
     "service_years",
@@ -57,7 +60,17 @@ pub fn config_fingerprint(config: &Config) -> String {
     h.update(format!("{:?}", config.olas).as_bytes());
     h.update(format!("{:?}", config.availability).as_bytes());
     for v in &config.vendors {
-        h.update(format!("{}{:?}", v.name, v.targets).as_bytes());
+        h.update(
+            format!(
+                "{}{:?}{}/{}/{}",
+                v.name,
+                v.targets,
+                v.clock_tolerance_minutes,
+                v.clock_threshold_minutes,
+                v.match_window_hours
+            )
+            .as_bytes(),
+        );
     }
     h.finalize()
         .iter()
@@ -140,6 +153,7 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
          CREATE OR REPLACE TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
          CREATE OR REPLACE TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
          CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_vendor_links (vendor VARCHAR, tolerance_secs BIGINT, threshold_secs BIGINT, window_secs BIGINT);
          CREATE OR REPLACE TABLE cfg_availability (service VARCHAR, min_pct DOUBLE, max_outages_per_year BIGINT, max_outage_minutes DOUBLE, rto_hours DOUBLE);
          CREATE OR REPLACE TABLE service_windows (day DATE, start_at TIMESTAMP, end_at TIMESTAMP, secs BIGINT);
          CREATE OR REPLACE TABLE service_years (year INTEGER, start_at TIMESTAMP, end_at TIMESTAMP);",
@@ -168,6 +182,24 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
                 t.resolution_hours
             ])?;
         }
+    }
+    // One row per vendor of [[vendors]], and '*' with the defaults for every other vendor
+    // (the queries of queries/links/ fall back to it).
+    let mut ins = conn.prepare("INSERT INTO cfg_vendor_links VALUES (?, ?, ?, ?)")?;
+    let secs = |x: f64| (x * 60.0).round() as i64;
+    ins.execute(duckdb::params![
+        "*",
+        secs(crate::config::DEFAULT_CLOCK_TOLERANCE_MINUTES),
+        secs(crate::config::DEFAULT_CLOCK_THRESHOLD_MINUTES),
+        secs(crate::config::DEFAULT_MATCH_WINDOW_HOURS * 60.0)
+    ])?;
+    for v in &config.vendors {
+        ins.execute(duckdb::params![
+            v.name,
+            secs(v.clock_tolerance_minutes),
+            secs(v.clock_threshold_minutes),
+            secs(v.match_window_hours * 60.0)
+        ])?;
     }
     let mut ins = conn.prepare("INSERT INTO cfg_olas VALUES (?, ?)")?;
     for o in &config.olas {

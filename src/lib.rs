@@ -16,6 +16,7 @@ pub mod groups;
 pub mod import;
 pub mod kpi;
 pub mod lake;
+pub mod links;
 pub mod output;
 pub mod quarter;
 pub mod report;

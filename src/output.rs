@@ -25,7 +25,7 @@ pub fn num(x: f64) -> String {
     }
 }
 
-fn value_string(v: ValueRef) -> Option<String> {
+pub fn value_string(v: ValueRef) -> Option<String> {
     use duckdb::types::TimeUnit;
     Some(match v {
         ValueRef::Null => return None,

@@ -19,6 +19,7 @@ mod house;
 mod import;
 mod kpi_fixture;
 mod lake;
+mod links;
 mod privacy;
 mod profiles;
 mod realsys;

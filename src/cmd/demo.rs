@@ -59,6 +59,13 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     for r in &reports {
         eprintln!("{r}");
     }
+    // The printer vendor's own export, a second source (queries/links/ compare the two).
+    let profile = crate::import::profile::builtin("vendor-export").context("built-in profile")?;
+    let ((reports, _, _), _) =
+        crate::import::import_profile(&ws, &profile, &[data.join(demo::VENDOR_FILE)])?;
+    for r in &reports {
+        eprintln!("{r}");
+    }
     // The staffing report first, so the quarterly report links it.
     let run = crate::staffing::evaluate(&ws, from, to)?;
     let formats: Vec<String> = crate::report::render::ALL

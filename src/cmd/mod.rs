@@ -8,6 +8,7 @@ pub mod groups;
 pub mod import;
 pub mod init;
 pub mod kpi;
+pub mod links;
 pub mod profiles;
 pub mod report;
 pub mod sql;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(a) => calendar::run(a),
         Command::Profiles(a) => profiles::run(a),
         Command::Vendors(a) => vendors::run(&ws, a),
+        Command::Links(a) => links::run(&ws, a),
         Command::Export(a) => export::run(&ws, a),
         Command::Fetch(a) => fetch::run(&ws, a),
         Command::Groups(a) => groups::run(&ws, a),

@@ -54,6 +54,8 @@ pub fn commit(
                 reports.push(r);
             }
         }
+        // The vendors' reference columns link their tickets to ours, whichever came first.
+        crate::links::refresh_references(conn)?;
         merge::finish(conn)?;
         Ok(reports)
     })();

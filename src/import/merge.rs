@@ -18,6 +18,8 @@ fn script(table: &str) -> &'static str {
         "outages" => include_str!("../../queries/merge/outages.sql"),
         "status_totals" => include_str!("../../queries/merge/status_totals.sql"),
         "contacts" => include_str!("../../queries/merge/contacts.sql"),
+        "vendor_tickets" => include_str!("../../queries/merge/vendor_tickets.sql"),
+        "ticket_links" => include_str!("../../queries/merge/ticket_links.sql"),
         _ => unreachable!("every importable table has a merge script"),
     }
 }

@@ -223,6 +223,18 @@ fn check_row(table: &str, t: &Table, v: &[Val]) -> Option<(&'static str, &'stati
             return Some(("value", "an effort event needs the minutes in value"));
         }
     }
+    if table == "vendor_tickets" {
+        // The vendor's own timeline must run forwards; across sources a link that goes back
+        // in time is kept and listed (queries/links/), as the two clocks may differ.
+        let created = get("created_at");
+        for col in ["first_response_at", "resolved_at"] {
+            if let (Some(Val::Ts(a)), Some(Val::Ts(b))) = (created, get(col)) {
+                if b < a {
+                    return Some((col, "before the vendor ticket's created_at"));
+                }
+            }
+        }
+    }
     if table == "changes" {
         if let (Some(Val::Ts(a)), Some(Val::Ts(b))) = (get("actual_start"), get("actual_end")) {
             if b < a {

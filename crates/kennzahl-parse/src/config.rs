@@ -77,6 +77,35 @@ pub struct VendorAgreement {
     /// the services by the vendor's handoffs).
     #[serde(default)]
     pub annual_cost: Option<f64>,
+    /// How far the vendor's clock may be off ours, minutes: a linked vendor ticket opened up
+    /// to this long before our handoff is plausible; earlier, the link goes back in time (a
+    /// data-quality finding of `queries/links/`).
+    #[serde(default = "default_clock_tolerance")]
+    pub clock_tolerance_minutes: f64,
+    /// The clock reconciliation lists a linked ticket whose durations by our clock and by
+    /// the vendor's differ by more than this, minutes of the contract calendar.
+    #[serde(default = "default_clock_threshold")]
+    pub clock_threshold_minutes: f64,
+    /// `kennzahl links --candidates`: a vendor ticket without a reference is a candidate for
+    /// a handoff of ours to the same school when it was opened within this many hours
+    /// (wall clock) of the handoff, either side.
+    #[serde(default = "default_match_window")]
+    pub match_window_hours: f64,
+}
+
+/// The defaults of the link settings of `[[vendors]]` (also for vendors without a stanza).
+pub const DEFAULT_CLOCK_TOLERANCE_MINUTES: f64 = 15.0;
+pub const DEFAULT_CLOCK_THRESHOLD_MINUTES: f64 = 60.0;
+pub const DEFAULT_MATCH_WINDOW_HOURS: f64 = 24.0;
+
+fn default_clock_tolerance() -> f64 {
+    DEFAULT_CLOCK_TOLERANCE_MINUTES
+}
+fn default_clock_threshold() -> f64 {
+    DEFAULT_CLOCK_THRESHOLD_MINUTES
+}
+fn default_match_window() -> f64 {
+    DEFAULT_MATCH_WINDOW_HOURS
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -490,6 +519,19 @@ impl Config {
                     c.to_string(),
                     "an annual cost in EUR must not be negative",
                 ));
+            }
+            for (key, x) in [
+                ("clock_tolerance_minutes", v.clock_tolerance_minutes),
+                ("clock_threshold_minutes", v.clock_threshold_minutes),
+                ("match_window_hours", v.match_window_hours),
+            ] {
+                if !(x >= 0.0 && x.is_finite()) {
+                    return Err(invalid(
+                        format!("vendors[{i}].{key}"),
+                        x.to_string(),
+                        "must be a number of at least 0",
+                    ));
+                }
             }
         }
         raw.staffing

@@ -88,6 +88,8 @@ fn identity(table: &str, col: &str) -> bool {
             | ("changes", "change_id" | "created_at")
             | ("schools", "school_id")
             | ("contacts", "contact_id" | "opened_at")
+            | ("vendor_tickets", "ticket_id" | "created_at")
+            | ("ticket_links", "ticket_id" | "linked_ticket_id")
     )
 }
 

@@ -75,7 +75,8 @@ pub struct ActivityKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileMapping {
-    /// tickets, events, changes or schools.
+    /// tickets, events, changes, schools, contacts, vendor_tickets (a vendor's own export) or
+    /// ticket_links (a reference column of our export naming the vendor's ticket).
     pub table: String,
     /// Headers that identify this kind of file (all must be present; `"A|B"` accepts either).
     pub detect: Vec<String>,
@@ -171,6 +172,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "rt",
     "redmine",
     "znuny",
+    "vendor-export",
 );
 
 pub fn builtin(name: &str) -> Option<Profile> {
@@ -182,9 +184,19 @@ pub fn builtin(name: &str) -> Option<Profile> {
 pub fn parse(text: &str, origin: &str) -> Result<Profile, String> {
     let p: Profile = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
     for (i, f) in p.files.iter().enumerate() {
-        if !["tickets", "events", "changes", "schools", "contacts"].contains(&f.table.as_str()) {
+        if ![
+            "tickets",
+            "events",
+            "changes",
+            "schools",
+            "contacts",
+            "vendor_tickets",
+            "ticket_links",
+        ]
+        .contains(&f.table.as_str())
+        {
             return Err(format!(
-                "{origin}: file[{i}].table = {:?}: expected tickets, events, changes, schools or contacts",
+                "{origin}: file[{i}].table = {:?}: expected tickets, events, changes, schools, contacts, vendor_tickets or ticket_links",
                 f.table
             ));
         }
