@@ -598,3 +598,99 @@ fn demo_recovers_the_vendor_truth() {
         );
     }
 }
+
+/// The vendor's page of the demo shows both sides of the handoff, from the generator's truth:
+/// the vendor's tickets of the quarter (linked, sent directly), the linked tickets'
+/// transmission delay, the clock comparison; a vendor without an export of its own shows none
+/// of it (its page is as before).
+#[test]
+fn vendor_pages_show_both_sides_of_the_handoff() {
+    let ws = Ws::new();
+    let (out, data) = ws.demo(3000);
+    let pairs = read_csv(&data.join("vendor_truth_pairs.csv"));
+    let direct = read_csv(&data.join("vendor_truth_direct.csv"));
+    let report = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("report-")
+        })
+        .unwrap();
+    let quarter = report.file_name().unwrap().to_string_lossy()["report-".len()..].to_string();
+    let page = |name: &str| -> serde_json::Value {
+        let p = report.join("vendors").join(format!("{name}.json"));
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
+    };
+    let section = |v: &serde_json::Value, id: &str| -> Option<serde_json::Value> {
+        v["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+    };
+    let cell = |s: &serde_json::Value, row: usize, col: usize| {
+        s["tables"][0]["rows"][row][col]["value"].as_f64()
+    };
+    let printer = page("Druckerservice_Rhein_GmbH");
+    // The vendor's tickets opened in the quarter by its clock: linked = those holding our
+    // number; the rest count as sent directly until a match is confirmed (truly direct ones
+    // and the pairs without our number).
+    let in_q = |p: &&BTreeMap<String, String>, col: &str| p[col] == quarter;
+    let linked = pairs
+        .iter()
+        .filter(|p| p["referenced"] == "true" && in_q(p, "vendor_quarter"))
+        .count();
+    let unreferenced = pairs
+        .iter()
+        .filter(|p| p["referenced"] == "false" && in_q(p, "vendor_quarter"))
+        .count();
+    let sent_directly = direct.iter().filter(|d| in_q(d, "quarter")).count() + unreferenced;
+    assert!(linked > 20 && sent_directly > 3, "{linked} {sent_directly}");
+    let d = section(&printer, "direct").expect("the printer vendor's page has the direct tickets");
+    assert_eq!(cell(&d, 0, 0), Some((linked + sent_directly) as f64));
+    assert_eq!(cell(&d, 0, 1), Some(linked as f64));
+    assert_eq!(cell(&d, 0, 2), Some(sent_directly as f64));
+    // Linked tickets by the quarter of our handoff, and the median transmission delay in
+    // minutes (linear interpolation, as DuckDB's median).
+    let mut delays: Vec<f64> = pairs
+        .iter()
+        .filter(|p| p["referenced"] == "true" && in_q(p, "quarter"))
+        .map(|p| p["transmission_secs"].parse::<f64>().unwrap() / 60.0)
+        .collect();
+    delays.sort_by(f64::total_cmp);
+    let n = delays.len();
+    let median = if n % 2 == 1 {
+        delays[n / 2]
+    } else {
+        (delays[n / 2 - 1] + delays[n / 2]) / 2.0
+    };
+    let l = section(&printer, "linked").expect("linked tickets");
+    assert_eq!(cell(&l, 0, 0), Some(n as f64));
+    assert!(
+        (cell(&l, 0, 1).unwrap() - median).abs() < 1e-6,
+        "{:?} vs {median}",
+        cell(&l, 0, 1)
+    );
+    assert!(section(&printer, "clock").is_some());
+    // The other vendors have no export of their own: no such section, no definition of it.
+    let other = page("MDM_Mobil_GmbH");
+    for id in [
+        "direct",
+        "direct_schools",
+        "linked",
+        "clock",
+        "clock_outliers",
+        "link_findings",
+    ] {
+        assert!(
+            section(&other, id).is_none(),
+            "{id} on a vendor without an export"
+        );
+    }
+    assert!(!other.to_string().contains("vendor_direct"));
+}

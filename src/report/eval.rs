@@ -293,6 +293,9 @@ impl<'a> Eval<'a> {
             },
         };
         let mut sections = Vec::new();
+        // The query files of the sections shown so far (their definitions go to the
+        // definitions section).
+        let mut shown_queries: Vec<String> = Vec::new();
         for (i, s) in spec.sections.iter().enumerate() {
             let kind = format!("{:?}", s.kind).to_lowercase();
             let title = self.label(&s.title, "");
@@ -331,6 +334,22 @@ impl<'a> Eval<'a> {
                             text: self.w(&kpi_definition_id(&k.meta.name)).to_string(),
                         })
                         .collect();
+                    // The queries of the spec's query sections that have a definition.
+                    let mut seen = std::collections::BTreeSet::new();
+                    for q in shown_queries.iter() {
+                        let name = super::query::stem(q);
+                        let (t, d) = (
+                            super::query::title_id(&name),
+                            super::query::definition_id(&name),
+                        );
+                        if seen.insert(name.clone()) && self.words.has(&d) {
+                            sec.definitions.push(Definition {
+                                name,
+                                title: self.w(&t).to_string(),
+                                text: self.w(&d).to_string(),
+                            });
+                        }
+                    }
                 }
                 Kind::DataQuality => sec.sentences = super::quality::findings(self, store)?,
                 Kind::Problems => super::analysis::problems(self, s, subject, &mut sec)?,
@@ -340,6 +359,13 @@ impl<'a> Eval<'a> {
                 Kind::SchoolServices => super::analysis::school_services(self, subject, &mut sec)?,
                 Kind::OldestOpen => super::analysis::oldest_open(self, s, subject, &mut sec)?,
                 Kind::VendorHandoffs => super::analysis::vendor_handoffs(self, subject, &mut sec)?,
+                Kind::Query => {
+                    super::query::section(self, s, subject, &mut sec)?;
+                    if sec.id.is_empty() {
+                        continue; // optional, and nothing to show
+                    }
+                    shown_queries.extend(s.sql.clone());
+                }
                 k if k.is_staffing() => {
                     let Some(run) = self.staffing else {
                         anyhow::bail!(

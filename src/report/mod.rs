@@ -10,6 +10,7 @@ pub mod charts;
 pub mod eval;
 pub mod model;
 pub mod quality;
+pub mod query;
 pub mod render;
 pub mod spec;
 pub mod summary;
@@ -54,6 +55,9 @@ pub fn words_for(ws: &Workspace, kpis: &[kpi::Kpi], lang: &str) -> Result<Words>
                 }
             }
         }
+    }
+    for f in query::known_files(&ws.dir) {
+        query::add_defaults(&mut w, &f);
     }
     w.require_builtin()?;
     for k in kpis {
@@ -135,13 +139,13 @@ pub fn write_with(
     let kpis = kpi::catalog(ws)?;
     let words = words_for(ws, &kpis, lang_code)?;
     let spec = spec::Spec::load(&ws.dir, "quarterly")?;
-    spec.check(&kpis, ws.dims, &words)?;
+    spec.check(&kpis, ws.dims, &words, &ws.dir)?;
     // The annex specs: a page per school and a report per vendor.
     let annex_specs = if opts.schools {
         let mut v = Vec::new();
         for name in ["school", "vendor"] {
             let s = spec::Spec::load(&ws.dir, name)?;
-            s.check(&kpis, ws.dims, &words)?;
+            s.check(&kpis, ws.dims, &words, &ws.dir)?;
             v.push((name, s));
         }
         v
@@ -374,7 +378,7 @@ pub fn prepare_one(
     lang: &str,
 ) -> Result<Prepared> {
     let spec = spec::Spec::load(&ws.dir, spec_name)?;
-    spec.check(kpis, ws.dims, &words_for(ws, kpis, lang)?)?;
+    spec.check(kpis, ws.dims, &words_for(ws, kpis, lang)?, &ws.dir)?;
     let renderers = formats
         .iter()
         .map(|f| render::by_name(f))

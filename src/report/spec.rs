@@ -86,6 +86,16 @@ pub struct Column {
     /// Decimals instead of the unit's default (availability: 99.5 % and 99.54 % differ).
     #[serde(default)]
     pub decimals: Option<usize>,
+    /// Query sections: the query's column.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Query sections: the unit (reports/units.toml; default: the query sidecar's, else text).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Query sections: a text column's keys are labelled by the messages
+    /// `value.<values>.<key>`.
+    #[serde(default)]
+    pub values: Option<String>,
 }
 
 impl Column {
@@ -147,9 +157,22 @@ pub struct Section {
     pub min_tickets: Option<usize>,
     #[serde(default)]
     pub days: Option<i64>,
-    /// Oldest open tickets / problem candidates: how many to list.
+    /// Oldest open tickets / problem candidates: how many to list; query sections: how many
+    /// rows the pages show (the data formats get all).
     #[serde(default)]
     pub limit: Option<usize>,
+    /// Query sections: the query file (a path in the workspace, or kennzahl's own by its path
+    /// in the repository: `queries/links/vendor_direct.sql`).
+    #[serde(default)]
+    pub sql: Option<String>,
+    /// Query sections: the column holding the vendor's name or the school's id; a vendor's or
+    /// school's page shows its own rows only.
+    #[serde(default)]
+    pub filter: Option<String>,
+    /// Query sections: no rows drop the section instead of saying so (a vendor without its
+    /// own export).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -169,6 +192,8 @@ pub enum Kind {
     OldestOpen,
     /// A vendor's report: its handoffs of the quarter (ticket ids, no text).
     VendorHandoffs,
+    /// A table from an SQL file and a column list (`sql`, `columns = [{ name = … }]`).
+    Query,
     /// The staffing report (`kennzahl staffing`): the need in FTE, the management paragraph.
     StaffingSummary,
     /// Hours and FTE per IT service and support level, travel, non-ticket work.
@@ -254,7 +279,13 @@ impl Spec {
     /// Check every KPI reference, dimension, chart kind, field and message id against the
     /// catalogues, before any query runs. Errors name the file and the key
     /// (`section[3].columns[2].kpi`), and the closest valid name where there is one.
-    pub fn check(&self, kpis: &[Kpi], dims: Dimensions, words: &Words) -> Result<()> {
+    pub fn check(
+        &self,
+        kpis: &[Kpi],
+        dims: Dimensions,
+        words: &Words,
+        ws_dir: &Path,
+    ) -> Result<()> {
         let o = &self.origin;
         words.require(&self.report.title, &format!("{o}: report.title"))?;
         let mut ids = std::collections::HashSet::new();
@@ -272,6 +303,10 @@ impl Spec {
             msg(&s.axis, "axis")?;
             for (j, h) in s.headlines.iter().enumerate() {
                 msg(&h.label, &format!("headline[{}].label", j + 1))?;
+            }
+            if s.kind == Kind::Query {
+                super::query::check(ws_dir, s, &format!("{o}: {at}"), words)?;
+                continue;
             }
             for (j, c) in s.columns.iter().enumerate() {
                 msg(&c.label, &format!("columns[{}].label", j + 1))?;

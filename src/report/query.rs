@@ -1,0 +1,331 @@
+//! The generic `query` section: an SQL file and a column list turn a bespoke table into data.
+//! The spec names the file (`sql = "queries/links/vendor_direct.sql"`: a path in the
+//! workspace, or one of kennzahl's own query files by its path in the repository) and the
+//! columns to show (`{ name = "direct" }`, with an optional `label` message id, `unit`,
+//! `decimals` and `values` list for labelled keys). A query file with a sidecar (`<name>.toml`
+//! beside it: title, definition, and each column's unit and German and English label) gives
+//! every column its default unit and label (`query.<name>.column.<column>`) and its definition
+//! to the definitions section (`query.<name>.title|definition`), so a new language translates
+//! them in its catalogue.
+//!
+//! The query runs with the report's quarter in `q_start`/`q_end` (as the KPIs see it). On a
+//! vendor's or a school's page, `filter` names the column holding the vendor's name or the
+//! school's id; the page shows its own rows only.
+
+use super::eval::{Eval, Subject};
+use super::model::{Cell, Column, Section, Table};
+use super::spec;
+use crate::words::Words;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A query file: its text, where it came from, and its sidecar when it has one.
+pub struct QueryFile {
+    pub name: String,
+    pub sql: String,
+    pub origin: String,
+    pub sidecar: Option<Sidecar>,
+}
+
+/// A query's sidecar (`queries/links/<name>.toml` and the like).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sidecar {
+    #[serde(default)]
+    pub title_de: Option<String>,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    #[serde(default)]
+    pub definition: Option<String>,
+    #[serde(default)]
+    pub definition_de: Option<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, SidecarColumn>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SidecarColumn {
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub de: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
+}
+
+/// The name of a query file: its file name without `.sql`.
+pub fn stem(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".sql").unwrap_or(file).to_string()
+}
+
+/// kennzahl's own query files, by their path in the repository.
+fn builtin(path: &str) -> Option<(&'static str, &'static str)> {
+    let name = path.strip_prefix("queries/links/")?.strip_suffix(".sql")?;
+    crate::links::query(name).map(|q| (q.sql, q.sidecar))
+}
+
+/// The query file `path` of a spec: the workspace's file when it has one, else kennzahl's own.
+pub fn load(ws_dir: &std::path::Path, path: &str, at: &str) -> Result<QueryFile> {
+    if path.contains("..") || path.starts_with('/') {
+        bail!("{at}: {path:?}: a query file is a path inside the workspace");
+    }
+    let own = ws_dir.join(path);
+    let (sql, sidecar_text, origin) = if own.is_file() {
+        let sql = std::fs::read_to_string(&own)
+            .with_context(|| format!("{at}: cannot read {}", own.display()))?;
+        let side = own.with_extension("toml");
+        let sidecar = if side.is_file() {
+            Some(
+                std::fs::read_to_string(&side)
+                    .with_context(|| format!("{at}: cannot read {}", side.display()))?,
+            )
+        } else {
+            None
+        };
+        (sql, sidecar, own.display().to_string())
+    } else if let Some((sql, side)) = builtin(path) {
+        (
+            sql.to_string(),
+            Some(side.to_string()),
+            format!("built-in {path}"),
+        )
+    } else {
+        let known: Vec<String> = crate::links::QUERIES
+            .iter()
+            .map(|q| format!("queries/links/{}.sql", q.name))
+            .collect();
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let hint = kennzahl_parse::import::keys::closest(path, &refs)
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        bail!(
+            "{at}: no query file {path:?} in the workspace ({}) nor built in; {hint}(built in: {})",
+            own.display(),
+            known.join(", ")
+        );
+    };
+    let sidecar = match sidecar_text {
+        Some(t) => Some(
+            toml::from_str::<Sidecar>(&t)
+                .with_context(|| format!("{at}: the sidecar of {origin} is not valid"))?,
+        ),
+        None => None,
+    };
+    Ok(QueryFile {
+        name: stem(path),
+        sql,
+        origin,
+        sidecar,
+    })
+}
+
+/// Every query file whose words a catalogue may need: kennzahl's own, and the workspace's
+/// `queries/<folder>/*.sql` (besides KPIs) and `reports/<spec>/*.sql` that have a sidecar.
+pub fn known_files(ws_dir: &std::path::Path) -> Vec<QueryFile> {
+    let mut out: Vec<QueryFile> = crate::links::QUERIES
+        .iter()
+        .filter_map(|q| load(ws_dir, &format!("queries/links/{}.sql", q.name), "").ok())
+        .collect();
+    for top in ["queries", "reports"] {
+        let Ok(dirs) = std::fs::read_dir(ws_dir.join(top)) else {
+            continue;
+        };
+        for d in dirs.flatten() {
+            let folder = d.file_name().to_string_lossy().to_string();
+            if folder == "kpis" || !d.path().is_dir() {
+                continue;
+            }
+            let Ok(files) = std::fs::read_dir(d.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let file = f.file_name().to_string_lossy().to_string();
+                if file.ends_with(".sql") && f.path().with_extension("toml").is_file() {
+                    let rel = format!("{top}/{folder}/{file}");
+                    if let Ok(q) = load(ws_dir, &rel, "") {
+                        if !out.iter().any(|o| o.name == q.name) {
+                            out.push(q);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn title_id(name: &str) -> String {
+    format!("query.{name}.title")
+}
+pub fn definition_id(name: &str) -> String {
+    format!("query.{name}.definition")
+}
+pub fn column_id(name: &str, column: &str) -> String {
+    format!("query.{name}.column.{column}")
+}
+
+/// The sidecar's texts as defaults of the shipped languages.
+pub fn add_defaults(w: &mut Words, f: &QueryFile) {
+    let Some(s) = &f.sidecar else { return };
+    let de = w.lang == "de";
+    if !crate::words::BUILTIN.contains(&w.lang.as_str()) {
+        return;
+    }
+    let pick = |d: &Option<String>, e: &Option<String>| if de { d.clone() } else { e.clone() };
+    if let Some(t) = pick(&s.title_de, &s.title_en) {
+        w.default(title_id(&f.name), t.trim());
+    }
+    if let Some(t) = pick(&s.definition_de, &s.definition) {
+        // One paragraph: the sidecar's line breaks are the file's, not the text's.
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        w.default(definition_id(&f.name), &t);
+    }
+    for (c, col) in &s.columns {
+        if let Some(t) = pick(&col.de, &col.en) {
+            w.default(column_id(&f.name, c), &t);
+        }
+    }
+}
+
+/// What a column shows: its label's message id, unit ("text" for none) and decimals.
+pub fn column_spec(f: &QueryFile, c: &spec::Column) -> (String, String) {
+    let name = c.name.as_deref().unwrap_or_default();
+    let label = c.label.clone().unwrap_or_else(|| column_id(&f.name, name));
+    let unit = c
+        .unit
+        .clone()
+        .or_else(|| {
+            f.sidecar
+                .as_ref()
+                .and_then(|s| s.columns.get(name))
+                .and_then(|c| c.unit.clone())
+        })
+        // Quarters and instants print as the query writes them.
+        .filter(|u| u != "quarter" && u != "instant")
+        .unwrap_or_else(|| "text".into());
+    (label, unit)
+}
+
+/// Check a query section before anything runs: the file exists, every column has a name, a
+/// label and a known unit.
+pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Words) -> Result<()> {
+    let Some(path) = &s.sql else {
+        bail!("{at}: a query section needs `sql` (a query file)");
+    };
+    let f = load(ws_dir, path, &format!("{at}.sql"))?;
+    if s.columns.is_empty() {
+        bail!("{at}.columns: a query section lists the columns to show");
+    }
+    for (j, c) in s.columns.iter().enumerate() {
+        let key = format!("{at}.columns[{}]", j + 1);
+        if c.name.is_none() || c.kpi.is_some() || c.field.is_some() {
+            bail!("{key}: a query section's column names a query column: `name = \"…\"`");
+        }
+        let (label, unit) = column_spec(&f, c);
+        words.require(&label, &format!("{key}.label"))?;
+        if unit != "text" {
+            words.check_unit(&unit, &format!("{key}.unit"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Evaluate a query section into a table (or drop it: `optional` and no rows).
+pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
+    let path = s.sql.as_deref().unwrap_or_default();
+    let f = load(&e.ws.dir, path, "query section")?;
+    let (cols, rows) = crate::links::run_sql(e.ws, &f.sql, Some(e.q))
+        .with_context(|| format!("{}: the query failed", f.origin))?;
+    let pos = |name: &str| cols.iter().position(|c| c == name);
+    let mut picked = Vec::new();
+    for c in &s.columns {
+        let name = c.name.as_deref().unwrap_or_default();
+        let Some(i) = pos(name) else {
+            bail!(
+                "{}: the query has no column {name:?} (it has {})",
+                f.origin,
+                cols.join(", ")
+            );
+        };
+        let (label, unit) = column_spec(&f, c);
+        picked.push((i, c, e.w(&label).to_string(), unit));
+    }
+    let key = match subject {
+        Subject::All => None,
+        Subject::School(r) => Some(r.0.clone()),
+        Subject::Vendor(v) => Some(v.clone()),
+    };
+    let filter = match (&s.filter, &key) {
+        (Some(col), Some(_)) => Some(pos(col).with_context(|| {
+            format!("{}: the query has no column {col:?} to filter by", f.origin)
+        })?),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for r in &rows {
+        if let (Some(i), Some(k)) = (filter, &key) {
+            if r[i].as_deref() != Some(k.as_str()) {
+                continue;
+            }
+        }
+        let row: Vec<Cell> = picked
+            .iter()
+            .map(|(i, c, _, unit)| {
+                let raw = r[*i].clone();
+                if unit == "text" {
+                    let text = match (&raw, &c.values) {
+                        (Some(v), Some(list)) => e.value_label(list, v),
+                        (Some(v), None) => v.clone(),
+                        (None, _) => e.w("number.none").to_string(),
+                    };
+                    return Cell { text, value: None };
+                }
+                let v = raw.as_deref().and_then(|x| x.parse::<f64>().ok());
+                Cell {
+                    text: e.words.num_dec(v, unit, c.decimals),
+                    value: v,
+                }
+            })
+            .collect();
+        out.push(row);
+    }
+    if out.is_empty() {
+        if s.optional {
+            sec.id.clear(); // dropped by the caller
+            return Ok(());
+        }
+        sec.text = e.w("report.no_values_in_this_quarter").into();
+        return Ok(());
+    }
+    let columns: Vec<Column> = picked
+        .iter()
+        .map(|(_, _, label, unit)| Column {
+            label: label.clone(),
+            unit: unit.clone(),
+        })
+        .collect();
+    let mut t = Table {
+        title: sec.title.clone(),
+        columns,
+        rows: out,
+        full: Vec::new(),
+        note: String::new(),
+    };
+    // A long list: the pages show the first `limit` rows, the data formats all of them.
+    if let Some(limit) = s.limit {
+        if t.rows.len() > limit {
+            t.note = e.wf(
+                "report.shown_of",
+                &[
+                    ("shown", &limit.to_string()),
+                    ("total", &t.rows.len().to_string()),
+                ],
+            );
+            t.full = t.rows.clone();
+            t.rows.truncate(limit);
+        }
+    }
+    sec.tables.push(t);
+    Ok(())
+}
