@@ -165,17 +165,33 @@ V3,B,open,,,false,,\n"
 fn vendors_command_scorecard_and_one_vendor_report() {
     let ws = fixture_workspace();
     let out = ws.ok(&["vendors", "--quarter", "2026-Q2"]);
-    // The header names the five quarters; A had 2 handoffs in Q1 and 1 in Q2.
+    // stdout: the comparison's first table as the report shows it. A had 1 handoff in Q2;
+    // B's one handoff missed its UC response target: 0,0 %.
     assert!(
-        out.starts_with("vendor\tmeasure\t2025-Q2\t2025-Q3\t2025-Q4\t2026-Q1\t2026-Q2\n"),
+        out.starts_with("Das Quartal\nDienstleister\tÜbergaben\tReaktion Median\tDauer Median\tUC Reaktion\tUC Lösung\tRückläufer\toffen am Quartalsende\n"),
         "{out}"
     );
-    assert!(out.contains("A\thandoffs\t–\t–\t–\t2\t1\n"), "{out}");
-    assert!(out.contains("B\tuc_response_pct\t–\t–\t–\t–\t0\n"), "{out}");
+    let row = |v: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{v}\t")))
+            .unwrap_or_else(|| panic!("no row {v}: {out}"))
+            .split('\t')
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(row("A")[1], "1", "{out}");
+    assert_eq!(row("B")[4], "0,0 %", "{out}");
     let dir = ws.path().join("vendors-2026-Q2");
     assert!(std::fs::read_to_string(dir.join("vendors.html"))
         .unwrap()
         .contains("id=\"chart-vendor-comparison\""));
+    // A vendor's stdout: its five-quarter scorecard; A had 2 handoffs in Q1 and 1 in Q2.
+    let a = ws.ok(&["vendors", "--quarter", "2026-Q2", "--vendor", "A"]);
+    assert!(
+        a.contains("Kennzahl\t2025-Q2\t2025-Q3\t2025-Q4\t2026-Q1\t2026-Q2\n")
+            && a.contains("\nÜbergaben\t–\t–\t–\t2\t1\n"),
+        "{a}"
+    );
     ws.ok(&["vendors", "--quarter", "2026-Q2", "--vendor", "B"]);
     let html = std::fs::read_to_string(dir.join("vendor-b.html")).unwrap();
     // Only B's handoff of the quarter (V2), not A's.

@@ -85,7 +85,18 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     );
     let q = demo::LAST_QUARTER;
     let report_dir = out.join(format!("report-{q}"));
-    let r = crate::report::write(&ws, q, &report_dir, ws.config.language())?;
+    let job = crate::report::job::Job {
+        spec: "quarterly",
+        subject: crate::report::eval::Subject::All,
+        quarter: q,
+        lang: ws.config.language(),
+        formats: &formats,
+        dir: &report_dir,
+        stem: "report",
+        annexes: true,
+        source: None,
+    };
+    let r = crate::report::job::write(&ws, &job)?;
     eprintln!("done in {:.1} s", t0.elapsed().as_secs_f64());
     println!("{}", r.dir.join("report.html").display());
     Ok(ExitCode::SUCCESS)

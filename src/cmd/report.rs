@@ -12,11 +12,19 @@ pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
         .out
         .unwrap_or_else(|| ws.dir.join(format!("report-{}", a.quarter)));
     let lang = a.lang.unwrap_or_else(|| ws.config.language().to_string());
-    let opts = crate::report::Options {
-        formats: crate::report::render::parse_formats(&a.format)?,
-        schools: !a.no_annex,
+    let formats = crate::report::render::parse_formats(&a.format)?;
+    let job = crate::report::job::Job {
+        spec: "quarterly",
+        subject: crate::report::eval::Subject::All,
+        quarter: a.quarter,
+        lang: &lang,
+        formats: &formats,
+        dir: &out,
+        stem: "report",
+        annexes: !a.no_annex,
+        source: None,
     };
-    let r = crate::report::write_with(&ws, a.quarter, &out, &lang, &opts)?;
+    let r = crate::report::job::write(&ws, &job)?;
     for f in &r.files {
         println!("{}", f.display());
     }
@@ -24,9 +32,9 @@ pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
         "report {} written to {} ({}{})",
         a.quarter,
         r.dir.display(),
-        opts.formats.join(", "),
-        if opts.schools {
-            "; a page per school in schools/"
+        formats.join(", "),
+        if job.annexes {
+            "; a page per school in schools/, per vendor in vendors/"
         } else {
             ""
         }

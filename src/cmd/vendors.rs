@@ -1,25 +1,13 @@
-//! `kennzahl vendors --quarter Q [--vendor NAME]`: the vendor scorecard (this quarter
-//! against the previous four), a comparison chart, and a one-vendor report with only that
-//! vendor's handoffs, to send to the vendor before the review meeting.
+//! `kennzahl vendors --quarter Q [--vendor NAME]`: the vendor comparison (reports/vendors/:
+//! the quarter, a comparison chart, five-quarter tables) or a one-vendor report with only that
+//! vendor's handoffs and scorecard (reports/vendor/), to send to the vendor before the review
+//! meeting; stdout shows the report's first table as evaluated.
 
 use crate::cli::VendorsArgs;
-use crate::kpi::{self, Dimension, KpiValue};
 use crate::workspace::Workspace;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// The scorecard's measures of vendor_handoffs, in print order.
-const MEASURES: &[&str] = &[
-    "handoffs",
-    "ack_median",
-    "duration_median",
-    "uc_response_pct",
-    "uc_resolution_pct",
-    "bounce_back_pct",
-    "reopen_after_fix_pct",
-    "backlog",
-];
 
 fn slug(s: &str) -> String {
     s.chars()
@@ -37,59 +25,26 @@ pub fn run(workspace: &Path, a: VendorsArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
     ws.prepare_analysis()?;
     let lang = ws.config.language().to_string();
-    let kpis: Vec<_> = kpi::catalog(&ws)?
-        .into_iter()
-        .filter(|k| k.meta.name == "vendor_handoffs")
-        .collect();
-    if kpis.is_empty() {
-        bail!("the KPI catalog has no vendor_handoffs KPI (queries/kpis/vendor_handoffs.sql)");
-    }
-    let mut qs = vec![a.quarter];
-    for _ in 0..4 {
-        qs.insert(0, qs[0].prev());
-    }
-    let mut per_q: Vec<Vec<KpiValue>> = Vec::new();
-    for q in &qs {
-        per_q.push(kpi::run(&ws, &kpis, *q, Dimension::all())?);
-    }
-    let mut vendors: Vec<String> = per_q.iter().flatten().map(|v| v.key.clone()).collect();
-    vendors.sort();
-    vendors.dedup();
+    let first = a.quarter.prev().prev().prev().prev();
     if let Some(v) = &a.vendor {
+        // The vendors with a handoff open at some time in the five quarters.
+        let tz = ws.config.calendars.default.tz();
+        let (from, _) = first.bounds(tz);
+        let (_, to) = a.quarter.bounds(tz);
+        let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+        let mut st = ws.conn.prepare(&format!(
+            "SELECT DISTINCT vendor FROM handoffs
+             WHERE handed_at < TIMESTAMP '{}' AND (ended_at IS NULL OR ended_at >= TIMESTAMP '{}')
+             ORDER BY 1",
+            f(to),
+            f(from)
+        ))?;
+        let vendors: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         if !vendors.contains(v) {
             bail!(
-                "--vendor {v:?}: no handoffs to this vendor in {} … {} (vendors: {})",
-                qs[0],
+                "--vendor {v:?}: no handoffs to this vendor in {first} … {} (vendors: {})",
                 a.quarter,
                 vendors.join(", ")
-            );
-        }
-        vendors.retain(|x| x == v);
-    }
-    let get = |qi: usize, vendor: &str, m: &str| {
-        per_q[qi]
-            .iter()
-            .find(|x| x.key == vendor && x.measure == m)
-            .and_then(|x| x.value)
-    };
-    // The scorecard on stdout.
-    println!(
-        "vendor\tmeasure\t{}",
-        qs.iter()
-            .map(|q| q.to_string())
-            .collect::<Vec<_>>()
-            .join("\t")
-    );
-    for vendor in &vendors {
-        for m in MEASURES {
-            println!(
-                "{vendor}\t{m}\t{}",
-                (0..qs.len())
-                    .map(|qi| get(qi, vendor, m)
-                        .map(crate::output::num)
-                        .unwrap_or_else(|| "–".into()))
-                    .collect::<Vec<_>>()
-                    .join("\t")
             );
         }
     }
@@ -112,9 +67,36 @@ pub fn run(workspace: &Path, a: VendorsArgs) -> Result<ExitCode> {
             "vendors".to_string(),
         ),
     };
-    let files =
-        crate::report::write_one(&ws, a.quarter, &out, &lang, spec, subject, &stem, &formats)?;
-    for f in files {
+    let job = crate::report::job::Job {
+        spec,
+        subject,
+        quarter: a.quarter,
+        lang: &lang,
+        formats: &formats,
+        dir: &out,
+        stem: &stem,
+        annexes: false,
+        source: None,
+    };
+    let written = crate::report::job::write(&ws, &job)?;
+    // The scorecard on stdout: the report's first table as evaluated (a vendor's five-quarter
+    // scorecard, or the comparison of the quarter), tab-separated.
+    if let Some(t) = written
+        .report
+        .sections
+        .iter()
+        .flat_map(|s| &s.tables)
+        .next()
+    {
+        println!("{}", t.title);
+        let head: Vec<&str> = t.columns.iter().map(|c| c.label.as_str()).collect();
+        println!("{}", head.join("\t"));
+        for row in &t.rows {
+            let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+            println!("{}", cells.join("\t"));
+        }
+    }
+    for f in written.files.iter().filter(|f| f.is_file()) {
         eprintln!("written: {}", f.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -152,6 +152,10 @@ pub struct Eval<'a> {
 /// section from its own data.
 pub trait SectionSource {
     fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()>;
+    /// The long-format values of the report (its CSV, the XLSX's long sheet).
+    fn values(&self) -> Vec<crate::kpi::KpiValue>;
+    /// Restate the header (a period of several quarters instead of one).
+    fn restate(&self, ws: &Workspace, e: &Eval, meta: &mut model::Meta);
 }
 
 impl<'a> Eval<'a> {

@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod eval;
+pub mod job;
 pub mod model;
 pub mod quality;
 pub mod query;
@@ -100,6 +101,7 @@ pub fn write_kpis_csv(path: &Path, values: &[KpiValue]) -> Result<()> {
     Ok(())
 }
 
+/// What a job wrote: the files, the long-format values and the evaluated report.
 pub struct ReportOutput {
     pub dir: PathBuf,
     pub files: Vec<PathBuf>,
@@ -107,172 +109,15 @@ pub struct ReportOutput {
     pub report: model::Report,
 }
 
-/// What `kennzahl report` writes.
-pub struct Options {
-    pub formats: Vec<String>,
-    /// Also write a page per school into `<out>/schools/`.
-    pub schools: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            formats: render::ALL.iter().map(|s| s.to_string()).collect(),
-            schools: true,
-        }
-    }
-}
-
-/// Write the quarterly report of `q` (and each school's page) into `out`.
-pub fn write(ws: &Workspace, q: Quarter, out: &Path, lang_code: &str) -> Result<ReportOutput> {
-    write_with(ws, q, out, lang_code, &Options::default())
-}
-
-pub fn write_with(
-    ws: &Workspace,
-    q: Quarter,
-    out: &Path,
-    lang_code: &str,
-    opts: &Options,
-) -> Result<ReportOutput> {
-    // The specs are checked before anything runs or is written.
-    let kpis = kpi::catalog(ws)?;
-    let words = words_for(ws, &kpis, lang_code)?;
-    let spec = spec::Spec::load(&ws.dir, "quarterly")?;
-    spec.check(&kpis, ws.dims, &words, &ws.dir)?;
-    // The annex specs: a page per school and a report per vendor.
-    let annex_specs = if opts.schools {
-        let mut v = Vec::new();
-        for name in ["school", "vendor"] {
-            let s = spec::Spec::load(&ws.dir, name)?;
-            s.check(&kpis, ws.dims, &words, &ws.dir)?;
-            v.push((name, s));
-        }
-        v
-    } else {
-        Vec::new()
-    };
-    let renderers = opts
-        .formats
-        .iter()
-        .map(|f| render::by_name(f))
-        .collect::<Result<Vec<_>>>()?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let chart_dir = out.join("charts");
-    std::fs::create_dir_all(&chart_dir)?;
-    ws.prepare_analysis()?;
-    let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
-    let mut store = eval::Store::new(ws, &kpis, q);
-    // The long-format values: every KPI of the quarter in every breakdown it has.
-    for d in ws.dims.iter() {
-        let names: Vec<&str> = kpis.iter().map(|k| k.meta.name.as_str()).collect();
-        store.ensure(q, d, &names)?;
-    }
-    let mut report = e.report(&spec, &mut store, &eval::Subject::All)?;
-    report.meta.links = staffing_link(ws, q, out, &e.words).into_iter().collect();
-    let values = store.current.clone();
-    let render_stage = crate::timing::stage("report: render");
-    let mut files = Vec::new();
-    for r in &renderers {
-        let t = render::Target {
-            dir: out,
-            stem: "report",
-            spec: "quarterly",
-            ws_dir: &ws.dir,
-            values: &values,
-            kpis: &kpis,
-            words: &e.words,
-        };
-        files.push(r.render(&report, &t)?);
-    }
-    render_stage.done();
-    for (name, aspec) in &annex_specs {
-        let _t = crate::timing::stage(format!("report: {name} pages"));
-        let folder = if *name == "school" {
-            "schools"
-        } else {
-            "vendors"
-        };
-        let sdir = out.join(folder);
-        let scharts = sdir.join("charts");
-        std::fs::create_dir_all(&scharts)?;
-        let se = eval::Eval {
-            chart_dir: &scharts,
-            ..e.clone()
-        };
-        let subjects: Vec<(String, eval::Subject)> = if *name == "school" {
-            se.schools
-                .iter()
-                .map(|s| (s.0.clone(), eval::Subject::School(s.clone())))
-                .collect()
-        } else {
-            store
-                .keys(q, Dimension::all(), "vendor_handoffs.handoffs")
-                .into_iter()
-                .map(|v| (v.clone(), eval::Subject::Vendor(v)))
-                .collect()
-        };
-        // Evaluate on the one connection, then render the pages in parallel (Typst and the
-        // XLSX writer are pure CPU).
-        let mut used = std::collections::HashSet::new();
-        let mut pages = Vec::new();
-        for (key, subject) in subjects {
-            let mut stem = eval::sanitize(&key);
-            // Two keys that differ only in characters a file name cannot carry get a suffix.
-            let base = stem.clone();
-            let mut i = 2;
-            while !used.insert(stem.to_lowercase()) {
-                stem = format!("{base}-{i}");
-                i += 1;
-            }
-            let r = se.report(aspec, &mut store, &subject)?;
-            let values: Vec<KpiValue> = values
-                .iter()
-                .filter(|v| match &subject {
-                    eval::Subject::School(s) => v.dimension == "school" && v.key == s.0,
-                    _ => v.dimension == "all" && v.kpi == "vendor_handoffs" && v.key == key,
-                })
-                .cloned()
-                .collect();
-            pages.push((stem, r, values));
-        }
-        use rayon::prelude::*;
-        let ws_dir = ws.dir.as_path();
-        let rendered: Vec<Vec<PathBuf>> = pages
-            .par_iter()
-            .map(|(stem, r, values)| {
-                renderers
-                    .iter()
-                    .map(|rd| {
-                        let t = render::Target {
-                            dir: &sdir,
-                            stem,
-                            spec: name,
-                            ws_dir,
-                            values,
-                            kpis: &kpis,
-                            words: &e.words,
-                        };
-                        rd.render(r, &t)
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })
-            .collect::<Result<_>>()?;
-        files.extend(rendered.into_iter().flatten());
-    }
-    files.push(chart_dir);
-    Ok(ReportOutput {
-        dir: out.to_path_buf(),
-        files,
-        values,
-        report,
-    })
-}
-
 /// The staffing report to link from the quarterly report of `q`: the workspace's
 /// `staffing-<from>_<to>/staffing.html` whose period ends with `q`, else the latest one
 /// ending before it, as a path relative to the report folder.
-fn staffing_link(ws: &Workspace, q: Quarter, out: &Path, w: &Words) -> Option<model::Link> {
+pub(super) fn staffing_link(
+    ws: &Workspace,
+    q: Quarter,
+    out: &Path,
+    w: &Words,
+) -> Option<model::Link> {
     let mut best: Option<(Quarter, Quarter, PathBuf)> = None;
     for entry in std::fs::read_dir(&ws.dir).ok()?.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -322,75 +167,6 @@ fn relative(from: &Path, target: &Path) -> Option<String> {
             .map(|c| c.as_os_str().to_string_lossy().to_string()),
     );
     Some(parts.join("/"))
-}
-
-/// Write one spec (`vendors`, `vendor`, …) for one subject into `out` as `<stem>.<format>`
-/// in every given format; returns the files written.
-#[allow(clippy::too_many_arguments)]
-pub fn write_one(
-    ws: &Workspace,
-    q: Quarter,
-    out: &Path,
-    lang_code: &str,
-    spec_name: &str,
-    subject: eval::Subject,
-    stem: &str,
-    formats: &[String],
-) -> Result<Vec<PathBuf>> {
-    let kpis = kpi::catalog(ws)?;
-    let Prepared {
-        spec,
-        renderers,
-        chart_dir,
-    } = prepare_one(ws, &kpis, spec_name, out, formats, lang_code)?;
-    ws.prepare_analysis()?;
-    let e = eval::Eval::new(ws, &kpis, q, lang_code, &chart_dir)?;
-    let mut store = eval::Store::new(ws, &kpis, q);
-    let report = e.report(&spec, &mut store, &subject)?;
-    let values = store.current.clone();
-    let t = render::Target {
-        dir: out,
-        stem,
-        spec: spec_name,
-        ws_dir: &ws.dir,
-        values: &values,
-        kpis: &kpis,
-        words: &e.words,
-    };
-    renderers.iter().map(|r| r.render(&report, &t)).collect()
-}
-
-/// What writing one spec needs before it is evaluated.
-pub struct Prepared {
-    pub spec: spec::Spec,
-    pub renderers: Vec<Box<dyn render::Renderer>>,
-    pub chart_dir: PathBuf,
-}
-
-/// The spec, checked against `kpis` (nothing is written when it is wrong), the renderers of
-/// `formats` and the charts folder, made.
-pub fn prepare_one(
-    ws: &Workspace,
-    kpis: &[kpi::Kpi],
-    spec_name: &str,
-    out: &Path,
-    formats: &[String],
-    lang: &str,
-) -> Result<Prepared> {
-    let spec = spec::Spec::load(&ws.dir, spec_name)?;
-    spec.check(kpis, ws.dims, &words_for(ws, kpis, lang)?, &ws.dir)?;
-    let renderers = formats
-        .iter()
-        .map(|f| render::by_name(f))
-        .collect::<Result<Vec<_>>>()?;
-    let chart_dir = out.join("charts");
-    std::fs::create_dir_all(&chart_dir)
-        .with_context(|| format!("cannot create {}", chart_dir.display()))?;
-    Ok(Prepared {
-        spec,
-        renderers,
-        chart_dir,
-    })
 }
 
 /// (school id, name, school type, devices, pupils) of the register, sorted by id.

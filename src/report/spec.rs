@@ -23,6 +23,9 @@ pub struct Spec {
     pub report: Head,
     #[serde(rename = "section")]
     pub sections: Vec<Section>,
+    /// Pages written beside the report, one per school or vendor (`[[annex]]`).
+    #[serde(default, rename = "annex")]
+    pub annexes: Vec<Annex>,
     /// Where the spec came from (file path or "built-in …"), for messages.
     #[serde(skip)]
     pub origin: String,
@@ -33,6 +36,30 @@ pub struct Spec {
 pub struct Head {
     /// The message id of the report's title.
     pub title: String,
+    /// The long-format values (kpis.csv, the XLSX's KPI sheet) hold every KPI of the quarter in
+    /// every breakdown, not only those the sections show.
+    #[serde(default)]
+    pub all_values: bool,
+    /// The header links the workspace's staffing report of the period.
+    #[serde(default)]
+    pub link_staffing: bool,
+}
+
+/// An annex: the spec `spec` written for each school or each vendor with handoffs in the
+/// quarter, into `<report folder>/<folder>/<key>.<format>`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annex {
+    pub spec: String,
+    pub each: Each,
+    pub folder: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Each {
+    School,
+    Vendor,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -288,6 +315,19 @@ impl Spec {
     ) -> Result<()> {
         let o = &self.origin;
         words.require(&self.report.title, &format!("{o}: report.title"))?;
+        for (i, a) in self.annexes.iter().enumerate() {
+            let ok = !a.folder.is_empty()
+                && a.folder
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok {
+                bail!(
+                    "{o}: annex[{}].folder: {:?} must be letters, digits, _ and - only",
+                    i + 1,
+                    a.folder
+                );
+            }
+        }
         let mut ids = std::collections::HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
             let at = format!("section[{}]", i + 1);

@@ -15,7 +15,7 @@ pub mod report;
 pub use kennzahl_parse::staffing::config;
 
 use crate::quarter::Quarter;
-use crate::report::{eval, render};
+use crate::report::eval;
 use crate::workspace::Workspace;
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
@@ -79,7 +79,8 @@ pub fn evaluate(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Run> {
     })
 }
 
-/// Write the staffing report of `run` into `out` as `staffing.<format>` (+ charts/).
+/// Write the staffing report of `run` into `out` as `staffing.<format>` (+ charts/): a job of
+/// the report pack's one write path, with the estimate as its section source.
 pub fn write(
     ws: &Workspace,
     run: &Run,
@@ -87,47 +88,17 @@ pub fn write(
     lang: &str,
     formats: &[String],
 ) -> Result<Vec<PathBuf>> {
-    // The staffing spec references no KPI: its sections compute their own figures.
-    let kpis: Vec<crate::kpi::Kpi> = Vec::new();
-    let crate::report::Prepared {
-        spec,
-        renderers,
-        chart_dir,
-    } = crate::report::prepare_one(ws, &kpis, "staffing", out, formats, lang)?;
     // The report's quarter is the last of the period; its header shows the whole period.
-    let mut e = eval::Eval::new(ws, &kpis, run.to, lang, &chart_dir)?;
-    e.staffing = Some(run);
-    let mut store = eval::Store::new(ws, &kpis, run.to);
-    let mut r = e.report(&spec, &mut store, &eval::Subject::All)?;
-    let (a, b) = data::bounds(ws, run.from, run.to);
-    let datefmt = e.w("format.date").to_string();
-    r.meta.quarter = format!("{} – {}", run.from, run.to);
-    r.meta.previous = String::new();
-    r.meta.period = format!(
-        "{} – {}",
-        run.from.first_day().format(&datefmt),
-        run.to.last_day().format(&datefmt)
-    );
-    r.meta.bounds = format!(
-        "{} – {} UTC",
-        a.format("%Y-%m-%d %H:%M"),
-        b.format("%Y-%m-%d %H:%M")
-    );
-    let values = report::values(run);
-    let t = render::Target {
+    let job = crate::report::job::Job {
+        spec: "staffing",
+        subject: eval::Subject::All,
+        quarter: run.to,
+        lang,
+        formats,
         dir: out,
         stem: "staffing",
-        spec: "staffing",
-        ws_dir: &ws.dir,
-        values: &values,
-        kpis: &kpis,
-        words: &e.words,
+        annexes: false,
+        source: Some(run),
     };
-    let _t = crate::timing::stage("staffing: render");
-    let mut files: Vec<PathBuf> = renderers
-        .iter()
-        .map(|rd| rd.render(&r, &t))
-        .collect::<Result<_>>()?;
-    files.push(chart_dir);
-    Ok(files)
+    Ok(crate::report::job::write(ws, &job)?.files)
 }

@@ -68,6 +68,31 @@ impl crate::report::eval::SectionSource for Run {
     fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()> {
         section(e, self, s, sec)
     }
+    fn values(&self) -> Vec<KpiValue> {
+        values(self)
+    }
+    /// The header shows the whole period, not its last quarter.
+    fn restate(
+        &self,
+        ws: &crate::workspace::Workspace,
+        e: &Eval,
+        meta: &mut crate::report::model::Meta,
+    ) {
+        let (a, b) = super::data::bounds(ws, self.from, self.to);
+        let datefmt = e.w("format.date").to_string();
+        meta.quarter = format!("{} – {}", self.from, self.to);
+        meta.previous = String::new();
+        meta.period = format!(
+            "{} – {}",
+            self.from.first_day().format(&datefmt),
+            self.to.last_day().format(&datefmt)
+        );
+        meta.bounds = format!(
+            "{} – {} UTC",
+            a.format("%Y-%m-%d %H:%M"),
+            b.format("%Y-%m-%d %H:%M")
+        );
+    }
 }
 
 pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Result<()> {
