@@ -789,5 +789,14 @@ fn a_spec_naming_an_unknown_message_or_dimension_names_the_closest() {
             && e.contains("did you mean `school_type`?"),
         "{e}"
     );
+    let e = run(base.replace("kind = \"control_chart\"", "kind = \"control_chrt\""));
+    assert!(
+        e.contains(".kind: unknown section kind \"control_chrt\"")
+            && e.contains("did you mean `control_chart`?"),
+        "{e}"
+    );
+    // The staffing estimate's kinds exist only where it registers them.
+    let e = run(base.replace("kind = \"control_chart\"", "kind = \"staffing_queue\""));
+    assert!(e.contains("unknown section kind \"staffing_queue\""), "{e}");
     assert!(!never.exists(), "nothing is written when the spec is wrong");
 }

@@ -151,6 +151,8 @@ pub struct Eval<'a> {
 /// Sections evaluated by a module above `report` (the staffing estimate): it fills the
 /// section from its own data.
 pub trait SectionSource {
+    /// The section kinds it fills.
+    fn kinds(&self) -> &'static [&'static str];
     fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()>;
     /// The long-format values of the report (its CSV, the XLSX's long sheet).
     fn values(&self) -> Vec<crate::kpi::KpiValue>;
@@ -301,19 +303,21 @@ impl<'a> Eval<'a> {
         // definitions section).
         let mut shown_queries: Vec<String> = Vec::new();
         for (i, s) in spec.sections.iter().enumerate() {
-            let kind = format!("{:?}", s.kind).to_lowercase();
+            // The kind as the model names it (HTML class, JSON): without underscores.
+            let kind = s.kind.replace('_', "");
             let title = self.label(&s.title, "");
             let id = s.id.clone().unwrap_or_else(|| format!("s{}-{kind}", i + 1));
             let mut sec = Section::new(id, &kind, title);
-            if s.kind != Kind::Text {
+            let builtin = s.builtin();
+            if builtin != Some(Kind::Text) {
                 sec.text = self.label(&s.text, "");
             }
             let _t = crate::timing::detail()
                 .then(|| crate::timing::stage(format!("report: section {} ({kind})", i + 1)));
-            match s.kind {
-                Kind::Text => sec.text = self.label(&s.text, ""),
-                Kind::Summary => self.summary(s, store, subject, &mut sec)?,
-                Kind::Table => {
+            match builtin {
+                Some(Kind::Text) => sec.text = self.label(&s.text, ""),
+                Some(Kind::Summary) => self.summary(s, store, subject, &mut sec)?,
+                Some(Kind::Table) => {
                     let t = self.table(s, store, subject, &sec.title)?;
                     if t.rows.is_empty() {
                         // Say so rather than print a table without rows.
@@ -322,12 +326,12 @@ impl<'a> Eval<'a> {
                         sec.tables.push(t);
                     }
                 }
-                Kind::Chart => {
+                Some(Kind::Chart) => {
                     if let Some(c) = self.chart(s, store, subject, &sec.id, &sec.title)? {
                         sec.charts.push(c);
                     }
                 }
-                Kind::Definitions => {
+                Some(Kind::Definitions) => {
                     let mut used: Vec<&Kpi> = self.kpis.iter().collect();
                     used.retain(|k| spec_uses(spec, &k.meta.name));
                     sec.definitions = used
@@ -355,32 +359,38 @@ impl<'a> Eval<'a> {
                         }
                     }
                 }
-                Kind::DataQuality => sec.sentences = super::quality::findings(self, store)?,
-                Kind::Problems => super::analysis::problems(self, s, subject, &mut sec)?,
-                Kind::ControlChart => {
+                Some(Kind::DataQuality) => sec.sentences = super::quality::findings(self, store)?,
+                Some(Kind::Problems) => super::analysis::problems(self, s, subject, &mut sec)?,
+                Some(Kind::ControlChart) => {
                     super::analysis::control_chart(self, subject, &sec.id.clone(), &mut sec)?
                 }
-                Kind::SchoolServices => super::analysis::school_services(self, subject, &mut sec)?,
-                Kind::OldestOpen => super::analysis::oldest_open(self, s, subject, &mut sec)?,
-                Kind::VendorHandoffs => super::analysis::vendor_handoffs(self, subject, &mut sec)?,
-                Kind::Query => {
+                Some(Kind::SchoolServices) => {
+                    super::analysis::school_services(self, subject, &mut sec)?
+                }
+                Some(Kind::OldestOpen) => super::analysis::oldest_open(self, s, subject, &mut sec)?,
+                Some(Kind::VendorHandoffs) => {
+                    super::analysis::vendor_handoffs(self, subject, &mut sec)?
+                }
+                Some(Kind::Query) => {
                     super::query::section(self, s, subject, &mut sec)?;
                     if sec.id.is_empty() {
                         continue; // optional, and nothing to show
                     }
                     shown_queries.extend(s.sql.clone());
                 }
-                k if k.is_staffing() => {
-                    let Some(run) = self.staffing else {
+                None => {
+                    // A kind a section source registered (checked with the spec).
+                    let Some(src) = self.staffing else {
                         anyhow::bail!(
-                            "{}: section[{}]: kind {kind:?} belongs to the staffing report (`kennzahl staffing`)",
+                            "{}: section[{}]: kind {:?} needs its source (the staffing report's \
+                             kinds are written by `kennzahl staffing`)",
                             spec.origin,
-                            i + 1
+                            i + 1,
+                            s.kind
                         );
                     };
-                    run.section(self, s, &mut sec)?
+                    src.section(self, s, &mut sec)?
                 }
-                _ => unreachable!("every kind is handled above"),
             }
             sections.push(sec);
         }

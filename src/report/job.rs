@@ -43,13 +43,14 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
     };
     let words = words_for(ws, &kpis, job.lang)?;
     let spec = spec::Spec::load(&ws.dir, job.spec)?;
-    spec.check(&kpis, ws.dims, &words, &ws.dir)?;
+    let kinds = job.source.map(|s| s.kinds()).unwrap_or_default();
+    spec.check(&kpis, ws.dims, &words, &ws.dir, kinds)?;
     let mut annexes = Vec::new();
     if job.annexes {
         for (i, a) in spec.annexes.iter().enumerate() {
             let s = spec::Spec::load(&ws.dir, &a.spec)
                 .with_context(|| format!("{}: annex[{}].spec", spec.origin, i + 1))?;
-            s.check(&kpis, ws.dims, &words, &ws.dir)?;
+            s.check(&kpis, ws.dims, &words, &ws.dir, kinds)?;
             annexes.push((a, s));
         }
     }

@@ -125,6 +125,13 @@ pub struct Column {
     pub values: Option<String>,
 }
 
+impl Section {
+    /// The report pack's own kind of this section (None: a source's kind).
+    pub fn builtin(&self) -> Option<Kind> {
+        Kind::named(&self.kind)
+    }
+}
+
 impl Column {
     /// The value as shown: an absent value is 0 where the column says so.
     pub fn fill(&self, v: Option<f64>) -> Option<f64> {
@@ -139,7 +146,8 @@ impl Column {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    pub kind: Kind,
+    /// The section's kind: one of `Kind::ALL`, or one a section source registers.
+    pub kind: String,
     /// The section's anchor and its chart's file name (`charts/<id>.svg`); default `s<N>-<kind>`.
     /// Letters, digits, `_` and `-`; unique in the spec.
     #[serde(default)]
@@ -202,8 +210,7 @@ pub struct Section {
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Summary,
     Table,
@@ -221,40 +228,28 @@ pub enum Kind {
     VendorHandoffs,
     /// A table from an SQL file and a column list (`sql`, `columns = [{ name = … }]`).
     Query,
-    /// The staffing report (`kennzahl staffing`): the need in FTE, the management paragraph.
-    StaffingSummary,
-    /// Hours and FTE per IT service and support level, travel, non-ticket work.
-    StaffingServices,
-    /// Measured and estimated minutes per ticket per service and level.
-    StaffingMinutes,
-    /// The first level by Erlang C, with the arrivals' heat map.
-    StaffingQueue,
-    /// Devices per FTE, tickets per device and per 100 pupils, cost per ticket/device/school.
-    StaffingRatios,
-    /// Five years of each growth scenario.
-    StaffingScenarios,
-    /// Personnel and vendor cost per service.
-    StaffingCost,
-    /// Every assumption with its configured value.
-    StaffingAssumptions,
-    /// Gaps in the inputs and how they were estimated.
-    StaffingQuality,
 }
 
 impl Kind {
-    pub fn is_staffing(self) -> bool {
-        matches!(
-            self,
-            Kind::StaffingSummary
-                | Kind::StaffingServices
-                | Kind::StaffingMinutes
-                | Kind::StaffingQueue
-                | Kind::StaffingRatios
-                | Kind::StaffingScenarios
-                | Kind::StaffingCost
-                | Kind::StaffingAssumptions
-                | Kind::StaffingQuality
-        )
+    /// The kinds of the report pack itself, by the name a spec gives them. A module above
+    /// `report` adds kinds of its own through its `SectionSource` (the staffing estimate's
+    /// `staffing_*`).
+    pub const ALL: &'static [(&'static str, Kind)] = &[
+        ("summary", Kind::Summary),
+        ("table", Kind::Table),
+        ("chart", Kind::Chart),
+        ("text", Kind::Text),
+        ("data_quality", Kind::DataQuality),
+        ("problems", Kind::Problems),
+        ("control_chart", Kind::ControlChart),
+        ("definitions", Kind::Definitions),
+        ("school_services", Kind::SchoolServices),
+        ("oldest_open", Kind::OldestOpen),
+        ("vendor_handoffs", Kind::VendorHandoffs),
+        ("query", Kind::Query),
+    ];
+    pub fn named(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
     }
 }
 
@@ -306,12 +301,14 @@ impl Spec {
     /// Check every KPI reference, dimension, chart kind, field and message id against the
     /// catalogues, before any query runs. Errors name the file and the key
     /// (`section[3].columns[2].kpi`), and the closest valid name where there is one.
+    /// `extra_kinds`: the kinds a section source registers (the staffing estimate's).
     pub fn check(
         &self,
         kpis: &[Kpi],
         dims: Dimensions,
         words: &Words,
         ws_dir: &Path,
+        extra_kinds: &[&str],
     ) -> Result<()> {
         let o = &self.origin;
         words.require(&self.report.title, &format!("{o}: report.title"))?;
@@ -331,6 +328,18 @@ impl Spec {
         let mut ids = std::collections::HashSet::new();
         for (i, s) in self.sections.iter().enumerate() {
             let at = format!("section[{}]", i + 1);
+            if s.builtin().is_none() && !extra_kinds.contains(&s.kind.as_str()) {
+                let mut all: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
+                all.extend_from_slice(extra_kinds);
+                let hint = kennzahl_parse::import::keys::closest(&s.kind, &all)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                bail!(
+                    "{o}: {at}.kind: unknown section kind {:?}; {hint}(kinds: {})",
+                    s.kind,
+                    all.join(", ")
+                );
+            }
             let msg = |id: &Option<String>, key: &str| -> Result<()> {
                 if let Some(id) = id {
                     words.require(id, &format!("{o}: {at}.{key}"))?;
@@ -344,7 +353,7 @@ impl Spec {
             for (j, h) in s.headlines.iter().enumerate() {
                 msg(&h.label, &format!("headline[{}].label", j + 1))?;
             }
-            if s.kind == Kind::Query {
+            if s.builtin() == Some(Kind::Query) {
                 super::query::check(ws_dir, s, &format!("{o}: {at}"), words)?;
                 continue;
             }
@@ -403,8 +412,8 @@ impl Spec {
                     _ => bail!("{key}: give exactly one of `kpi` and `field`"),
                 }
             }
-            match s.kind {
-                Kind::Chart => {
+            match s.builtin() {
+                Some(Kind::Chart) => {
                     let c = s.chart.as_deref().unwrap_or("");
                     if !CHARTS.contains(&c) {
                         bail!(
@@ -416,20 +425,20 @@ impl Spec {
                         bail!("{o}: {at}.columns: a {c} chart needs at least one series");
                     }
                 }
-                Kind::Summary if s.headlines.is_empty() => {
+                Some(Kind::Summary) if s.headlines.is_empty() => {
                     bail!("{o}: {at}: a summary needs at least one [[section.headline]]")
                 }
-                Kind::Table if s.columns.is_empty() => {
+                Some(Kind::Table) if s.columns.is_empty() => {
                     bail!("{o}: {at}.columns: a table needs at least one column")
                 }
-                Kind::Table
+                Some(Kind::Table)
                     if s.quarters.is_some()
                         && !measures_layout
                         && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
                 {
                     bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
                 }
-                Kind::Text if s.text.is_none() => {
+                Some(Kind::Text) if s.text.is_none() => {
                     bail!("{o}: {at}: a text section needs `text` (a message id)")
                 }
                 _ => {}

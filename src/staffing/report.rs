@@ -11,7 +11,7 @@ use crate::report::analysis::cols;
 use crate::report::charts;
 use crate::report::eval::Eval;
 use crate::report::model::{Cell, Chart, Column, Headline, Section, Table};
-use crate::report::spec::{self, Kind};
+use crate::report::spec;
 use anyhow::{Context, Result};
 
 fn cell(e: &Eval, v: Option<f64>, unit: &str) -> Cell {
@@ -65,6 +65,9 @@ const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// Evaluate one `staffing_*` section.
 /// The staffing estimate fills its sections of the staffing report.
 impl crate::report::eval::SectionSource for Run {
+    fn kinds(&self) -> &'static [&'static str] {
+        KINDS
+    }
     fn section(&self, e: &Eval, s: &spec::Section, sec: &mut Section) -> Result<()> {
         section(e, self, s, sec)
     }
@@ -95,646 +98,701 @@ impl crate::report::eval::SectionSource for Run {
     }
 }
 
+/// The section kinds the staffing estimate fills, registered with the report pack (which
+/// does not know them otherwise) through `SectionSource::kinds`.
+pub const KINDS: &[&str] = &[
+    "staffing_summary",
+    "staffing_services",
+    "staffing_minutes",
+    "staffing_queue",
+    "staffing_ratios",
+    "staffing_scenarios",
+    "staffing_cost",
+    "staffing_assumptions",
+    "staffing_quality",
+];
+
 pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Result<()> {
+    match s.kind.as_str() {
+        "staffing_summary" => summary(e, run, s, sec),
+        "staffing_services" => services(e, run, s, sec),
+        "staffing_minutes" => minutes(e, run, s, sec),
+        "staffing_queue" => queue(e, run, s, sec),
+        "staffing_ratios" => ratios(e, run, s, sec),
+        "staffing_scenarios" => scenarios(e, run, s, sec),
+        "staffing_cost" => cost(e, run, s, sec),
+        "staffing_assumptions" => assumptions(e, run, s, sec),
+        "staffing_quality" => quality(e, run, s, sec),
+        other => anyhow::bail!("{}: not a staffing section kind", other),
+    }
+}
+
+/// `staffing_summary`.
+fn summary(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    let cfg = &run.cfg;
+    let bench = est.devices / cfg.benchmark.devices_per_fte;
+    sec.headlines.push(headline(
+        e,
+        "staffing.fte",
+        e.w("staffing.staff_need_workload"),
+        est.fte,
+        "fte",
+        format!(
+            "{} % {}",
+            e.num(Some(est.measured_share * 100.0), "count"),
+            e.w("staffing.measured")
+        ),
+    ));
+    sec.headlines.push(headline(
+        e,
+        "staffing.fte_queue",
+        e.w("staffing.staff_need_first_level_by"),
+        est.fte_queue,
+        "fte",
+        format!(
+            "{} % / {} min",
+            e.num(Some(cfg.queue.target_share * 100.0), "count"),
+            e.num(Some(cfg.queue.target_minutes), "count")
+        ),
+    ));
+    if est.devices > 0.0 && est.fte > 0.0 {
+        sec.headlines.push(headline(
+            e,
+            "staffing.devices_per_fte",
+            e.w("staffing.devices_per_fte"),
+            est.devices / est.fte,
+            "count",
+            format!(
+                "{} {}",
+                e.w("staffing.benchmark"),
+                e.num(Some(cfg.benchmark.devices_per_fte), "count")
+            ),
+        ));
+    }
+    if let Some(c) = cfg.current_fte {
+        sec.headlines.push(headline(
+            e,
+            "staffing.current_fte",
+            e.w("staffing.team_today"),
+            c,
+            "fte",
+            e.w("staffing.from_kennzahl_toml").into(),
+        ));
+    }
+    sec.sentences = summary_sentences(e, run, bench);
+    Ok(())
+}
+
+/// `staffing_services`.
+fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    let cfg = &run.cfg;
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns: cols(
+            e,
+            &[
+                ("col.it_service", "text"),
+                ("col.tickets_year", "count"),
+                ("col.level_1_h", "hours"),
+                ("col.level_2_h", "hours"),
+                ("col.level_3_h", "hours"),
+                ("col.travel_h", "hours"),
+                ("col.non_ticket_h", "hours"),
+                ("col.hours_year", "hours"),
+                ("col.fte", "fte"),
+                ("col.measured", "percent"),
+            ],
+        ),
+        rows: vec![],
+    };
+    for sv in &est.services {
+        let th = sv.ticket_hours();
+        let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
+        let mut row = vec![
+            text(e.value_label("services", &sv.service)),
+            cell(e, Some(sv.tickets), "count"),
+        ];
+        for l in 0..LEVELS {
+            row.push(cell(e, Some(sv.levels[l].hours()), "hours"));
+        }
+        row.push(cell(e, Some(sv.travel_hours), "hours"));
+        row.push(cell(e, Some(sv.task_hours), "hours"));
+        row.push(cell(e, Some(sv.hours()), "hours"));
+        row.push(cell(e, Some(sv.hours() / cfg.net_hours_per_fte), "fte"));
+        row.push(cell(e, (th > 0.0).then(|| 100.0 * meas / th), "percent"));
+        t.rows.push(row);
+    }
+    let mut row = vec![
+        text(e.w("staffing.information_security_and_data_protection")),
+        text(""),
+    ];
+    row.extend((0..5).map(|_| text("")));
+    row.push(cell(e, Some(est.cross_hours), "hours"));
+    row.push(cell(
+        e,
+        Some(est.cross_hours / cfg.net_hours_per_fte),
+        "fte",
+    ));
+    row.push(text(""));
+    t.rows.push(row);
+    let lv = |l: usize| {
+        est.services
+            .iter()
+            .map(|s| s.levels[l].hours())
+            .sum::<f64>()
+    };
+    let mut row = vec![
+        text(e.w("staffing.total")),
+        cell(e, Some(est.tickets), "count"),
+    ];
+    for l in 0..LEVELS {
+        row.push(cell(e, Some(lv(l)), "hours"));
+    }
+    row.push(cell(
+        e,
+        Some(est.services.iter().map(|s| s.travel_hours).sum()),
+        "hours",
+    ));
+    row.push(cell(
+        e,
+        Some(est.services.iter().map(|s| s.task_hours).sum()),
+        "hours",
+    ));
+    row.push(cell(e, Some(est.total_hours), "hours"));
+    row.push(cell(e, Some(est.fte), "fte"));
+    row.push(cell(e, Some(est.measured_share * 100.0), "percent"));
+    t.rows.push(row);
+    sec.tables.push(t);
+    let mut bars: Vec<(String, f64)> = est
+        .services
+        .iter()
+        .map(|s| {
+            (
+                e.value_label("services", &s.service),
+                s.hours() / cfg.net_hours_per_fte,
+            )
+        })
+        .collect();
+    bars.push((
+        e.w("staffing.cross_cutting_security_privacy").into(),
+        est.cross_hours / cfg.net_hours_per_fte,
+    ));
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let title = e.w("staffing.fte_per_it_service");
+    let c = charts::hbars(e.chart_dir, &format!("{}-fte", sec.id), title, &bars, "FTE")
+        .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
+    sec.charts.push(save_chart(e, c, title)?);
+    Ok(())
+}
+
+/// `staffing_minutes`.
+fn minutes(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns: cols(
+            e,
+            &[
+                ("col.it_service", "text"),
+                ("col.level", "text"),
+                ("col.tickets_year", "count"),
+                ("col.with_effort", "count"),
+                ("col.measured_min_ticket", "minutes"),
+                ("col.without_effort", "count"),
+                ("col.estimated_with_min", "minutes"),
+                ("col.source", "text"),
+            ],
+        ),
+        rows: vec![],
+    };
+    for sv in &est.services {
+        for l in 0..LEVELS {
+            let lv = &sv.levels[l];
+            if lv.tickets <= 0.0 {
+                continue;
+            }
+            let src = match lv.source {
+                Some(Source::Measured) => e.w("staffing.measured"),
+                Some(Source::Standard) => e.w("staffing.standard_minutes"),
+                None => "",
+            };
+            t.rows.push(vec![
+                text(e.value_label("services", &sv.service)),
+                text(format!("{}", l + 1)),
+                cell(e, Some(lv.tickets), "count"),
+                cell(e, Some(lv.measured_tickets), "count"),
+                cell(e, lv.measured_minutes_per_ticket(), "minutes"),
+                cell(e, Some(lv.estimated_tickets), "count"),
+                cell(e, lv.minutes_used, "minutes"),
+                text(src),
+            ]);
+        }
+    }
+    sec.tables.push(t);
+    Ok(())
+}
+
+/// `staffing_queue`.
+fn queue(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
     let est = &run.est;
     let cfg = &run.cfg;
     let fte = |v: f64| e.num(Some(v), "fte");
-    let eur = |v: f64| e.num(Some(v), "eur");
-    match s.kind {
-        Kind::StaffingSummary => {
-            let bench = est.devices / cfg.benchmark.devices_per_fte;
-            sec.headlines.push(headline(
-                e,
-                "staffing.fte",
-                e.w("staffing.staff_need_workload"),
-                est.fte,
-                "fte",
-                format!(
-                    "{} % {}",
-                    e.num(Some(est.measured_share * 100.0), "count"),
-                    e.w("staffing.measured")
-                ),
-            ));
-            sec.headlines.push(headline(
-                e,
-                "staffing.fte_queue",
-                e.w("staffing.staff_need_first_level_by"),
-                est.fte_queue,
-                "fte",
-                format!(
-                    "{} % / {} min",
-                    e.num(Some(cfg.queue.target_share * 100.0), "count"),
-                    e.num(Some(cfg.queue.target_minutes), "count")
-                ),
-            ));
-            if est.devices > 0.0 && est.fte > 0.0 {
-                sec.headlines.push(headline(
-                    e,
-                    "staffing.devices_per_fte",
-                    e.w("staffing.devices_per_fte"),
-                    est.devices / est.fte,
-                    "count",
-                    format!(
-                        "{} {}",
-                        e.w("staffing.benchmark"),
-                        e.num(Some(cfg.benchmark.devices_per_fte), "count")
-                    ),
-                ));
-            }
-            if let Some(c) = cfg.current_fte {
-                sec.headlines.push(headline(
-                    e,
-                    "staffing.current_fte",
-                    e.w("staffing.team_today"),
-                    c,
-                    "fte",
-                    e.w("staffing.from_kennzahl_toml").into(),
-                ));
-            }
-            sec.sentences = summary_sentences(e, run, bench);
-        }
-        Kind::StaffingServices => {
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns: cols(
-                    e,
-                    &[
-                        ("col.it_service", "text"),
-                        ("col.tickets_year", "count"),
-                        ("col.level_1_h", "hours"),
-                        ("col.level_2_h", "hours"),
-                        ("col.level_3_h", "hours"),
-                        ("col.travel_h", "hours"),
-                        ("col.non_ticket_h", "hours"),
-                        ("col.hours_year", "hours"),
-                        ("col.fte", "fte"),
-                        ("col.measured", "percent"),
-                    ],
-                ),
-                rows: vec![],
-            };
-            for sv in &est.services {
-                let th = sv.ticket_hours();
-                let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
-                let mut row = vec![
-                    text(e.value_label("services", &sv.service)),
-                    cell(e, Some(sv.tickets), "count"),
-                ];
-                for l in 0..LEVELS {
-                    row.push(cell(e, Some(sv.levels[l].hours()), "hours"));
-                }
-                row.push(cell(e, Some(sv.travel_hours), "hours"));
-                row.push(cell(e, Some(sv.task_hours), "hours"));
-                row.push(cell(e, Some(sv.hours()), "hours"));
-                row.push(cell(e, Some(sv.hours() / cfg.net_hours_per_fte), "fte"));
-                row.push(cell(e, (th > 0.0).then(|| 100.0 * meas / th), "percent"));
-                t.rows.push(row);
-            }
-            let mut row = vec![
-                text(e.w("staffing.information_security_and_data_protection")),
-                text(""),
-            ];
-            row.extend((0..5).map(|_| text("")));
-            row.push(cell(e, Some(est.cross_hours), "hours"));
-            row.push(cell(
-                e,
-                Some(est.cross_hours / cfg.net_hours_per_fte),
-                "fte",
-            ));
-            row.push(text(""));
-            t.rows.push(row);
-            let lv = |l: usize| {
-                est.services
-                    .iter()
-                    .map(|s| s.levels[l].hours())
-                    .sum::<f64>()
-            };
-            let mut row = vec![
-                text(e.w("staffing.total")),
-                cell(e, Some(est.tickets), "count"),
-            ];
-            for l in 0..LEVELS {
-                row.push(cell(e, Some(lv(l)), "hours"));
-            }
-            row.push(cell(
-                e,
-                Some(est.services.iter().map(|s| s.travel_hours).sum()),
-                "hours",
-            ));
-            row.push(cell(
-                e,
-                Some(est.services.iter().map(|s| s.task_hours).sum()),
-                "hours",
-            ));
-            row.push(cell(e, Some(est.total_hours), "hours"));
-            row.push(cell(e, Some(est.fte), "fte"));
-            row.push(cell(e, Some(est.measured_share * 100.0), "percent"));
-            t.rows.push(row);
-            sec.tables.push(t);
-            let mut bars: Vec<(String, f64)> = est
-                .services
-                .iter()
-                .map(|s| {
-                    (
-                        e.value_label("services", &s.service),
-                        s.hours() / cfg.net_hours_per_fte,
-                    )
-                })
-                .collect();
-            bars.push((
-                e.w("staffing.cross_cutting_security_privacy").into(),
-                est.cross_hours / cfg.net_hours_per_fte,
-            ));
-            bars.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let title = e.w("staffing.fte_per_it_service");
-            let c = charts::hbars(e.chart_dir, &format!("{}-fte", sec.id), title, &bars, "FTE")
-                .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-            sec.charts.push(save_chart(e, c, title)?);
-        }
-        Kind::StaffingMinutes => {
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns: cols(
-                    e,
-                    &[
-                        ("col.it_service", "text"),
-                        ("col.level", "text"),
-                        ("col.tickets_year", "count"),
-                        ("col.with_effort", "count"),
-                        ("col.measured_min_ticket", "minutes"),
-                        ("col.without_effort", "count"),
-                        ("col.estimated_with_min", "minutes"),
-                        ("col.source", "text"),
-                    ],
-                ),
-                rows: vec![],
-            };
-            for sv in &est.services {
-                for l in 0..LEVELS {
-                    let lv = &sv.levels[l];
-                    if lv.tickets <= 0.0 {
-                        continue;
-                    }
-                    let src = match lv.source {
-                        Some(Source::Measured) => e.w("staffing.measured"),
-                        Some(Source::Standard) => e.w("staffing.standard_minutes"),
-                        None => "",
-                    };
-                    t.rows.push(vec![
-                        text(e.value_label("services", &sv.service)),
-                        text(format!("{}", l + 1)),
-                        cell(e, Some(lv.tickets), "count"),
-                        cell(e, Some(lv.measured_tickets), "count"),
-                        cell(e, lv.measured_minutes_per_ticket(), "minutes"),
-                        cell(e, Some(lv.estimated_tickets), "count"),
-                        cell(e, lv.minutes_used, "minutes"),
-                        text(src),
-                    ]);
-                }
-            }
-            sec.tables.push(t);
-        }
-        Kind::StaffingQueue => {
-            let q = &est.queue;
-            let wd: Vec<String> = WEEKDAYS
-                .iter()
-                .map(|d| e.w(&format!("staffing.weekday.{d}")).to_string())
-                .collect();
-            let hours: Vec<usize> = (0..24)
-                .filter(|h| (0..7).any(|d| q.rate[d * 24 + h].is_some()))
-                .collect();
-            let days: Vec<usize> = (0..7)
-                .filter(|d| hours.iter().any(|h| q.rate[d * 24 + h].is_some()))
-                .collect();
-            let outside = run.facts.outside_hours;
-            let all: f64 = run.facts.arrivals.iter().sum();
-            if all > 0.0 {
-                sec.sentences.push(format!(
-                    "{} % {}",
-                    e.num(Some(100.0 * outside / all), "count"),
-                    e.w("staffing.of_the_tickets_arrive_outside")
-                ));
-            }
-            sec.sentences.push(format!(
-                "{} {} {}, {} {} % / {} min, {} {} %: {} {} ({} {}).",
-                e.w("staffing.handling_time_per_first_level"),
-                e.num(Some(q.handling_minutes), "minutes"),
-                if q.handling_measured {
-                    e.w("staffing.measured_2")
-                } else {
-                    e.w("staffing.configured")
-                },
-                e.w("staffing.target"),
-                e.num(Some(cfg.queue.target_share * 100.0), "count"),
-                e.num(Some(cfg.queue.target_minutes), "count"),
-                e.w("staffing.shrinkage"),
-                e.num(Some(cfg.queue.shrinkage * 100.0), "count"),
-                fte(q.fte),
-                e.w("staffing.fte_at_the_first_level"),
-                e.num(Some(q.peak_agents as f64), "count"),
-                e.w("staffing.agents_at_the_peak_hour"),
-            ));
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: e.w("staffing.agents_needed_per_hour").into(),
-                columns: {
-                    let mut c = vec![Column {
-                        label: e.w("staffing.hour").into(),
-                        unit: "text".into(),
-                    }];
-                    c.extend(days.iter().map(|d| Column {
-                        label: wd[*d].clone(),
-                        unit: "count".into(),
-                    }));
-                    c
-                },
-                rows: vec![],
-            };
-            for h in &hours {
-                let mut row = vec![text(format!("{h:02}–{:02}", h + 1))];
-                for d in &days {
-                    row.push(cell(e, q.agents[d * 24 + h].map(|n| n as f64), "count"));
-                }
-                t.rows.push(row);
-            }
-            sec.tables.push(t);
-            let values: Vec<Vec<Option<f64>>> = days
-                .iter()
-                .map(|d| hours.iter().map(|h| q.rate[d * 24 + h]).collect())
-                .collect();
-            let title = e.w("staffing.tickets_arriving_per_hour_of");
-            let c = charts::heatmap(
-                e.chart_dir,
-                &format!("{}-arrivals", sec.id),
-                title,
-                &days.iter().map(|d| wd[*d].to_string()).collect::<Vec<_>>(),
-                &hours.iter().map(|h| format!("{h}")).collect::<Vec<_>>(),
-                &values,
-                1,
-                e.w("number.decimal"),
-            )
-            .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-            sec.charts.push(save_chart(e, c, title)?);
-        }
-        Kind::StaffingRatios => {
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns: cols(
-                    e,
-                    &[
-                        ("col.measure", "text"),
-                        ("col.value", "text"),
-                        ("col.comparison", "text"),
-                    ],
-                ),
-                rows: vec![],
-            };
-            let total_cost = est.personnel_cost + est.vendor_cost;
-            let per = |v: f64, d: f64| (d > 0.0).then(|| v / d);
-            let n = |v: Option<f64>, unit: &str| e.num(v, unit);
-            let bench = est.devices / cfg.benchmark.devices_per_fte;
-            t.rows.push(vec![
-                text(e.w("staffing.devices_per_fte")),
-                text(n(per(est.devices, est.fte), "count")),
-                text(format!(
-                    "{} {} ({})",
-                    e.w("staffing.benchmark"),
-                    n(Some(cfg.benchmark.devices_per_fte), "count"),
-                    cfg.benchmark.source
-                )),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.fte_by_the_benchmark")),
-                text(fte(bench)),
-                text(format!(
-                    "{} {}",
-                    e.w("staffing.need_from_the_data"),
-                    fte(est.fte)
-                )),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.tickets_per_device_and_year")),
-                text(n(per(est.tickets, est.devices), "ratio")),
-                text(""),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.tickets_per_100_pupils_and")),
-                text(n(per(est.tickets * 100.0, est.pupils), "ratio")),
-                text(""),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.cost_per_ticket")),
-                text(n(per(total_cost, est.tickets), "eur")),
-                text(e.w("staffing.staff_and_vendors")),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.cost_per_device_and_year")),
-                text(n(per(total_cost, est.devices), "eur")),
-                text(""),
-            ]);
-            t.rows.push(vec![
-                text(e.w("staffing.cost_per_school_and_year")),
-                text(n(per(total_cost, est.schools as f64), "eur")),
-                text(""),
-            ]);
-            sec.tables.push(t);
-            sec.text = e.w("staffing.ratios_are_as_precise_as").into();
-        }
-        Kind::StaffingScenarios => {
-            let years: Vec<i32> = run
-                .scenarios
-                .first()
-                .map(|s| s.years.iter().map(|y| y.year).collect())
-                .unwrap_or_default();
-            let mut columns = vec![
-                Column {
-                    label: e.w("staffing.scenario").into(),
-                    unit: "text".into(),
-                },
-                Column {
-                    label: e.w("staffing.figure").into(),
-                    unit: "text".into(),
-                },
-            ];
-            columns.extend(years.iter().map(|y| Column {
-                label: y.to_string(),
-                unit: "mixed".into(),
+    let q = &est.queue;
+    let wd: Vec<String> = WEEKDAYS
+        .iter()
+        .map(|d| e.w(&format!("staffing.weekday.{d}")).to_string())
+        .collect();
+    let hours: Vec<usize> = (0..24)
+        .filter(|h| (0..7).any(|d| q.rate[d * 24 + h].is_some()))
+        .collect();
+    let days: Vec<usize> = (0..7)
+        .filter(|d| hours.iter().any(|h| q.rate[d * 24 + h].is_some()))
+        .collect();
+    let outside = run.facts.outside_hours;
+    let all: f64 = run.facts.arrivals.iter().sum();
+    if all > 0.0 {
+        sec.sentences.push(format!(
+            "{} % {}",
+            e.num(Some(100.0 * outside / all), "count"),
+            e.w("staffing.of_the_tickets_arrive_outside")
+        ));
+    }
+    sec.sentences.push(format!(
+        "{} {} {}, {} {} % / {} min, {} {} %: {} {} ({} {}).",
+        e.w("staffing.handling_time_per_first_level"),
+        e.num(Some(q.handling_minutes), "minutes"),
+        if q.handling_measured {
+            e.w("staffing.measured_2")
+        } else {
+            e.w("staffing.configured")
+        },
+        e.w("staffing.target"),
+        e.num(Some(cfg.queue.target_share * 100.0), "count"),
+        e.num(Some(cfg.queue.target_minutes), "count"),
+        e.w("staffing.shrinkage"),
+        e.num(Some(cfg.queue.shrinkage * 100.0), "count"),
+        fte(q.fte),
+        e.w("staffing.fte_at_the_first_level"),
+        e.num(Some(q.peak_agents as f64), "count"),
+        e.w("staffing.agents_at_the_peak_hour"),
+    ));
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: e.w("staffing.agents_needed_per_hour").into(),
+        columns: {
+            let mut c = vec![Column {
+                label: e.w("staffing.hour").into(),
+                unit: "text".into(),
+            }];
+            c.extend(days.iter().map(|d| Column {
+                label: wd[*d].clone(),
+                unit: "count".into(),
             }));
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns,
-                rows: vec![],
-            };
-            for sc in &run.scenarios {
-                let label = if sc.name == "Status quo" {
-                    e.w("staffing.status_quo").to_string()
-                } else {
-                    sc.name.clone()
-                };
-                type Figure<'f> = Box<dyn Fn(&super::model::YearFigure) -> Cell + 'f>;
-                let rows: [(&str, Figure); 5] = [
-                    (
-                        e.w("staffing.devices"),
-                        Box::new(|y| cell(e, Some(y.devices), "count")),
-                    ),
-                    (
-                        e.w("staffing.tickets"),
-                        Box::new(|y| cell(e, Some(y.tickets), "count")),
-                    ),
-                    (
-                        e.w("staffing.fte"),
-                        Box::new(|y| cell(e, Some(y.fte), "fte")),
-                    ),
-                    (
-                        e.w("staffing.personnel_cost"),
-                        Box::new(|y| cell(e, Some(y.personnel_cost), "eur")),
-                    ),
-                    (
-                        e.w("staffing.vendor_cost"),
-                        Box::new(|y| cell(e, Some(y.vendor_cost), "eur")),
-                    ),
-                ];
-                for (i, (what, f)) in rows.iter().enumerate() {
-                    let mut row = vec![
-                        text(if i == 0 { label.clone() } else { String::new() }),
-                        text(*what),
-                    ];
-                    row.extend(sc.years.iter().map(f));
-                    t.rows.push(row);
-                }
-            }
-            sec.tables.push(t);
-            let colors = [charts::GREY, charts::BLUE, charts::ORANGE, charts::RED];
-            let series: Vec<(String, Vec<Option<f64>>, plotters::style::RGBColor)> = run
-                .scenarios
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    (
-                        s.name.clone(),
-                        s.years.iter().map(|y| Some(y.fte)).collect(),
-                        colors[i % colors.len()],
-                    )
-                })
-                .collect();
-            let title = e.w("staffing.fte_per_scenario_and_year");
-            let c = charts::lines(
-                e.chart_dir,
-                &format!("{}-fte", sec.id),
-                title,
-                &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
-                &series,
+            c
+        },
+        rows: vec![],
+    };
+    for h in &hours {
+        let mut row = vec![text(format!("{h:02}–{:02}", h + 1))];
+        for d in &days {
+            row.push(cell(e, q.agents[d * 24 + h].map(|n| n as f64), "count"));
+        }
+        t.rows.push(row);
+    }
+    sec.tables.push(t);
+    let values: Vec<Vec<Option<f64>>> = days
+        .iter()
+        .map(|d| hours.iter().map(|h| q.rate[d * 24 + h]).collect())
+        .collect();
+    let title = e.w("staffing.tickets_arriving_per_hour_of");
+    let c = charts::heatmap(
+        e.chart_dir,
+        &format!("{}-arrivals", sec.id),
+        title,
+        &days.iter().map(|d| wd[*d].to_string()).collect::<Vec<_>>(),
+        &hours.iter().map(|h| format!("{h}")).collect::<Vec<_>>(),
+        &values,
+        1,
+        e.w("number.decimal"),
+    )
+    .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
+    sec.charts.push(save_chart(e, c, title)?);
+    Ok(())
+}
+
+/// `staffing_ratios`.
+fn ratios(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    let cfg = &run.cfg;
+    let fte = |v: f64| e.num(Some(v), "fte");
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns: cols(
+            e,
+            &[
+                ("col.measure", "text"),
+                ("col.value", "text"),
+                ("col.comparison", "text"),
+            ],
+        ),
+        rows: vec![],
+    };
+    let total_cost = est.personnel_cost + est.vendor_cost;
+    let per = |v: f64, d: f64| (d > 0.0).then(|| v / d);
+    let n = |v: Option<f64>, unit: &str| e.num(v, unit);
+    let bench = est.devices / cfg.benchmark.devices_per_fte;
+    t.rows.push(vec![
+        text(e.w("staffing.devices_per_fte")),
+        text(n(per(est.devices, est.fte), "count")),
+        text(format!(
+            "{} {} ({})",
+            e.w("staffing.benchmark"),
+            n(Some(cfg.benchmark.devices_per_fte), "count"),
+            cfg.benchmark.source
+        )),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.fte_by_the_benchmark")),
+        text(fte(bench)),
+        text(format!(
+            "{} {}",
+            e.w("staffing.need_from_the_data"),
+            fte(est.fte)
+        )),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.tickets_per_device_and_year")),
+        text(n(per(est.tickets, est.devices), "ratio")),
+        text(""),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.tickets_per_100_pupils_and")),
+        text(n(per(est.tickets * 100.0, est.pupils), "ratio")),
+        text(""),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.cost_per_ticket")),
+        text(n(per(total_cost, est.tickets), "eur")),
+        text(e.w("staffing.staff_and_vendors")),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.cost_per_device_and_year")),
+        text(n(per(total_cost, est.devices), "eur")),
+        text(""),
+    ]);
+    t.rows.push(vec![
+        text(e.w("staffing.cost_per_school_and_year")),
+        text(n(per(total_cost, est.schools as f64), "eur")),
+        text(""),
+    ]);
+    sec.tables.push(t);
+    sec.text = e.w("staffing.ratios_are_as_precise_as").into();
+    Ok(())
+}
+
+/// `staffing_scenarios`.
+fn scenarios(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let years: Vec<i32> = run
+        .scenarios
+        .first()
+        .map(|s| s.years.iter().map(|y| y.year).collect())
+        .unwrap_or_default();
+    let mut columns = vec![
+        Column {
+            label: e.w("staffing.scenario").into(),
+            unit: "text".into(),
+        },
+        Column {
+            label: e.w("staffing.figure").into(),
+            unit: "text".into(),
+        },
+    ];
+    columns.extend(years.iter().map(|y| Column {
+        label: y.to_string(),
+        unit: "mixed".into(),
+    }));
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns,
+        rows: vec![],
+    };
+    for sc in &run.scenarios {
+        let label = if sc.name == "Status quo" {
+            e.w("staffing.status_quo").to_string()
+        } else {
+            sc.name.clone()
+        };
+        type Figure<'f> = Box<dyn Fn(&super::model::YearFigure) -> Cell + 'f>;
+        let rows: [(&str, Figure); 5] = [
+            (
+                e.w("staffing.devices"),
+                Box::new(|y| cell(e, Some(y.devices), "count")),
+            ),
+            (
+                e.w("staffing.tickets"),
+                Box::new(|y| cell(e, Some(y.tickets), "count")),
+            ),
+            (
                 e.w("staffing.fte"),
+                Box::new(|y| cell(e, Some(y.fte), "fte")),
+            ),
+            (
+                e.w("staffing.personnel_cost"),
+                Box::new(|y| cell(e, Some(y.personnel_cost), "eur")),
+            ),
+            (
+                e.w("staffing.vendor_cost"),
+                Box::new(|y| cell(e, Some(y.vendor_cost), "eur")),
+            ),
+        ];
+        for (i, (what, f)) in rows.iter().enumerate() {
+            let mut row = vec![
+                text(if i == 0 { label.clone() } else { String::new() }),
+                text(*what),
+            ];
+            row.extend(sc.years.iter().map(f));
+            t.rows.push(row);
+        }
+    }
+    sec.tables.push(t);
+    let colors = [charts::GREY, charts::BLUE, charts::ORANGE, charts::RED];
+    let series: Vec<(String, Vec<Option<f64>>, plotters::style::RGBColor)> = run
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.name.clone(),
+                s.years.iter().map(|y| Some(y.fte)).collect(),
+                colors[i % colors.len()],
             )
-            .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-            sec.charts.push(save_chart(e, c, title)?);
-        }
-        Kind::StaffingCost => {
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns: cols(
-                    e,
-                    &[
-                        ("col.it_service", "text"),
-                        ("col.staff_year", "eur"),
-                        ("col.vendors_year", "eur"),
-                        ("col.total_year", "eur"),
-                        ("col.per_device", "eur"),
-                        ("col.vendor_share", "percent"),
-                    ],
-                ),
-                rows: vec![],
-            };
-            let per_dev = |v: f64| (est.devices > 0.0).then(|| v / est.devices);
-            for sv in &est.services {
-                let tot = sv.personnel_cost + sv.vendor_cost;
-                t.rows.push(vec![
-                    text(e.value_label("services", &sv.service)),
-                    cell(e, Some(sv.personnel_cost), "eur"),
-                    cell(e, Some(sv.vendor_cost), "eur"),
-                    cell(e, Some(tot), "eur"),
-                    cell(e, per_dev(tot), "eur"),
-                    cell(
-                        e,
-                        (sv.tickets > 0.0).then(|| 100.0 * sv.vendor_share()),
-                        "percent",
-                    ),
-                ]);
-            }
-            t.rows.push(vec![
-                text(e.w("staffing.information_security_and_data_protection")),
-                cell(e, Some(est.cross_cost), "eur"),
-                cell(e, Some(0.0), "eur"),
-                cell(e, Some(est.cross_cost), "eur"),
-                cell(e, per_dev(est.cross_cost), "eur"),
-                text(""),
-            ]);
-            if est.unattributed_vendor_cost > 0.0 {
-                t.rows.push(vec![
-                    text(e.w("staffing.vendors_not_attributable")),
-                    cell(e, Some(0.0), "eur"),
-                    cell(e, Some(est.unattributed_vendor_cost), "eur"),
-                    cell(e, Some(est.unattributed_vendor_cost), "eur"),
-                    cell(e, per_dev(est.unattributed_vendor_cost), "eur"),
-                    text(""),
-                ]);
-            }
-            let tot = est.personnel_cost + est.vendor_cost;
-            t.rows.push(vec![
-                text(e.w("staffing.total")),
-                cell(e, Some(est.personnel_cost), "eur"),
-                cell(e, Some(est.vendor_cost), "eur"),
-                cell(e, Some(tot), "eur"),
-                cell(e, per_dev(tot), "eur"),
-                text(""),
-            ]);
-            sec.tables.push(t);
-        }
-        Kind::StaffingAssumptions => {
-            let mut t = Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: sec.title.clone(),
-                columns: cols(
-                    e,
-                    &[
-                        ("col.key_in_kennzahl_toml", "text"),
-                        ("col.value", "text"),
-                        ("col.meaning", "text"),
-                    ],
-                ),
-                rows: vec![],
-            };
-            // Assumptions print as configured (all their digits), with the language's
-            // decimal separator.
-            let num = |v: f64| charts::axis_number(v).replace('.', e.w("number.decimal"));
-            let mut add = |k: String, v: String, meaning: &str| {
-                t.rows.push(vec![text(k), text(v), text(meaning)]);
-            };
-            add(
-                "staffing.net_hours_per_fte".into(),
-                num(cfg.net_hours_per_fte),
-                e.w("staffing.assumption.productive_hours_per_fte_and"),
-            );
-            add(
-                "staffing.cross_cutting_share".into(),
-                num(cfg.cross_cutting_share),
-                e.w("staffing.assumption.information_security_and_data_protection"),
-            );
-            add(
-                "staffing.effort_includes_travel".into(),
-                cfg.effort_includes_travel.to_string(),
-                e.w("staffing.assumption.booked_effort_already_includes_travel"),
-            );
-            for (svc, m) in &cfg.standard_minutes {
-                add(
-                    format!("staffing.standard_minutes.{svc}"),
-                    format!(
-                        "l1 = {}, l2 = {}, l3 = {}",
-                        m.l1.map(num).unwrap_or("–".into()),
-                        m.l2.map(num).unwrap_or("–".into()),
-                        m.l3.map(num).unwrap_or("–".into())
-                    ),
-                    e.w("staffing.assumption.minutes_per_ticket_without_booked"),
-                );
-            }
-            for (svc, v) in &cfg.visit_share {
-                add(
-                    format!("staffing.visit_share.{svc}"),
-                    num(*v),
-                    e.w("staffing.assumption.share_of_tickets_with_an"),
-                );
-            }
-            for (i, k) in cfg.tasks.iter().enumerate() {
-                add(
-                    format!("staffing.tasks[{i}]"),
-                    format!(
-                        "{}: {} h{}",
-                        k.service,
-                        num(k.hours_per_year),
-                        if k.scales_with_devices {
-                            e.w("staffing.grows_with_devices")
-                        } else {
-                            ""
-                        }
-                    ),
-                    &k.name,
-                );
-            }
-            add(
-                "staffing.queue.target_share / target_minutes".into(),
-                format!(
-                    "{} / {}",
-                    num(cfg.queue.target_share),
-                    num(cfg.queue.target_minutes)
-                ),
-                e.w("staffing.assumption.first_response_target_of_erlang"),
-            );
-            add(
-                "staffing.queue.handling_minutes".into(),
-                cfg.queue
-                    .handling_minutes
-                    .map(num)
-                    .unwrap_or_else(|| e.w("staffing.measured").into()),
-                e.w("staffing.assumption.handling_time_per_first_level"),
-            );
-            add(
-                "staffing.queue.shrinkage / min_agents".into(),
-                format!("{} / {}", num(cfg.queue.shrinkage), cfg.queue.min_agents),
-                e.w("staffing.assumption.time_not_available_to_the"),
-            );
-            for (g, v) in &cfg.pay_grades {
-                add(
-                    format!("staffing.pay_grades.{g}"),
-                    eur(*v),
-                    e.w("staffing.assumption.employer_cost_per_fte_and"),
-                );
-            }
-            add(
-                "staffing.pay".into(),
-                format!(
-                    "level1 = {}, level2 = {}, level3 = {}, tasks = {}, cross_cutting = {}",
-                    cfg.pay.level1,
-                    cfg.pay.level2,
-                    cfg.pay.level3,
-                    cfg.pay.tasks,
-                    cfg.pay.cross_cutting
-                ),
-                e.w("staffing.assumption.pay_grade_per_kind_of"),
-            );
-            add(
-                "staffing.benchmark.devices_per_fte".into(),
-                num(cfg.benchmark.devices_per_fte),
-                &cfg.benchmark.source,
-            );
-            sec.tables.push(t);
-        }
-        Kind::StaffingQuality => {
-            sec.sentences = est
-                .findings
-                .iter()
-                .map(|f| {
-                    let args: Vec<(&str, &str)> =
-                        f.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    e.wf(f.id, &args)
-                })
-                .collect();
-            if sec.sentences.is_empty() {
-                sec.text = e.w("staffing.no_gaps_found_in_the").into();
-            }
-        }
-        _ => unreachable!("not a staffing section"),
+        })
+        .collect();
+    let title = e.w("staffing.fte_per_scenario_and_year");
+    let c = charts::lines(
+        e.chart_dir,
+        &format!("{}-fte", sec.id),
+        title,
+        &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
+        &series,
+        e.w("staffing.fte"),
+    )
+    .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
+    sec.charts.push(save_chart(e, c, title)?);
+    Ok(())
+}
+
+/// `staffing_cost`.
+fn cost(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns: cols(
+            e,
+            &[
+                ("col.it_service", "text"),
+                ("col.staff_year", "eur"),
+                ("col.vendors_year", "eur"),
+                ("col.total_year", "eur"),
+                ("col.per_device", "eur"),
+                ("col.vendor_share", "percent"),
+            ],
+        ),
+        rows: vec![],
+    };
+    let per_dev = |v: f64| (est.devices > 0.0).then(|| v / est.devices);
+    for sv in &est.services {
+        let tot = sv.personnel_cost + sv.vendor_cost;
+        t.rows.push(vec![
+            text(e.value_label("services", &sv.service)),
+            cell(e, Some(sv.personnel_cost), "eur"),
+            cell(e, Some(sv.vendor_cost), "eur"),
+            cell(e, Some(tot), "eur"),
+            cell(e, per_dev(tot), "eur"),
+            cell(
+                e,
+                (sv.tickets > 0.0).then(|| 100.0 * sv.vendor_share()),
+                "percent",
+            ),
+        ]);
+    }
+    t.rows.push(vec![
+        text(e.w("staffing.information_security_and_data_protection")),
+        cell(e, Some(est.cross_cost), "eur"),
+        cell(e, Some(0.0), "eur"),
+        cell(e, Some(est.cross_cost), "eur"),
+        cell(e, per_dev(est.cross_cost), "eur"),
+        text(""),
+    ]);
+    if est.unattributed_vendor_cost > 0.0 {
+        t.rows.push(vec![
+            text(e.w("staffing.vendors_not_attributable")),
+            cell(e, Some(0.0), "eur"),
+            cell(e, Some(est.unattributed_vendor_cost), "eur"),
+            cell(e, Some(est.unattributed_vendor_cost), "eur"),
+            cell(e, per_dev(est.unattributed_vendor_cost), "eur"),
+            text(""),
+        ]);
+    }
+    let tot = est.personnel_cost + est.vendor_cost;
+    t.rows.push(vec![
+        text(e.w("staffing.total")),
+        cell(e, Some(est.personnel_cost), "eur"),
+        cell(e, Some(est.vendor_cost), "eur"),
+        cell(e, Some(tot), "eur"),
+        cell(e, per_dev(tot), "eur"),
+        text(""),
+    ]);
+    sec.tables.push(t);
+    Ok(())
+}
+
+/// `staffing_assumptions`.
+fn assumptions(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let cfg = &run.cfg;
+    let eur = |v: f64| e.num(Some(v), "eur");
+    let mut t = Table {
+        full: Vec::new(),
+        note: String::new(),
+        title: sec.title.clone(),
+        columns: cols(
+            e,
+            &[
+                ("col.key_in_kennzahl_toml", "text"),
+                ("col.value", "text"),
+                ("col.meaning", "text"),
+            ],
+        ),
+        rows: vec![],
+    };
+    // Assumptions print as configured (all their digits), with the language's
+    // decimal separator.
+    let num = |v: f64| charts::axis_number(v).replace('.', e.w("number.decimal"));
+    let mut add = |k: String, v: String, meaning: &str| {
+        t.rows.push(vec![text(k), text(v), text(meaning)]);
+    };
+    add(
+        "staffing.net_hours_per_fte".into(),
+        num(cfg.net_hours_per_fte),
+        e.w("staffing.assumption.productive_hours_per_fte_and"),
+    );
+    add(
+        "staffing.cross_cutting_share".into(),
+        num(cfg.cross_cutting_share),
+        e.w("staffing.assumption.information_security_and_data_protection"),
+    );
+    add(
+        "staffing.effort_includes_travel".into(),
+        cfg.effort_includes_travel.to_string(),
+        e.w("staffing.assumption.booked_effort_already_includes_travel"),
+    );
+    for (svc, m) in &cfg.standard_minutes {
+        add(
+            format!("staffing.standard_minutes.{svc}"),
+            format!(
+                "l1 = {}, l2 = {}, l3 = {}",
+                m.l1.map(num).unwrap_or("–".into()),
+                m.l2.map(num).unwrap_or("–".into()),
+                m.l3.map(num).unwrap_or("–".into())
+            ),
+            e.w("staffing.assumption.minutes_per_ticket_without_booked"),
+        );
+    }
+    for (svc, v) in &cfg.visit_share {
+        add(
+            format!("staffing.visit_share.{svc}"),
+            num(*v),
+            e.w("staffing.assumption.share_of_tickets_with_an"),
+        );
+    }
+    for (i, k) in cfg.tasks.iter().enumerate() {
+        add(
+            format!("staffing.tasks[{i}]"),
+            format!(
+                "{}: {} h{}",
+                k.service,
+                num(k.hours_per_year),
+                if k.scales_with_devices {
+                    e.w("staffing.grows_with_devices")
+                } else {
+                    ""
+                }
+            ),
+            &k.name,
+        );
+    }
+    add(
+        "staffing.queue.target_share / target_minutes".into(),
+        format!(
+            "{} / {}",
+            num(cfg.queue.target_share),
+            num(cfg.queue.target_minutes)
+        ),
+        e.w("staffing.assumption.first_response_target_of_erlang"),
+    );
+    add(
+        "staffing.queue.handling_minutes".into(),
+        cfg.queue
+            .handling_minutes
+            .map(num)
+            .unwrap_or_else(|| e.w("staffing.measured").into()),
+        e.w("staffing.assumption.handling_time_per_first_level"),
+    );
+    add(
+        "staffing.queue.shrinkage / min_agents".into(),
+        format!("{} / {}", num(cfg.queue.shrinkage), cfg.queue.min_agents),
+        e.w("staffing.assumption.time_not_available_to_the"),
+    );
+    for (g, v) in &cfg.pay_grades {
+        add(
+            format!("staffing.pay_grades.{g}"),
+            eur(*v),
+            e.w("staffing.assumption.employer_cost_per_fte_and"),
+        );
+    }
+    add(
+        "staffing.pay".into(),
+        format!(
+            "level1 = {}, level2 = {}, level3 = {}, tasks = {}, cross_cutting = {}",
+            cfg.pay.level1, cfg.pay.level2, cfg.pay.level3, cfg.pay.tasks, cfg.pay.cross_cutting
+        ),
+        e.w("staffing.assumption.pay_grade_per_kind_of"),
+    );
+    add(
+        "staffing.benchmark.devices_per_fte".into(),
+        num(cfg.benchmark.devices_per_fte),
+        &cfg.benchmark.source,
+    );
+    sec.tables.push(t);
+    Ok(())
+}
+
+/// `staffing_quality`.
+fn quality(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
+    let est = &run.est;
+    sec.sentences = est
+        .findings
+        .iter()
+        .map(|f| {
+            let args: Vec<(&str, &str)> = f.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            e.wf(f.id, &args)
+        })
+        .collect();
+    if sec.sentences.is_empty() {
+        sec.text = e.w("staffing.no_gaps_found_in_the").into();
     }
     Ok(())
 }
