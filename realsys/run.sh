@@ -25,6 +25,8 @@ SHA=$(sha256sum "$HERE/scenario/scenario.json" | cut -d' ' -f1)
 # the scenario and its truth must be current (both are committed; regenerate them if the generator changed)
 python3 "$HERE/scenario/generate.py" "$REALSYS_STATE/scenario.check.json" >/dev/null
 cmp -s "$REALSYS_STATE/scenario.check.json" "$HERE/scenario/scenario.json" || die "scenario.json is not what generate.py writes; run realsys/scenario/generate.py and truth.py"
+python3 "$HERE/handoff/generate.py" "$REALSYS_STATE/handoff.check.json" >/dev/null
+cmp -s "$REALSYS_STATE/handoff.check.json" "$HERE/handoff/scenario.json" || die "handoff/scenario.json is not what handoff/generate.py writes; run realsys/handoff/generate.py and truth.py"
 RUN_ID=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 [ "$(head -1 "$REALSYS_OUT/timings.csv" 2>/dev/null)" = "run,system,step,seconds" ] || echo "run,system,step,seconds" > "$REALSYS_OUT/timings.csv"
 
@@ -37,6 +39,10 @@ step() { # system step command...
   [ $rc = 0 ] || die "$sys: $st failed (exit $rc)"
 }
 running() { local f=$REALSYS_STATE/$1/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+# The stamp the two-system handoff scenario (handoff/) must carry: its sha256 and the main stamps of RT and Redmine.
+handoff_want() { echo "$(sha256sum "$HERE/handoff/scenario.json" | cut -d' ' -f1)+$(cat "$REALSYS_STATE/rt/seeded" 2>/dev/null)+$(cat "$REALSYS_STATE/redmine/seeded" 2>/dev/null)"; }
+handoff_current() { [ "$(cat "$REALSYS_STATE/handoff/seeded" 2>/dev/null)" = "$(handoff_want)" ]; }
+asked() { local x; for x in "${SYSTEMS[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 
 export REALSYS_APT_STAMP=$REALSYS_STATE/apt-updated.$$
 trap 'rm -f "$REALSYS_APT_STAMP"' EXIT
@@ -70,6 +76,16 @@ for sp in "${seeding[@]}"; do
   fi
 done
 [ ${#failed[@]} = 0 ] || die "${failed[*]}: seed failed (logs: $REALSYS_STATE/<system>-seed.log)"
+# 2b. The two-system handoff scenario (handoff/, ~2 minutes) on top of RT's and Redmine's, when both are asked for:
+# RT hands tickets to the vendor's Redmine. Its own stamp; a main re-seed of either drops it.
+if asked rt && asked redmine; then
+  if handoff_current; then
+    log "handoff: RT and Redmine hold the handoff scenario already"
+  else
+    log "handoff: seeding (log: $REALSYS_STATE/handoff-seed.log)"
+    step handoff seed bash -c "'$HERE/handoff/seed.sh' > '$REALSYS_STATE/handoff-seed.log' 2>&1 || { tail -20 '$REALSYS_STATE/handoff-seed.log' >&2; exit 1; }"
+  fi
+fi
 # 3. Start on the real clock, export and check, one after the other.
 for s in "${SYSTEMS[@]}"; do
   step "$s" start "$HERE/$s/start.sh"
@@ -92,5 +108,10 @@ done
   for s in $(cd "$HERE" && ls -d */ | tr -d /); do
     [ -x "$HERE/$s/env.sh" ] && running "$s" && "$HERE/$s/env.sh"
   done
+  if running rt && running redmine && handoff_current; then
+    echo "export REALSYS_HANDOFF_TRUTH='$HERE/handoff/truth.json'"
+    echo "export REALSYS_HANDOFF_IDS='$REALSYS_STATE/handoff/ids.csv'"
+    echo "export REALSYS_HANDOFF_KEY='$(cat "$REALSYS_STATE/handoff/redmine-key")'"
+  fi
 } > "$REALSYS_OUT/env.sh"
 log "done: ${SYSTEMS[*]} running; exports in $REALSYS_OUT; source $REALSYS_OUT/env.sh; stop with $HERE/stop.sh"

@@ -120,6 +120,16 @@ pub struct FetchArgs {
     /// (its OTRSTimeZone; default UTC, as Znuny recommends).
     #[arg(long, value_name = "ZONE")]
     pub server_timezone: Option<String>,
+    /// `FIELD=VENDOR`: a custom field of our tickets holding a vendor's ticket number (RT,
+    /// Redmine); every ticket with a value links to that ticket of the vendor (ticket_links,
+    /// handed_to_vendor, method reference; VENDOR as named in [[vendors]]). Repeatable.
+    #[arg(long, value_name = "FIELD=VENDOR")]
+    pub vendor_ref: Vec<String>,
+    /// The instance is a vendor's own ticket system (Redmine): its issues become the vendor's
+    /// tickets (vendor_tickets, source = --source, the vendor's name as in [[vendors]]), the
+    /// first response and resolution read from the journals.
+    #[arg(long, requires = "source")]
+    pub vendor_tickets: bool,
 }
 
 #[derive(Debug, clap::Args)]

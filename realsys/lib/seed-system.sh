@@ -5,7 +5,8 @@
 set -euo pipefail
 D=$REALSYS_STATE/$SYS
 "$HERE/stop.sh" >/dev/null 2>&1 || true
-rm -f "$D/seeded"
+# a main re-seed starts from the pristine database: the handoff scenario (handoff/seed.sh) and its base go too
+rm -f "$D/seeded" "$REALSYS_STATE/handoff/seeded" "$REALSYS_STATE/handoff/base.sha"
 if declare -F reset_db >/dev/null; then
   reset_db
 else

@@ -64,6 +64,12 @@ pub fn run(workspace: &Path, a: FetchArgs) -> Result<ExitCode> {
             a.token_env
         );
     }
+    let vendor_refs = fetch::parse_vendor_refs(&a.vendor_ref).map_err(|e| anyhow!("{e}"))?;
+    let vendor_status = if a.vendor_tickets {
+        Some(vendor_status(&ws, &a.system)?)
+    } else {
+        None
+    };
     let o = Options {
         system: a.system.clone(),
         url: a.url.clone(),
@@ -92,6 +98,8 @@ pub fn run(workspace: &Path, a: FetchArgs) -> Result<ExitCode> {
             })
             .transpose()?,
         calendar_timezone: ws.config.calendars.default.tz(),
+        vendor_refs,
+        vendor_status,
     };
     if a.offline {
         return offline(&ws, &o);
@@ -102,6 +110,29 @@ pub fn run(workspace: &Path, a: FetchArgs) -> Result<ExitCode> {
     };
     summary(&o, &out);
     import_run(&ws, &o, &mut state, &out)
+}
+
+/// `--vendor-tickets`: the status map of the system profile's vendor_tickets file, which
+/// tells the fetch which of the vendor's statuses mean it responded or resolved (so the rows
+/// and the import read the statuses alike).
+fn vendor_status(
+    ws: &Workspace,
+    system: &str,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let api = fetch::api(system).map_err(|e| anyhow!("{e}"))?;
+    let profile = detect::load_profile(api.profile(), Some(&ws.dir))
+        .map_err(|e| anyhow!("profile {}: {e}", api.profile()))?;
+    let file = profile
+        .files
+        .iter()
+        .find(|f| f.table == "vendor_tickets")
+        .ok_or_else(|| {
+            anyhow!(
+                "--vendor-tickets: profile {} reads no vendor tickets",
+                api.profile()
+            )
+        })?;
+    Ok(file.values.get("status").cloned().unwrap_or_default())
 }
 
 fn server_error(e: FetchError) -> Result<ExitCode> {

@@ -171,6 +171,20 @@ pub trait Api: Sync {
             None => Ok(()),
         }
     }
+    /// How the ticket rows name a custom field (`CF.` for RT, `cf.` for Redmine), for
+    /// `--vendor-ref`; systems whose rows carry no custom fields have none.
+    fn custom_field_prefix(&self) -> Option<&'static str> {
+        None
+    }
+    /// `--vendor-tickets`: the instance is a vendor's own system, its tickets become
+    /// `vendor_tickets` rows; `classes` maps its status names to status classes (the
+    /// profile's map), which say when it responded and resolved.
+    fn set_vendor(&mut self, _classes: BTreeMap<String, String>) -> Result<(), FetchError> {
+        Err(FetchError::Usage(format!(
+            "--vendor-tickets: kennzahl cannot yet read a vendor's tickets through profile {}",
+            self.profile()
+        )))
+    }
     /// Once per run before anything else: look-ups (queue and status names), a login.
     fn prepare(&mut self, c: &Client) -> Result<(), FetchError>;
     /// The tickets changed at or after `since` (every ticket when `None`).
@@ -231,6 +245,59 @@ pub struct Options {
     pub server_timezone: Option<chrono_tz::Tz>,
     /// The workspace calendar's zone (the default for iTop's local times).
     pub calendar_timezone: chrono_tz::Tz,
+    /// `--vendor-ref FIELD=VENDOR`: custom fields of our tickets naming a vendor's ticket.
+    pub vendor_refs: Vec<(String, String)>,
+    /// `--vendor-tickets`: the vendor's status names → status classes (from the profile).
+    pub vendor_status: Option<BTreeMap<String, String>>,
+}
+
+/// Read the `--vendor-ref` options: `FIELD=VENDOR`, both not empty.
+pub fn parse_vendor_refs(args: &[String]) -> Result<Vec<(String, String)>, FetchError> {
+    args.iter()
+        .map(|a| match a.split_once('=') {
+            Some((f, v)) if !f.trim().is_empty() && !v.trim().is_empty() => {
+                Ok((f.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(FetchError::Usage(format!(
+                "--vendor-ref {a:?}: expected FIELD=VENDOR (the custom field holding the vendor's ticket number, and the vendor as named in [[vendors]])"
+            ))),
+        })
+        .collect()
+}
+
+/// The links a ticket's reference fields make (`--vendor-ref`): one `links` row per field
+/// with a value, from the ticket's row (the first row a system returns, keyed `id`). The
+/// value is the vendor's ticket number as our agents typed it: trimmed, a leading `#`
+/// dropped (Redmine and RT write numbers so).
+fn reference_links(
+    rows: &[(&'static str, Row)],
+    prefix: &str,
+    refs: &[(String, String)],
+) -> Vec<(&'static str, Row)> {
+    let Some((_, t)) = rows.first() else {
+        return Vec::new();
+    };
+    let Some(id) = text(&Value::Object(t.clone()), "id") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (field, vendor) in refs {
+        let Some(v) = t.get(&format!("{prefix}{field}")).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let v = v.trim().trim_start_matches('#').trim();
+        if v.is_empty() {
+            continue;
+        }
+        let mut r = Row::new();
+        put(&mut r, "ticket_id", Some(id.clone()));
+        put(&mut r, "linked_source", Some(vendor.clone()));
+        put(&mut r, "linked_ticket_id", Some(v.to_string()));
+        put(&mut r, "relation", Some("handed_to_vendor".into()));
+        put(&mut r, "method", Some("reference".into()));
+        out.push(("links", r));
+    }
+    out
 }
 
 /// Read a `--teams` file: CSV with the header `user,team`, one user per line (as the
@@ -377,6 +444,19 @@ pub fn fetch_run(ws_dir: &Path, o: &Options) -> Result<(State, RunOutcome), Fetc
         api.set_teams(read_teams(t)?)?;
     }
     api.set_server_timezone(o.server_timezone, o.calendar_timezone)?;
+    if let Some(classes) = &o.vendor_status {
+        api.set_vendor(classes.clone())?;
+    }
+    let ref_prefix = match (o.vendor_refs.is_empty(), api.custom_field_prefix()) {
+        (true, _) => None,
+        (false, Some(p)) => Some(p),
+        (false, None) => {
+            return Err(FetchError::Usage(format!(
+                "--vendor-ref: the rows of profile {} carry no custom fields",
+                api.profile()
+            )))
+        }
+    };
     let secret = o.secret.clone().unwrap_or_default();
     let auth = match (&o.auth, o.secret.is_some()) {
         (Some(a), _) => a.clone(),
@@ -401,11 +481,13 @@ pub fn fetch_run(ws_dir: &Path, o: &Options) -> Result<(State, RunOutcome), Fetc
     *state.runs.last_mut().expect("pushed") = run.clone();
     state.save(&state_path)?;
     let mut rejects = listing.rejected;
+    let refs = ref_prefix.map(|p| (p, o.vendor_refs.as_slice()));
     let rows = fetch_tickets(
         api.as_ref(),
         &client,
         &listing.ids,
         o.concurrency,
+        refs,
         &mut rejects,
     )?;
     let files = write_rows(&run_dir, rows, &rejects)?;
@@ -462,6 +544,7 @@ fn fetch_tickets(
     client: &Client,
     ids: &[String],
     concurrency: usize,
+    refs: Option<(&str, &[(String, String)])>,
     rejects: &mut Vec<FetchReject>,
 ) -> Result<BTreeMap<&'static str, Vec<Row>>, FetchError> {
     let progress = indicatif::ProgressBar::new(ids.len() as u64);
@@ -496,7 +579,11 @@ fn fetch_tickets(
         .enumerate()
     {
         match r.expect("every ticket was fetched") {
-            Ok(rows) => {
+            Ok(mut rows) => {
+                if let Some((prefix, refs)) = refs {
+                    let links = reference_links(&rows, prefix, refs);
+                    rows.extend(links);
+                }
                 for (stem, row) in rows {
                     out.entry(stem).or_default().push(row);
                 }

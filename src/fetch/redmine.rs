@@ -11,7 +11,17 @@
 //!   is `user`); a journal's note is a row `notes:public` or `notes:private` without its
 //!   text; plus rows at the creation for the first status and assignee (Redmine journals
 //!   only record changes);
-//! - `redmine-time`: one row per time entry (issue_id, entry_id, created_on, hours).
+//! - `redmine-time`: one row per time entry (issue_id, entry_id, created_on, hours);
+//! - `links` (with `--vendor-ref FIELD=VENDOR`, written by `super`): the vendor's ticket
+//!   number a custom field of ours holds, as a `ticket_links` row.
+//!
+//! With `--vendor-tickets` the instance is a vendor's own system and each issue is one row
+//! `redmine-vendor` for `vendor_tickets` instead (no journals or time entries as rows):
+//! id, project_identifier, status, priority, category, created_on, updated_on, custom
+//! fields, and from the journals `first_response_on` (the first public note or status
+//! change to a status that is not `new`, as kennzahl reads our first response) and
+//! `resolved_on` (the first change to a status of class resolved or closed), the classes
+//! being the profile's status map of the vendor file.
 //!
 //! Checked against Redmine 5.0 in the project's harness (`realsys/redmine`).
 
@@ -19,7 +29,7 @@ use super::http::{enc, Auth, Client};
 use super::{array, http_date, iso, put, text, Api, FetchError, Listing, Row};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Default)]
 pub struct Redmine {
@@ -30,6 +40,8 @@ pub struct Redmine {
     groups: HashMap<String, String>,
     /// User id → the group (team) it belongs to, the first by group id.
     teams: HashMap<String, String>,
+    /// `--vendor-tickets`: status name → status class (the profile's map, `*` for the rest).
+    vendor: Option<BTreeMap<String, String>>,
 }
 
 const LIMIT: usize = 100;
@@ -77,9 +89,94 @@ impl Redmine {
     }
 }
 
+impl Redmine {
+    /// The status class of a status id (through its name and the vendor's status map).
+    fn class_of(&self, classes: &BTreeMap<String, String>, id: Option<String>) -> Option<String> {
+        let name = self.resolve("status_id", id)?;
+        classes.get(&name).or_else(|| classes.get("*")).cloned()
+    }
+
+    /// One issue of a vendor's own system as a `vendor_tickets` row: its first response
+    /// and resolution are read from the journals (Redmine keeps no such clocks).
+    fn vendor_row(&self, classes: &BTreeMap<String, String>, i: &Value, id: &str) -> Row {
+        let named = |k: &str| i.get(k).and_then(|x| text(x, "name"));
+        let mut row = Row::new();
+        put(&mut row, "id", Some(id.to_string()));
+        put(
+            &mut row,
+            "project_identifier",
+            i.get("project")
+                .and_then(id_of)
+                .and_then(|p| self.projects.get(&p).map(|x| x.1.clone())),
+        );
+        for k in ["status", "priority", "category"] {
+            put(&mut row, k, named(k));
+        }
+        for k in ["created_on", "updated_on"] {
+            put(&mut row, k, text(i, k));
+        }
+        let (mut response, mut resolved) = (None, None);
+        let journals = i.get("journals").and_then(|x| x.as_array());
+        for j in journals.into_iter().flatten() {
+            let Some(at) = text(j, "created_on") else {
+                continue;
+            };
+            let private = j
+                .get("private_notes")
+                .and_then(|b| b.as_bool())
+                .unwrap_or(false);
+            let public_note = text(j, "notes").is_some() && !private;
+            let mut responded = public_note;
+            for d in j
+                .get("details")
+                .and_then(|x| x.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if text(d, "property").as_deref() != Some("attr")
+                    || text(d, "name").as_deref() != Some("status_id")
+                {
+                    continue;
+                }
+                let class = self.class_of(classes, text(d, "new_value"));
+                responded |= class.as_deref().is_some_and(|c| c != "new");
+                if resolved.is_none() && matches!(class.as_deref(), Some("resolved" | "closed")) {
+                    resolved = Some(at.clone());
+                }
+            }
+            if responded && response.is_none() {
+                response = Some(at.clone());
+            }
+        }
+        put(&mut row, "first_response_on", response);
+        put(&mut row, "resolved_on", resolved);
+        // Custom fields: the reference to our ticket, the school, as the profile names them.
+        for cf in i
+            .get("custom_fields")
+            .and_then(|x| x.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = text(cf, "name") {
+                put(&mut row, &format!("cf.{n}"), text(cf, "value"));
+            }
+        }
+        row
+    }
+}
+
 impl Api for Redmine {
     fn profile(&self) -> &'static str {
         "redmine"
+    }
+
+    fn custom_field_prefix(&self) -> Option<&'static str> {
+        Some("cf.")
+    }
+
+    fn set_vendor(&mut self, classes: BTreeMap<String, String>) -> Result<(), FetchError> {
+        self.vendor = Some(classes);
+        Ok(())
     }
 
     fn default_auth(&self, secret: &str) -> Auth {
@@ -206,6 +303,9 @@ impl Api for Redmine {
             url: c.url(&path),
             message: "the issue has no created_on".into(),
         })?;
+        if let Some(classes) = &self.vendor {
+            return Ok(vec![("redmine-vendor", self.vendor_row(classes, i, id))]);
+        }
         let named = |k: &str| i.get(k).and_then(|x| text(x, "name"));
         let nid = |k: &str| i.get(k).and_then(id_of);
         let mut row = Row::new();

@@ -10,7 +10,9 @@
 //!   `TimeTaken` (its effort); plus, at the creation, a `Create:Queue` row with
 //!   the queue the ticket was created in (RT records no transaction for it), so the first
 //!   group is known; `actor_group` is the user-defined group (team) of the transaction's
-//!   creator, looked up from the groups' members (the person is not written).
+//!   creator, looked up from the groups' members (the person is not written);
+//! - `links` (with `--vendor-ref FIELD=VENDOR`, written by `super`): the vendor's ticket
+//!   number a custom field of ours holds, as a `ticket_links` row.
 //!
 //! Checked against RT 5.0.3 in the project's harness (`realsys/rt`).
 
@@ -101,6 +103,10 @@ impl Api for Rt {
         } else {
             Auth::Scheme("token".into())
         }
+    }
+
+    fn custom_field_prefix(&self) -> Option<&'static str> {
+        Some("CF.")
     }
 
     /// RT names users by login (`l1-agent`); the file wins over the groups the API shows.
