@@ -265,7 +265,7 @@ fn run_analysis(conn: &Connection) -> Result<()> {
             .chars()
             .take(40)
             .collect::<String>();
-        let _s = crate::timing::stage(format!("  {name}"));
+        let _s = crate::timing::stage(name.to_string());
         conn.execute_batch(stmt).context(ctx)?;
     }
     Ok(())

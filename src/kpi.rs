@@ -421,7 +421,7 @@ pub fn run_on(
         .filter(|k| dim.computes(&k.meta.name, &k.meta.dimensions))
     {
         let _k =
-            crate::timing::detail().then(|| crate::timing::stage(format!("  kpi {}", k.meta.name)));
+            crate::timing::detail().then(|| crate::timing::stage(format!("kpi {}", k.meta.name)));
         let mut stmt = conn.prepare(&k.sql).with_context(|| {
             format!(
                 "KPI {} ({}): the query does not compile",

@@ -71,6 +71,7 @@ impl Workspace {
     /// Open the workspace in `dir`; the configuration is `dir/kennzahl.toml` when present,
     /// otherwise the built-in model municipality. `create` makes the folder if needed.
     pub fn open(dir: &Path, create: bool) -> Result<Workspace> {
+        let _t = crate::timing::stage("workspace: open");
         if create {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;

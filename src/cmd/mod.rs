@@ -19,6 +19,7 @@ use crate::cli::{Cli, Command};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    crate::timing::begin();
     let ws = cli.workspace;
     if cli.timings {
         crate::timing::enable();
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Groups(a) => groups::run(&ws, a),
         Command::Staffing(a) => staffing::run(&ws, a),
     };
+    crate::timing::report_total();
     crate::timing::report_peak_memory();
     result
 }

@@ -35,6 +35,7 @@ pub struct Job<'a> {
 
 /// Write `job`; nothing is written when a spec is wrong.
 pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
+    let checks = crate::timing::stage("report: catalogues and specs");
     // A source brings its own figures: the KPI catalogue is only the specs' business.
     let kpis = if job.source.is_some() {
         Vec::new()
@@ -62,11 +63,13 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
     let chart_dir = job.dir.join("charts");
     std::fs::create_dir_all(&chart_dir)
         .with_context(|| format!("cannot create {}", chart_dir.display()))?;
-    ws.prepare_analysis()?;
+    checks.done();
+    crate::timing::time("report: derived tables checked", || ws.prepare_analysis())?;
+    let evaluate = crate::timing::stage(format!("report: evaluate {}", job.spec));
     let mut e = eval::Eval::new(ws, &kpis, job.quarter, job.lang, &chart_dir)?;
     e.staffing = job.source;
     let mut store = eval::Store::new(ws, &kpis, job.quarter);
-    if spec.report.all_values {
+    if spec.report.all_values && renderers.iter().any(|r| r.needs_values()) {
         // The long format (kpis.csv, the XLSX's KPI sheet): every KPI of the quarter in
         // every breakdown it has.
         let names: Vec<&str> = kpis.iter().map(|k| k.meta.name.as_str()).collect();
@@ -80,6 +83,7 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
             .into_iter()
             .collect();
     }
+    evaluate.done();
     let values = match job.source {
         Some(s) => {
             s.restate(ws, &e, &mut report.meta);

@@ -12,6 +12,9 @@ impl Renderer for Csv {
     fn format(&self) -> &'static str {
         "csv"
     }
+    fn needs_values(&self) -> bool {
+        true
+    }
     fn render(&self, _r: &Report, t: &Target) -> Result<PathBuf> {
         let name = if t.stem == "report" {
             "kpis.csv".to_string()

@@ -32,6 +32,11 @@ pub struct Target<'a> {
 pub trait Renderer: Sync {
     fn format(&self) -> &'static str;
     fn render(&self, r: &Report, t: &Target) -> Result<PathBuf>;
+    /// Whether it writes the long-format values (`Target::values`): then a spec's
+    /// `all_values` runs every KPI in every breakdown; a page-only run skips that.
+    fn needs_values(&self) -> bool {
+        false
+    }
 }
 
 pub const ALL: &[&str] = &["html", "md", "csv", "xlsx", "pdf", "json"];

@@ -106,6 +106,9 @@ impl Renderer for Xlsx {
     fn format(&self) -> &'static str {
         "xlsx"
     }
+    fn needs_values(&self) -> bool {
+        true
+    }
     fn render(&self, r: &Report, t: &Target) -> Result<PathBuf> {
         let w = t.words;
         let mut wb = Workbook::new();
