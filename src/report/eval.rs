@@ -243,14 +243,14 @@ impl<'a> Eval<'a> {
         self.label(&c.label, &fallback)
     }
 
-    /// Evaluate `spec` for `subject` into a report.
-    pub fn report(&self, spec: &Spec, store: &mut Store, subject: &Subject) -> Result<Report> {
+    /// The report's header: title, organisation, subject, quarter, period, calendar, labels.
+    fn meta(&self, spec: &Spec, subject: &Subject) -> model::Meta {
         let q = self.q;
         let tz = self.ws.config.calendars.default.tz();
         let (qa, qb) = q.bounds(tz);
         let cal = self.ws.config.calendars.default.spec();
         let datefmt = self.w("format.date");
-        let meta = model::Meta {
+        model::Meta {
             title: self.w(&spec.report.title).to_string(),
             org: self.ws.config.org_name().to_string(),
             subject: match subject {
@@ -297,7 +297,12 @@ impl<'a> Eval<'a> {
                 note: self.w("report.note").into(),
                 privacy: self.w("report.no_person_names_no_figures").into(),
             },
-        };
+        }
+    }
+
+    /// Evaluate `spec` for `subject` into a report.
+    pub fn report(&self, spec: &Spec, store: &mut Store, subject: &Subject) -> Result<Report> {
+        let meta = self.meta(spec, subject);
         let mut sections = Vec::new();
         // The query files of the sections shown so far (their definitions go to the
         // definitions section).
@@ -795,7 +800,7 @@ impl<'a> Eval<'a> {
                             charts::ORANGE,
                         ),
                     ],
-                    "Tickets",
+                    self.w("report.tickets_axis"),
                 )
             }
             "trend" => {
@@ -843,94 +848,12 @@ impl<'a> Eval<'a> {
                 rows.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
                 charts::hbars(self.chart_dir, &name, &axis, &rows, &axis)
             }
-            _ => {
-                // bars: categories are the breakdown's rows (or, with layout = "measures", the
-                // listed measures, this quarter against the previous one).
-                if s.layout.as_deref() == Some("measures") {
-                    let (d, key) = self.at(subject, Dimension::all());
-                    let key = key.unwrap_or_else(|| "all".into());
-                    store.ensure(q, d, &names)?;
-                    store.ensure(q.prev(), d, &names)?;
-                    let cats: Vec<String> = s.columns.iter().map(|c| self.col_label(c)).collect();
-                    let ser = |tq: Quarter| -> Vec<Option<f64>> {
-                        s.columns
-                            .iter()
-                            .map(|c| {
-                                let v =
-                                    store.get(tq, d, c.kpi.as_deref().unwrap_or_default(), &key);
-                                c.fill(v)
-                            })
-                            .collect()
-                    };
-                    charts::grouped_bars(
-                        self.chart_dir,
-                        &name,
-                        &axis,
-                        &cats,
-                        &[
-                            (q.to_string(), ser(q), charts::BLUE),
-                            (q.prev().to_string(), ser(q.prev()), charts::GREY),
-                        ],
-                        None,
-                        "Tickets",
-                    )
-                } else {
-                    let dim = dim_of(self.ws, s.dimension.as_deref());
-                    let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
-                        school_dim()
-                    } else {
-                        dim
-                    };
-                    store.ensure(q, dim, &names)?;
-                    let rows = self.rows(store, dim, s);
-                    let cats: Vec<String> = rows
-                        .iter()
-                        .map(|(k, l)| {
-                            if dim.def().rows.as_deref() == Some("priorities") {
-                                format!("P{k}")
-                            } else {
-                                l.clone()
-                            }
-                        })
-                        .collect();
-                    let series: Vec<(String, Vec<Option<f64>>, _)> = s
-                        .columns
-                        .iter()
-                        .zip(colors.iter().cycle())
-                        .map(|(c, col)| {
-                            let k = c.kpi.as_deref().unwrap_or_default();
-                            (
-                                self.col_label(c),
-                                rows.iter()
-                                    .map(|(key, _)| store.get(q, dim, k, key))
-                                    .collect(),
-                                *col,
-                            )
-                        })
-                        .collect();
-                    let targets: Option<Vec<Option<f64>>> = s.target_field.as_ref().map(|f| {
-                        rows.iter()
-                            .map(|(key, _)| self.field(dim, key, f).1)
-                            .collect()
-                    });
-                    let unit = self.unit_of(names[0]);
-                    charts::grouped_bars(
-                        self.chart_dir,
-                        &name,
-                        &axis,
-                        &cats,
-                        &series,
-                        targets
-                            .as_ref()
-                            .map(|t| (self.w("report.target"), t.as_slice())),
-                        if unit == "service_hours" || unit == "hours" {
-                            "h"
-                        } else {
-                            ""
-                        },
-                    )
-                }
+            // bars: categories are the breakdown's rows (or, with layout = "measures", the
+            // listed measures, this quarter against the previous one).
+            _ if s.layout.as_deref() == Some("measures") => {
+                self.measure_bars(s, store, subject, &name, &axis, &names)?
             }
+            _ => self.breakdown_bars(s, store, subject, &name, &axis, &names)?,
         };
         let c = chart.map_err(|e| anyhow::anyhow!("cannot draw the chart of {title:?}: {e}"))?;
         let file = format!("charts/{}.svg", c.name);
@@ -942,6 +865,112 @@ impl<'a> Eval<'a> {
             svg: c.svg,
             file,
         }))
+    }
+    /// Bars of the listed measures, this quarter against the previous one.
+    fn measure_bars(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        name: &str,
+        axis: &str,
+        names: &[&str],
+    ) -> Result<Result<charts::Chart, String>> {
+        let q = self.q;
+        let (d, key) = self.at(subject, Dimension::all());
+        let key = key.unwrap_or_else(|| "all".into());
+        store.ensure(q, d, names)?;
+        store.ensure(q.prev(), d, names)?;
+        let cats: Vec<String> = s.columns.iter().map(|c| self.col_label(c)).collect();
+        let ser = |tq: Quarter| -> Vec<Option<f64>> {
+            s.columns
+                .iter()
+                .map(|c| {
+                    let v = store.get(tq, d, c.kpi.as_deref().unwrap_or_default(), &key);
+                    c.fill(v)
+                })
+                .collect()
+        };
+        Ok(charts::grouped_bars(
+            self.chart_dir,
+            name,
+            axis,
+            &cats,
+            &[
+                (q.to_string(), ser(q), charts::BLUE),
+                (q.prev().to_string(), ser(q.prev()), charts::GREY),
+            ],
+            None,
+            self.w("report.tickets_axis"),
+        ))
+    }
+
+    /// Bars per row of the breakdown, a series per column, with the rows' targets.
+    fn breakdown_bars(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        name: &str,
+        axis: &str,
+        names: &[&str],
+    ) -> Result<Result<charts::Chart, String>> {
+        let q = self.q;
+        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
+        let dim = dim_of(self.ws, s.dimension.as_deref());
+        let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
+            school_dim()
+        } else {
+            dim
+        };
+        store.ensure(q, dim, names)?;
+        let rows = self.rows(store, dim, s);
+        let cats: Vec<String> = rows
+            .iter()
+            .map(|(k, l)| {
+                if dim.def().rows.as_deref() == Some("priorities") {
+                    format!("P{k}")
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let series: Vec<(String, Vec<Option<f64>>, _)> = s
+            .columns
+            .iter()
+            .zip(colors.iter().cycle())
+            .map(|(c, col)| {
+                let k = c.kpi.as_deref().unwrap_or_default();
+                (
+                    self.col_label(c),
+                    rows.iter()
+                        .map(|(key, _)| store.get(q, dim, k, key))
+                        .collect(),
+                    *col,
+                )
+            })
+            .collect();
+        let targets: Option<Vec<Option<f64>>> = s.target_field.as_ref().map(|f| {
+            rows.iter()
+                .map(|(key, _)| self.field(dim, key, f).1)
+                .collect()
+        });
+        let unit = self.unit_of(names[0]);
+        Ok(charts::grouped_bars(
+            self.chart_dir,
+            name,
+            axis,
+            &cats,
+            &series,
+            targets
+                .as_ref()
+                .map(|t| (self.w("report.target"), t.as_slice())),
+            if unit == "service_hours" || unit == "hours" {
+                "h"
+            } else {
+                ""
+            },
+        ))
     }
 }
 

@@ -6,13 +6,29 @@ use super::eval::{Eval, Store};
 use anyhow::Result;
 
 pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
-    let conn = &e.ws.conn;
     let mut out = Vec::new();
-    let q = e.q;
-    let (qa, qb) = q.bounds(e.ws.config.calendars.default.tz());
-    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    let (qa, qb) = (fmt(qa), fmt(qb));
+    rejected_rows(e, &mut out)?;
+    unknown_groups(e, &mut out)?;
+    outside_calendar(e, &mut out)?;
+    no_response_and_negative(e, &mut out)?;
+    clock_skew(e, &mut out)?;
+    proxy_sources(e, &mut out)?;
+    if out.is_empty() {
+        out.push(e.w("quality.nothing_to_report_no_rejected").to_string());
+    }
+    Ok(out)
+}
 
+/// The quarter's bounds as SQL timestamps (UTC).
+fn bounds(e: &Eval) -> (String, String) {
+    let (qa, qb) = e.q.bounds(e.ws.config.calendars.default.tz());
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    (fmt(qa), fmt(qb))
+}
+
+/// Rows rejected at import.
+fn rejected_rows(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
     // Rows rejected at import (the rejects files list each with file, line, column and reason).
     let (files, rejected): (i64, Option<i64>) = conn.query_row(
         "SELECT count(*) FILTER (WHERE rejected > 0), sum(rejected) FROM imports",
@@ -29,7 +45,12 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             ],
         ));
     }
+    Ok(())
+}
 
+/// Groups the configuration does not list (their level is unknown).
+fn unknown_groups(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
     // Groups without a level.
     let unknown = crate::groups::unknown(conn)?;
     if !unknown.is_empty() {
@@ -53,7 +74,12 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             ],
         ));
     }
+    Ok(())
+}
 
+/// Instants outside the calendar table.
+fn outside_calendar(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
     // Instants outside the calendar table (placeholder dates such as 1970-01-01 or 9999-12-31
     // are rejected or read as missing at import: src/import/placeholder.rs).
     let (lo, hi) = e.ws.config.calendars.default.covered_range();
@@ -89,7 +115,13 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             &[("ex", &ex.to_string()), ("outside", &outside.to_string())],
         ));
     }
+    Ok(())
+}
 
+/// Tickets of the quarter without any response yet, and negative durations.
+fn no_response_and_negative(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
+    let (qa, qb) = bounds(e);
     // Tickets of the quarter without any response yet, and negative durations.
     let (no_response, negative): (i64, i64) = conn.query_row(
         &format!(
@@ -115,7 +147,13 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             &[("negative", &negative.to_string())],
         ));
     }
+    Ok(())
+}
 
+/// Clock skew between systems, per source.
+fn clock_skew(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
+    let (qa, qb) = bounds(e);
     // Clock skew: events stamped before their ticket was created, per source.
     let mut st = conn.prepare(&format!(
         "SELECT e.source, count(*), max(epoch(t.created_at) - epoch(e.event_at))
@@ -139,7 +177,12 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             ],
         ));
     }
+    Ok(())
+}
 
+/// Sources without public replies (response measured by a proxy).
+fn proxy_sources(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    let conn = &e.ws.conn;
     // Proxy definitions: a source without public replies measures response by status changes.
     let mut st = conn.prepare(
         "SELECT source FROM events GROUP BY source HAVING count(*) FILTER (WHERE kind = 'reply_public') = 0 ORDER BY 1",
@@ -153,9 +196,5 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
             &[("src", &src.to_string())],
         ));
     }
-
-    if out.is_empty() {
-        out.push(e.w("quality.nothing_to_report_no_rejected").to_string());
-    }
-    Ok(out)
+    Ok(())
 }

@@ -262,6 +262,16 @@ pub const FIELDS: &[&str] = &[
     "pupils",
 ];
 
+/// What a spec is checked against.
+#[derive(Clone, Copy)]
+pub struct Against<'a> {
+    kpis: &'a [Kpi],
+    dims: Dimensions,
+    words: &'a Words,
+    ws_dir: &'a Path,
+    extra_kinds: &'a [&'a str],
+}
+
 impl Spec {
     /// The spec of report `name` (`quarterly`, `school`): the workspace's copy, else built-in.
     pub fn load(ws_dir: &Path, name: &str) -> Result<Spec> {
@@ -326,127 +336,154 @@ impl Spec {
             }
         }
         let mut ids = std::collections::HashSet::new();
+        let cx = Against {
+            kpis,
+            dims,
+            words,
+            ws_dir,
+            extra_kinds,
+        };
         for (i, s) in self.sections.iter().enumerate() {
-            let at = format!("section[{}]", i + 1);
-            if s.builtin().is_none() && !extra_kinds.contains(&s.kind.as_str()) {
-                let mut all: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
-                all.extend_from_slice(extra_kinds);
-                let hint = kennzahl_parse::import::keys::closest(&s.kind, &all)
-                    .map(|c| format!("did you mean `{c}`? "))
-                    .unwrap_or_default();
-                bail!(
-                    "{o}: {at}.kind: unknown section kind {:?}; {hint}(kinds: {})",
-                    s.kind,
-                    all.join(", ")
-                );
+            self.check_section(&cx, i, s, &mut ids)?;
+        }
+        Ok(())
+    }
+
+    /// Check section `i` (`section[i+1]` in messages).
+    fn check_section(
+        &self,
+        cx: &Against,
+        i: usize,
+        s: &Section,
+        ids: &mut std::collections::HashSet<String>,
+    ) -> Result<()> {
+        let Against {
+            kpis,
+            dims,
+            words,
+            ws_dir,
+            extra_kinds,
+        } = *cx;
+        let o = &self.origin;
+        let at = format!("section[{}]", i + 1);
+        if s.builtin().is_none() && !extra_kinds.contains(&s.kind.as_str()) {
+            let mut all: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
+            all.extend_from_slice(extra_kinds);
+            let hint = kennzahl_parse::import::keys::closest(&s.kind, &all)
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            bail!(
+                "{o}: {at}.kind: unknown section kind {:?}; {hint}(kinds: {})",
+                s.kind,
+                all.join(", ")
+            );
+        }
+        let msg = |id: &Option<String>, key: &str| -> Result<()> {
+            if let Some(id) = id {
+                words.require(id, &format!("{o}: {at}.{key}"))?;
             }
-            let msg = |id: &Option<String>, key: &str| -> Result<()> {
-                if let Some(id) = id {
-                    words.require(id, &format!("{o}: {at}.{key}"))?;
+            Ok(())
+        };
+        msg(&s.title, "title")?;
+        msg(&s.text, "text")?;
+        msg(&s.key, "key")?;
+        msg(&s.axis, "axis")?;
+        for (j, h) in s.headlines.iter().enumerate() {
+            msg(&h.label, &format!("headline[{}].label", j + 1))?;
+        }
+        if s.builtin() == Some(Kind::Query) {
+            super::query::check(ws_dir, s, &format!("{o}: {at}"), words)?;
+            return Ok(());
+        }
+        for (j, c) in s.columns.iter().enumerate() {
+            msg(&c.label, &format!("columns[{}].label", j + 1))?;
+        }
+        if let Some(id) = &s.id {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                bail!("{o}: {at}.id: {id:?} must be letters, digits, _ and - only");
+            }
+            if !ids.insert(id.clone()) {
+                bail!("{o}: {at}.id: {id:?} is used by an earlier section");
+            }
+        }
+        let dim = s.dimension.as_deref().unwrap_or("all");
+        let dimension = dims.resolve(dim, &format!("{o}: {at}.dimension"))?;
+        words.require(&dimension.def().label, &format!("{o}: {at}.dimension"))?;
+        if let Some(l) = &s.layout {
+            if l != "keys" && l != "measures" {
+                bail!("{o}: {at}.layout: {l:?} is neither \"keys\" nor \"measures\"");
+            }
+        }
+        let measures_layout = s.layout.as_deref() == Some("measures");
+        for (j, h) in s.headlines.iter().enumerate() {
+            resolve(
+                kpis,
+                &h.kpi,
+                Dimension::all(),
+                &format!("{o}: {at}.headline[{}].kpi", j + 1),
+            )?;
+        }
+        for (j, c) in s.columns.iter().enumerate() {
+            let key = format!("{o}: {at}.columns[{}]", j + 1);
+            match (&c.kpi, &c.field) {
+                (Some(k), None) => {
+                    // A measures table always runs the KPI overall too.
+                    let d = if measures_layout {
+                        Dimension::all()
+                    } else {
+                        dimension
+                    };
+                    resolve(kpis, k, d, &format!("{key}.kpi"))?;
                 }
-                Ok(())
-            };
-            msg(&s.title, "title")?;
-            msg(&s.text, "text")?;
-            msg(&s.key, "key")?;
-            msg(&s.axis, "axis")?;
-            for (j, h) in s.headlines.iter().enumerate() {
-                msg(&h.label, &format!("headline[{}].label", j + 1))?;
-            }
-            if s.builtin() == Some(Kind::Query) {
-                super::query::check(ws_dir, s, &format!("{o}: {at}"), words)?;
-                continue;
-            }
-            for (j, c) in s.columns.iter().enumerate() {
-                msg(&c.label, &format!("columns[{}].label", j + 1))?;
-            }
-            if let Some(id) = &s.id {
-                if id.is_empty()
-                    || !id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
-                    bail!("{o}: {at}.id: {id:?} must be letters, digits, _ and - only");
-                }
-                if !ids.insert(id.clone()) {
-                    bail!("{o}: {at}.id: {id:?} is used by an earlier section");
-                }
-            }
-            let dim = s.dimension.as_deref().unwrap_or("all");
-            let dimension = dims.resolve(dim, &format!("{o}: {at}.dimension"))?;
-            words.require(&dimension.def().label, &format!("{o}: {at}.dimension"))?;
-            if let Some(l) = &s.layout {
-                if l != "keys" && l != "measures" {
-                    bail!("{o}: {at}.layout: {l:?} is neither \"keys\" nor \"measures\"");
-                }
-            }
-            let measures_layout = s.layout.as_deref() == Some("measures");
-            for (j, h) in s.headlines.iter().enumerate() {
-                resolve(
-                    kpis,
-                    &h.kpi,
-                    Dimension::all(),
-                    &format!("{o}: {at}.headline[{}].kpi", j + 1),
-                )?;
-            }
-            for (j, c) in s.columns.iter().enumerate() {
-                let key = format!("{o}: {at}.columns[{}]", j + 1);
-                match (&c.kpi, &c.field) {
-                    (Some(k), None) => {
-                        // A measures table always runs the KPI overall too.
-                        let d = if measures_layout {
-                            Dimension::all()
-                        } else {
-                            dimension
-                        };
-                        resolve(kpis, k, d, &format!("{key}.kpi"))?;
-                    }
-                    (None, Some(f)) => {
-                        if !FIELDS.contains(&f.as_str()) {
-                            bail!(
-                                "{key}.field: unknown field {f:?} (one of {})",
-                                FIELDS.join(", ")
-                            );
-                        }
-                    }
-                    _ => bail!("{key}: give exactly one of `kpi` and `field`"),
-                }
-            }
-            match s.builtin() {
-                Some(Kind::Chart) => {
-                    let c = s.chart.as_deref().unwrap_or("");
-                    if !CHARTS.contains(&c) {
+                (None, Some(f)) => {
+                    if !FIELDS.contains(&f.as_str()) {
                         bail!(
-                            "{o}: {at}.chart: unknown chart {c:?} (one of {})",
-                            CHARTS.join(", ")
+                            "{key}.field: unknown field {f:?} (one of {})",
+                            FIELDS.join(", ")
                         );
                     }
-                    if c != "weekly" && s.columns.is_empty() {
-                        bail!("{o}: {at}.columns: a {c} chart needs at least one series");
-                    }
                 }
-                Some(Kind::Summary) if s.headlines.is_empty() => {
-                    bail!("{o}: {at}: a summary needs at least one [[section.headline]]")
-                }
-                Some(Kind::Table) if s.columns.is_empty() => {
-                    bail!("{o}: {at}.columns: a table needs at least one column")
-                }
-                Some(Kind::Table)
-                    if s.quarters.is_some()
-                        && !measures_layout
-                        && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
-                {
-                    bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
-                }
-                Some(Kind::Text) if s.text.is_none() => {
-                    bail!("{o}: {at}: a text section needs `text` (a message id)")
-                }
-                _ => {}
+                _ => bail!("{key}: give exactly one of `kpi` and `field`"),
             }
-            if let Some(f) = &s.target_field {
-                if !FIELDS.contains(&f.as_str()) {
-                    bail!("{o}: {at}.target_field: unknown field {f:?}");
+        }
+        match s.builtin() {
+            Some(Kind::Chart) => {
+                let c = s.chart.as_deref().unwrap_or("");
+                if !CHARTS.contains(&c) {
+                    bail!(
+                        "{o}: {at}.chart: unknown chart {c:?} (one of {})",
+                        CHARTS.join(", ")
+                    );
                 }
+                if c != "weekly" && s.columns.is_empty() {
+                    bail!("{o}: {at}.columns: a {c} chart needs at least one series");
+                }
+            }
+            Some(Kind::Summary) if s.headlines.is_empty() => {
+                bail!("{o}: {at}: a summary needs at least one [[section.headline]]")
+            }
+            Some(Kind::Table) if s.columns.is_empty() => {
+                bail!("{o}: {at}.columns: a table needs at least one column")
+            }
+            Some(Kind::Table)
+                if s.quarters.is_some()
+                    && !measures_layout
+                    && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
+            {
+                bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
+            }
+            Some(Kind::Text) if s.text.is_none() => {
+                bail!("{o}: {at}: a text section needs `text` (a message id)")
+            }
+            _ => {}
+        }
+        if let Some(f) = &s.target_field {
+            if !FIELDS.contains(&f.as_str()) {
+                bail!("{o}: {at}.target_field: unknown field {f:?}");
             }
         }
         Ok(())
