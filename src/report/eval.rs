@@ -532,6 +532,80 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// A row per measure; columns: this quarter, the previous one (and the municipality in a
+    /// school's report).
+    fn measures_table(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        title: &str,
+    ) -> Result<Table> {
+        let q = self.q;
+        let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        // A row per measure; columns: this quarter, the previous one (and the municipality
+        // in a school's report).
+        let (d, key) = self.at(subject, Dimension::all());
+        let key = key.unwrap_or_else(|| "all".into());
+        store.ensure(q, d, &names)?;
+        store.ensure(q.prev(), d, &names)?;
+        let school = matches!(subject, Subject::School(_));
+        if school {
+            store.ensure(q, Dimension::all(), &names)?;
+        }
+        let mut columns = vec![
+            Column {
+                label: self.w("report.measure").into(),
+                unit: "text".into(),
+            },
+            Column {
+                label: q.to_string(),
+                unit: "mixed".into(),
+            },
+            Column {
+                label: q.prev().to_string(),
+                unit: "mixed".into(),
+            },
+        ];
+        if school {
+            columns.push(Column {
+                label: self.w("report.municipality").into(),
+                unit: "mixed".into(),
+            });
+        }
+        let mut rows = Vec::new();
+        for c in &s.columns {
+            let k = c.kpi.as_deref().unwrap_or_default();
+            let unit = self.unit_of(k);
+            let z = |v: Option<f64>| c.fill(v);
+            let mut row = vec![Cell {
+                text: self.col_label(c),
+                value: None,
+            }];
+            let mut vals = vec![
+                z(store.get(q, d, k, &key)),
+                z(store.get(q.prev(), d, k, &key)),
+            ];
+            if school {
+                vals.push(z(store.get(q, Dimension::all(), k, "all")));
+            }
+            for v in vals {
+                row.push(Cell {
+                    text: self.f(v, &unit),
+                    value: v,
+                });
+            }
+            rows.push(row);
+        }
+        return Ok(Table {
+            full: Vec::new(),
+            note: String::new(),
+            title: title.to_string(),
+            columns,
+            rows,
+        });
+    }
+
     fn table(
         &self,
         s: &spec::Section,
@@ -546,67 +620,7 @@ impl<'a> Eval<'a> {
             return self.quarters_table(s, store, subject, title, n.max(2));
         }
         if s.layout.as_deref() == Some("measures") {
-            // A row per measure; columns: this quarter, the previous one (and the municipality
-            // in a school's report).
-            let (d, key) = self.at(subject, Dimension::all());
-            let key = key.unwrap_or_else(|| "all".into());
-            store.ensure(q, d, &names)?;
-            store.ensure(q.prev(), d, &names)?;
-            let school = matches!(subject, Subject::School(_));
-            if school {
-                store.ensure(q, Dimension::all(), &names)?;
-            }
-            let mut columns = vec![
-                Column {
-                    label: self.w("report.measure").into(),
-                    unit: "text".into(),
-                },
-                Column {
-                    label: q.to_string(),
-                    unit: "mixed".into(),
-                },
-                Column {
-                    label: q.prev().to_string(),
-                    unit: "mixed".into(),
-                },
-            ];
-            if school {
-                columns.push(Column {
-                    label: self.w("report.municipality").into(),
-                    unit: "mixed".into(),
-                });
-            }
-            let mut rows = Vec::new();
-            for c in &s.columns {
-                let k = c.kpi.as_deref().unwrap_or_default();
-                let unit = self.unit_of(k);
-                let z = |v: Option<f64>| c.fill(v);
-                let mut row = vec![Cell {
-                    text: self.col_label(c),
-                    value: None,
-                }];
-                let mut vals = vec![
-                    z(store.get(q, d, k, &key)),
-                    z(store.get(q.prev(), d, k, &key)),
-                ];
-                if school {
-                    vals.push(z(store.get(q, Dimension::all(), k, "all")));
-                }
-                for v in vals {
-                    row.push(Cell {
-                        text: self.f(v, &unit),
-                        value: v,
-                    });
-                }
-                rows.push(row);
-            }
-            return Ok(Table {
-                full: Vec::new(),
-                note: String::new(),
-                title: title.to_string(),
-                columns,
-                rows,
-            });
+            return self.measures_table(s, store, subject, title);
         }
         store.ensure(q, dim, &names)?;
         let mut columns = vec![Column {
@@ -755,6 +769,55 @@ impl<'a> Eval<'a> {
         })
     }
 
+    /// The measures over the last `quarters` quarters (default 8), a line each.
+    fn trend_chart(
+        &self,
+        s: &spec::Section,
+        store: &mut Store,
+        subject: &Subject,
+        name: &str,
+        axis: &str,
+        names: &[&str],
+    ) -> Result<Result<charts::Chart, String>> {
+        let q = self.q;
+        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
+        let n = s.quarters.unwrap_or(8).max(2);
+        let mut qs = vec![q];
+        while qs.len() < n {
+            qs.insert(0, qs[0].prev());
+        }
+        let (d, key) = self.at(subject, Dimension::all());
+        let key = key.unwrap_or_else(|| "all".into());
+        for tq in &qs {
+            store.ensure(*tq, d, &names)?;
+        }
+        let ql: Vec<String> = qs.iter().map(|x| x.to_string()).collect();
+        let series: Vec<(String, Vec<Option<f64>>, _)> = s
+            .columns
+            .iter()
+            .zip(colors.iter().cycle())
+            .map(|(c, col)| {
+                let k = c.kpi.as_deref().unwrap_or_default();
+                let v = qs
+                    .iter()
+                    .map(|tq| {
+                        let v = store.get(*tq, d, k, &key);
+                        c.fill(v)
+                    })
+                    .collect();
+                (self.col_label(c), v, *col)
+            })
+            .collect();
+        Ok(charts::lines(
+            self.chart_dir,
+            name,
+            axis,
+            &ql,
+            &series,
+            axis,
+        ))
+    }
+
     fn chart(
         &self,
         s: &spec::Section,
@@ -774,7 +837,6 @@ impl<'a> Eval<'a> {
             }
         );
         let axis = self.label(&s.axis, title);
-        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
         let chart = match s.chart.as_deref().unwrap_or_default() {
             "weekly" => {
@@ -803,36 +865,7 @@ impl<'a> Eval<'a> {
                     self.w("report.tickets_axis"),
                 )
             }
-            "trend" => {
-                let n = s.quarters.unwrap_or(8).max(2);
-                let mut qs = vec![q];
-                while qs.len() < n {
-                    qs.insert(0, qs[0].prev());
-                }
-                let (d, key) = self.at(subject, Dimension::all());
-                let key = key.unwrap_or_else(|| "all".into());
-                for tq in &qs {
-                    store.ensure(*tq, d, &names)?;
-                }
-                let ql: Vec<String> = qs.iter().map(|x| x.to_string()).collect();
-                let series: Vec<(String, Vec<Option<f64>>, _)> = s
-                    .columns
-                    .iter()
-                    .zip(colors.iter().cycle())
-                    .map(|(c, col)| {
-                        let k = c.kpi.as_deref().unwrap_or_default();
-                        let v = qs
-                            .iter()
-                            .map(|tq| {
-                                let v = store.get(*tq, d, k, &key);
-                                c.fill(v)
-                            })
-                            .collect();
-                        (self.col_label(c), v, *col)
-                    })
-                    .collect();
-                charts::lines(self.chart_dir, &name, &axis, &ql, &series, &axis)
-            }
+            "trend" => self.trend_chart(s, store, subject, &name, &axis, &names)?,
             "hbars" => {
                 let dim = dim_of(self.ws, s.dimension.as_deref());
                 store.ensure(q, dim, &names)?;

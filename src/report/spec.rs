@@ -450,37 +450,7 @@ impl Spec {
                 _ => bail!("{key}: give exactly one of `kpi` and `field`"),
             }
         }
-        match s.builtin() {
-            Some(Kind::Chart) => {
-                let c = s.chart.as_deref().unwrap_or("");
-                if !CHARTS.contains(&c) {
-                    bail!(
-                        "{o}: {at}.chart: unknown chart {c:?} (one of {})",
-                        CHARTS.join(", ")
-                    );
-                }
-                if c != "weekly" && s.columns.is_empty() {
-                    bail!("{o}: {at}.columns: a {c} chart needs at least one series");
-                }
-            }
-            Some(Kind::Summary) if s.headlines.is_empty() => {
-                bail!("{o}: {at}: a summary needs at least one [[section.headline]]")
-            }
-            Some(Kind::Table) if s.columns.is_empty() => {
-                bail!("{o}: {at}.columns: a table needs at least one column")
-            }
-            Some(Kind::Table)
-                if s.quarters.is_some()
-                    && !measures_layout
-                    && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
-            {
-                bail!("{o}: {at}.columns: a table by key over `quarters` lists exactly one KPI measure")
-            }
-            Some(Kind::Text) if s.text.is_none() => {
-                bail!("{o}: {at}: a text section needs `text` (a message id)")
-            }
-            _ => {}
-        }
+        check_shape(s, &format!("{o}: {at}"))?;
         if let Some(f) = &s.target_field {
             if !FIELDS.contains(&f.as_str()) {
                 bail!("{o}: {at}.target_field: unknown field {f:?}");
@@ -488,6 +458,44 @@ impl Spec {
         }
         Ok(())
     }
+}
+
+/// What a section of its kind needs (a chart kind and series, headlines, columns, a text);
+/// `at` is the file and section for the message.
+fn check_shape(s: &Section, at: &str) -> Result<()> {
+    let measures_layout = s.layout.as_deref() == Some("measures");
+    match s.builtin() {
+        Some(Kind::Chart) => {
+            let c = s.chart.as_deref().unwrap_or("");
+            if !CHARTS.contains(&c) {
+                bail!(
+                    "{at}.chart: unknown chart {c:?} (one of {})",
+                    CHARTS.join(", ")
+                );
+            }
+            if c != "weekly" && s.columns.is_empty() {
+                bail!("{at}.columns: a {c} chart needs at least one series");
+            }
+        }
+        Some(Kind::Summary) if s.headlines.is_empty() => {
+            bail!("{at}: a summary needs at least one [[section.headline]]")
+        }
+        Some(Kind::Table) if s.columns.is_empty() => {
+            bail!("{at}.columns: a table needs at least one column")
+        }
+        Some(Kind::Table)
+            if s.quarters.is_some()
+                && !measures_layout
+                && (s.columns.len() != 1 || s.columns[0].kpi.is_none()) =>
+        {
+            bail!("{at}.columns: a table by key over `quarters` lists exactly one KPI measure")
+        }
+        Some(Kind::Text) if s.text.is_none() => {
+            bail!("{at}: a text section needs `text` (a message id)")
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// `kpi` or `kpi.measure` → (KPI, measure name). Fails with `at` naming the spec key.
