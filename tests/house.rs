@@ -4,6 +4,7 @@
 //! does not name `staffing` (staffing registers its sections with the report), `import`
 //! and `fetch` do not name `report` (the CSV cell guard lives in `output`), and
 //! `workspace` does not name `import` (the table contract is the parser crate's).
+//! And no function in `src/staffing` is over 100 lines.
 
 use std::path::{Path, PathBuf};
 
@@ -128,4 +129,96 @@ fn every_message_id_in_the_code_is_in_the_catalogues() {
         "ids not in both catalogues:\n{}",
         missing.join("\n")
     );
+}
+
+/// Functions longer than `max` lines in `file`, as `file:line: name (n lines)`. A function
+/// runs from its `fn` line to the first line after it holding only `}` at the `fn` line's
+/// indentation (rustfmt's layout); a declaration without a body (`…;`) is no function here.
+fn long_functions(file: &Path, max: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        let Some(at) = code.find("fn ") else {
+            continue;
+        };
+        // Only qualifiers may stand before `fn`: `pub`, `pub(crate)`, `const`, `async`, `unsafe`.
+        let quals_ok = code[..at].split_whitespace().all(|w| {
+            w == "pub" || w.starts_with("pub(") || ["const", "async", "unsafe"].contains(&w)
+        });
+        if !quals_ok {
+            continue;
+        }
+        let name: String = code[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let indent = &line[..line.len() - code.len()];
+        let close = format!("{indent}}}");
+        let mut end = None;
+        for (j, l) in lines.iter().enumerate().skip(i) {
+            let l = l.trim_end();
+            if j == i && l.ends_with('}') {
+                end = Some(j); // a one-line function
+                break;
+            }
+            if l == close {
+                end = Some(j);
+                break;
+            }
+            if l.ends_with(';') && !lines[i..j].iter().any(|x| x.contains('{')) {
+                break; // a declaration without a body
+            }
+        }
+        if let Some(end) = end {
+            let n = end - i + 1;
+            if n > max {
+                let shown = file
+                    .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                    .unwrap_or(file);
+                out.push(format!("{}:{}: {name} ({n} lines)", shown.display(), i + 1));
+            }
+        }
+    }
+    out
+}
+
+/// No function in `src/staffing` is over 100 lines (issue 19): a long one does several
+/// things, each of which wants a name and a doc comment of its own.
+#[test]
+fn staffing_functions_are_at_most_100_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    for f in rust_files(&src.join("staffing")) {
+        long.extend(long_functions(&f, 100));
+    }
+    assert!(
+        long.is_empty(),
+        "functions over 100 lines:\n{}",
+        long.join("\n")
+    );
+}
+
+/// The length rule can fail, and it counts from `fn` to its closing brace: nested blocks,
+/// bodiless declarations and one-line functions do not end or start a function early.
+#[test]
+fn the_length_rule_sees_a_long_function() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.rs");
+    let body = "        let x = 1;\n".repeat(4);
+    std::fs::write(
+        &f,
+        format!(
+            "trait T {{\n    fn declared(&self) -> u8;\n}}\n// fn in_a_comment() {{\nfn short() {{}}\nimpl S {{\n    pub(crate) fn long(&self) {{\n        if x {{\n{body}        }}\n    }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let long = long_functions(&f, 7);
+    assert_eq!(long.len(), 1, "{long:?}");
+    assert!(long[0].ends_with(":7: long (8 lines)"), "{long:?}");
+    assert!(long_functions(&f, 8).is_empty());
 }

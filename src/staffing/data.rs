@@ -5,10 +5,12 @@
 //! the vendors' handoffs per service.
 
 use super::model::{Cell, Facts, SchoolFacts, LEVELS};
+use crate::calendar::Calendar;
 use crate::quarter::Quarter;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Tz;
 
 /// The UTC bounds `[from, to]` of a run of quarters.
 pub fn bounds(ws: &Workspace, from: Quarter, to: Quarter) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -46,14 +48,42 @@ fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// The facts of the quarters `from`..=`to`: the period's tickets aggregated into cells, the
+/// school register, the vendors' handoffs, arrivals and open hours per hour of the service
+/// week, and the vendors' contract cost from kennzahl.toml.
 pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
     ws.prepare_analysis()?;
     let (a, b) = bounds(ws, from, to);
-    let years = quarters(from, to) as f64 / 4.0;
-    let c = &ws.conn;
-    // Own levels reached: a segment held by an own group of that level (unassigned time is
-    // the desk's, level 1, which every ticket reaches). A total effort without a level counts
-    // at the highest own level reached.
+    let cells = cells(ws, a, b)?;
+    let schools = schools(ws)?;
+    let handoffs = handoffs(ws, a, b)?;
+    let cal = &ws.config.calendars.default;
+    let (arrivals, outside_hours) = arrivals(ws, cal, a, b)?;
+    let open_hours = open_hours(cal, a, b);
+    let vendor_costs = ws
+        .config
+        .vendors
+        .iter()
+        .filter_map(|v| v.annual_cost.map(|c| (v.name.clone(), c)))
+        .collect();
+    Ok(Facts {
+        years: quarters(from, to) as f64 / 4.0,
+        cells,
+        schools,
+        arrivals,
+        open_hours,
+        outside_hours,
+        handoffs,
+        vendor_costs,
+    })
+}
+
+/// The tickets created in `[a, b)`, counted per service, school, own levels reached, vendor
+/// and whether effort was booked, with their own minutes per level and the vendors' minutes
+/// (set-based, in SQL). Own levels reached: a segment held by an own group of that level
+/// (unassigned time is the desk's, level 1, which every ticket reaches). A total effort
+/// without a level counts at the highest own level reached.
+fn cells(ws: &Workspace, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<Vec<Cell>> {
     let sql = format!(
         "WITH t AS (
             SELECT source, ticket_id, service, school_id, reached_vendor
@@ -87,7 +117,8 @@ pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
         a = ts(a),
         b = ts(b)
     );
-    let mut st = c
+    let mut st = ws
+        .conn
         .prepare(&sql)
         .context("staffing: the tickets of the period")?;
     let cells = st
@@ -110,8 +141,12 @@ pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
             })
         })?
         .collect::<duckdb::Result<Vec<_>>>()?;
+    Ok(cells)
+}
 
-    let mut st = c.prepare(
+/// The school register: type (`other` when not given), devices, pupils and travel minutes.
+fn schools(ws: &Workspace) -> Result<Vec<SchoolFacts>> {
+    let mut st = ws.conn.prepare(
         "SELECT school_id, coalesce(school_type, 'other'), devices::DOUBLE, pupils::DOUBLE, travel_minutes::DOUBLE
          FROM schools ORDER BY school_id",
     )?;
@@ -126,29 +161,50 @@ pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
             })
         })?
         .collect::<duckdb::Result<Vec<_>>>()?;
+    Ok(schools)
+}
 
+/// Handoffs to vendors in `[a, b)`, per vendor and the ticket's service: the key by which a
+/// vendor's contract cost is split over services.
+fn handoffs(
+    ws: &Workspace,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+) -> Result<Vec<(String, String, f64)>> {
     let sql = format!(
         "SELECT h.vendor, t.service, count(*)::DOUBLE FROM handoffs h JOIN tickets t USING (source, ticket_id)
          WHERE h.handed_at >= TIMESTAMP '{}' AND h.handed_at < TIMESTAMP '{}' GROUP BY ALL ORDER BY ALL",
         ts(a),
         ts(b)
     );
-    let mut st = c.prepare(&sql)?;
+    let mut st = ws.conn.prepare(&sql)?;
     let handoffs = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<duckdb::Result<Vec<_>>>()?;
+    Ok(handoffs)
+}
 
-    // Arrivals per hour of the service week, in the municipality's calendar.
-    let cal = &ws.config.calendars.default;
+/// The hour of the service week (Monday 0–1 h is slot 0) of instant `t` in the calendar's
+/// time zone.
+fn slot(tz: Tz, t: i64) -> usize {
+    let l = DateTime::from_timestamp(t, 0)
+        .expect("an instant of the calendar")
+        .with_timezone(&tz);
+    l.weekday().num_days_from_monday() as usize * 24 + l.hour() as usize
+}
+
+/// Tickets created in `[a, b)` per hour of the service week, in the municipality's calendar
+/// (in Rust: the bundled DuckDB has no ICU), and how many of them came outside service time.
+/// Outside service time a ticket waits for the next opening: it arrives then.
+fn arrivals(
+    ws: &Workspace,
+    cal: &Calendar,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+) -> Result<(Vec<f64>, f64)> {
     let tz = cal.tz();
-    let slot = |t: i64| -> usize {
-        let l = DateTime::from_timestamp(t, 0)
-            .expect("an instant of the calendar")
-            .with_timezone(&tz);
-        l.weekday().num_days_from_monday() as usize * 24 + l.hour() as usize
-    };
     let mut arrivals = vec![0.0; 168];
-    let mut st = c.prepare(&format!(
+    let mut st = ws.conn.prepare(&format!(
         "SELECT epoch(created_at)::BIGINT FROM tickets WHERE created_at >= TIMESTAMP '{}' AND created_at < TIMESTAMP '{}'",
         ts(a),
         ts(b)
@@ -157,7 +213,6 @@ pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
     let mut outside_hours = 0.0;
     while let Some(r) = rows.next()? {
         let t: i64 = r.get(0)?;
-        // Outside service time a ticket waits for the next opening: it arrives then.
         let at = if cal.is_open(t) {
             Some(t)
         } else {
@@ -165,33 +220,25 @@ pub fn facts(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Facts> {
             cal.next_open(t)
         };
         if let Some(at) = at {
-            arrivals[slot(at)] += 1.0;
+            arrivals[slot(tz, at)] += 1.0;
         }
     }
+    Ok((arrivals, outside_hours))
+}
+
+/// Open service hours per hour of the service week over `[a, b)`: the queue's arrival rates
+/// are tickets per open hour.
+fn open_hours(cal: &Calendar, a: DateTime<Utc>, b: DateTime<Utc>) -> Vec<f64> {
+    let tz = cal.tz();
     let mut open_hours = vec![0.0; 168];
     let (ta, tb) = (a.timestamp(), b.timestamp());
     let mut h = ta - ta.rem_euclid(3600);
     while h < tb {
         let open = cal.between_secs(h.max(ta), (h + 3600).min(tb));
         if open > 0 {
-            open_hours[slot(h)] += open as f64 / 3600.0;
+            open_hours[slot(tz, h)] += open as f64 / 3600.0;
         }
         h += 3600;
     }
-    let vendor_costs = ws
-        .config
-        .vendors
-        .iter()
-        .filter_map(|v| v.annual_cost.map(|c| (v.name.clone(), c)))
-        .collect();
-    Ok(Facts {
-        years,
-        cells,
-        schools,
-        arrivals,
-        open_hours,
-        outside_hours,
-        handoffs,
-        vendor_costs,
-    })
+    open_hours
 }

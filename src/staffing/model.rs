@@ -9,7 +9,7 @@
 //!   travel(s)  = Σ_school tickets(s,school) × visit share(s) × travel minutes(school);
 //!   FTE        = (Σ hours + travel + non-ticket tasks) × (1 + cross-cutting share) / net hours.
 
-use super::config::StaffingConfig;
+use super::config::{Scenario, StaffingConfig};
 use super::erlang;
 use std::collections::BTreeMap;
 
@@ -205,15 +205,50 @@ fn f1(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// The workload estimate of the period, annualised.
+/// The services of an estimate while it is built, by name (and so in the report's order).
+type Services = BTreeMap<String, ServiceEst>;
+
+/// The service `name` of `by`, added empty when the data have not named it yet.
+fn service<'a>(by: &'a mut Services, name: &str) -> &'a mut ServiceEst {
+    by.entry(name.to_string()).or_insert_with(|| ServiceEst {
+        service: name.to_string(),
+        ..Default::default()
+    })
+}
+
+impl Estimate {
+    /// Say a gap the estimate filled or could not fill (a sentence of the quality section).
+    fn note(&mut self, id: &'static str, args: Vec<(&'static str, String)>) {
+        self.findings.push(Finding { id, args })
+    }
+}
+
+/// The workload estimate of the period, annualised. Each step below is a function of its
+/// own, in the order the figures depend on each other: the schools' travel times and
+/// devices; tickets, visits and measured minutes per service and level; the standard minutes
+/// for tickets without effort; tasks; the annual figures; vendor contract cost; personnel
+/// cost and FTE; the first level by Erlang C.
 pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     let y = f.years.max(1e-9);
     let mut e = Estimate::default();
-    let finding = |e: &mut Estimate, id: &'static str, args: Vec<(&'static str, String)>| {
-        e.findings.push(Finding { id, args })
-    };
+    let travel_median = travel_times(f, &mut e);
+    device_counts(f, &mut e);
+    let mut by = tickets_and_travel(f, cfg, travel_median, y, &mut e);
+    minutes_per_ticket(f, cfg, &mut by)?;
+    tasks(cfg, y, &mut by, &mut e);
+    annualise(&mut by, y);
+    vendor_contract_cost(f, &mut by, &mut e);
+    personnel_cost(cfg, &mut by);
+    totals(cfg, &by, &mut e);
+    first_level_queue(f, cfg, y, &by, &mut e);
+    e.services = by.into_values().collect();
+    Ok(e)
+}
 
-    // Schools: devices and travel, with the gaps estimated and said.
+/// Travel minutes per school into `e.travel`: the register's, or the median of the known
+/// ones where a school has none (said as a finding, since visits there are costed at it).
+/// Returns that median, which also stands in for tickets without a known school.
+fn travel_times(f: &Facts, e: &mut Estimate) -> Option<f64> {
     let known_travel: Vec<f64> = f.schools.iter().filter_map(|s| s.travel_minutes).collect();
     let travel_median = median(known_travel.clone());
     let missing_travel: Vec<&str> = f
@@ -229,8 +264,7 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     }
     if !missing_travel.is_empty() {
         if let Some(m) = travel_median {
-            finding(
-                &mut e,
+            e.note(
                 "staffing.finding.travel_time_missing_in_schools",
                 vec![
                     ("n", missing_travel.len().to_string()),
@@ -240,6 +274,13 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
             );
         }
     }
+    travel_median
+}
+
+/// Devices per school into `e.devices_by_school` (the register's, or its pupils × the median
+/// devices per pupil, said as a finding: the ratios and the growth scenarios rest on them),
+/// and the municipality's devices, pupils and schools.
+fn device_counts(f: &Facts, e: &mut Estimate) {
     let per_pupil: Vec<f64> = f
         .schools
         .iter()
@@ -267,8 +308,7 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
         }
     }
     if !missing_devices.is_empty() {
-        finding(
-            &mut e,
+        e.note(
             "staffing.finding.device_count_missing_for_school",
             vec![
                 ("n", missing_devices.len().to_string()),
@@ -279,15 +319,24 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     e.devices = e.devices_by_school.values().sum();
     e.pupils = f.schools.iter().filter_map(|s| s.pupils).sum();
     e.schools = f.schools.len();
+}
 
-    // Services: measured and estimated minutes per level.
-    let mut by: BTreeMap<String, ServiceEst> = BTreeMap::new();
+/// The period's tickets per service and own level (every ticket reaches level 1), split into
+/// those with booked effort (their minutes count as measured) and those left to estimate;
+/// vendors' tickets and hours; and the visits of the service's visit share with their travel
+/// hours (unless the booked effort includes travel) at the school's travel time, else at
+/// `travel_median`. Visits without any travel time are said as a finding. Not yet annual.
+fn tickets_and_travel(
+    f: &Facts,
+    cfg: &StaffingConfig,
+    travel_median: Option<f64>,
+    y: f64,
+    e: &mut Estimate,
+) -> Services {
+    let mut by = Services::new();
     let mut no_school_visits = 0.0;
     for c in &f.cells {
-        let s = by.entry(c.service.clone()).or_insert_with(|| ServiceEst {
-            service: c.service.clone(),
-            ..Default::default()
-        });
+        let s = service(&mut by, &c.service);
         s.tickets += c.tickets;
         s.vendor_hours += c.vendor_minutes / 60.0;
         if c.vendor {
@@ -322,14 +371,32 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
         }
     }
     if no_school_visits > 0.0 {
-        finding(
-            &mut e,
+        e.note(
             "staffing.finding.no_travel_times_in_schools",
             vec![("visits", f1(no_school_visits / y).to_string())],
         );
     }
-    // Own minutes per ticket with and without a vendor (for shifts of the vendor share),
-    // from the tickets with booked effort.
+    by
+}
+
+/// Per service: the estimated hours of its tickets without effort (`standard_minutes`), then
+/// its own minutes per ticket with and without a vendor (for shifts of the vendor share in
+/// the scenarios), from the tickets with booked effort, else its mean over all tickets.
+fn minutes_per_ticket(f: &Facts, cfg: &StaffingConfig, by: &mut Services) -> Result<(), KeyError> {
+    let vmin = own_minutes_by_vendor(f);
+    for s in by.values_mut() {
+        standard_minutes(cfg, s)?;
+        let v = vmin.get(s.service.as_str()).copied().unwrap_or_default();
+        let all_min = s.ticket_hours() * 60.0 / s.tickets.max(1e-9);
+        s.own_min_vendor = if v[1] > 0.0 { v[0] / v[1] } else { all_min };
+        s.own_min_inhouse = if v[3] > 0.0 { v[2] / v[3] } else { all_min };
+    }
+    Ok(())
+}
+
+/// Per service, of the tickets with booked effort: own minutes and tickets a vendor held
+/// (`[0]`, `[1]`), and own minutes and tickets it did not (`[2]`, `[3]`).
+fn own_minutes_by_vendor(f: &Facts) -> BTreeMap<&str, [f64; 4]> {
     let mut vmin: BTreeMap<&str, [f64; 4]> = BTreeMap::new();
     for c in f.cells.iter().filter(|c| c.measured) {
         let v = vmin.entry(c.service.as_str()).or_default();
@@ -342,61 +409,61 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
             v[3] += c.tickets;
         }
     }
-    for s in by.values_mut() {
-        for l in 0..LEVELS {
-            let lv = &mut s.levels[l];
-            if lv.estimated_tickets > 0.0 {
-                // Tickets to estimate need the table's minutes: a measured mean of a few
-                // tickets with effort would be a silent substitute.
-                let Some(m) = cfg
-                    .standard_minutes
-                    .get(&s.service)
-                    .and_then(|m| m.get(l + 1))
-                else {
-                    return Err(key_err(
-                        format!("staffing.standard_minutes.{}.l{}", s.service, l + 1),
-                        "",
-                        format!(
-                            "{} tickets of the service {:?} reached level {} without booked effort, and [staffing.standard_minutes] has no minutes for them{}",
-                            lv.estimated_tickets,
-                            s.service,
-                            l + 1,
-                            match lv.measured_minutes_per_ticket() {
-                                Some(mm) => format!(" (its {} tickets with effort took {mm:.0} minutes each)", lv.measured_tickets),
-                                None => String::new(),
-                            }
-                        ),
-                    ));
-                };
-                lv.estimated_hours = lv.estimated_tickets * m / 60.0;
-                lv.minutes_used = Some(m);
-                lv.source = Some(Source::Standard);
-            } else if lv.measured_tickets > 0.0 {
-                lv.source = Some(Source::Measured);
-            }
+    vmin
+}
+
+/// The hours of a service's tickets without booked effort, per level, at the configured
+/// standard minutes, and where each level's minutes come from. A level with such tickets and
+/// no standard minutes is an error naming the key: a measured mean of a few tickets with
+/// effort would be a silent substitute.
+fn standard_minutes(cfg: &StaffingConfig, s: &mut ServiceEst) -> Result<(), KeyError> {
+    for l in 0..LEVELS {
+        let lv = &mut s.levels[l];
+        if lv.estimated_tickets > 0.0 {
+            let Some(m) = cfg
+                .standard_minutes
+                .get(&s.service)
+                .and_then(|m| m.get(l + 1))
+            else {
+                return Err(key_err(
+                    format!("staffing.standard_minutes.{}.l{}", s.service, l + 1),
+                    "",
+                    format!(
+                        "{} tickets of the service {:?} reached level {} without booked effort, and [staffing.standard_minutes] has no minutes for them{}",
+                        lv.estimated_tickets,
+                        s.service,
+                        l + 1,
+                        match lv.measured_minutes_per_ticket() {
+                            Some(mm) => format!(" (its {} tickets with effort took {mm:.0} minutes each)", lv.measured_tickets),
+                            None => String::new(),
+                        }
+                    ),
+                ));
+            };
+            lv.estimated_hours = lv.estimated_tickets * m / 60.0;
+            lv.minutes_used = Some(m);
+            lv.source = Some(Source::Standard);
+        } else if lv.measured_tickets > 0.0 {
+            lv.source = Some(Source::Measured);
         }
-        let v = vmin.get(s.service.as_str()).copied().unwrap_or_default();
-        let all_min = s.ticket_hours() * 60.0 / s.tickets.max(1e-9);
-        s.own_min_vendor = if v[1] > 0.0 { v[0] / v[1] } else { all_min };
-        s.own_min_inhouse = if v[3] > 0.0 { v[2] / v[3] } else { all_min };
     }
+    Ok(())
+}
+
+/// The configured non-ticket tasks' hours over the period, on their services (a service may
+/// have tasks and no tickets); no tasks at all is said as a finding, since the estimate then
+/// misses that work.
+fn tasks(cfg: &StaffingConfig, y: f64, by: &mut Services, e: &mut Estimate) {
     for t in &cfg.tasks {
-        by.entry(t.service.clone())
-            .or_insert_with(|| ServiceEst {
-                service: t.service.clone(),
-                ..Default::default()
-            })
-            .task_hours += t.hours_per_year * y;
+        service(by, &t.service).task_hours += t.hours_per_year * y;
     }
     if cfg.tasks.is_empty() {
-        finding(
-            &mut e,
-            "staffing.finding.no_non_ticket_work_configured",
-            vec![],
-        );
+        e.note("staffing.finding.no_non_ticket_work_configured", vec![]);
     }
+}
 
-    // Annualise.
+/// The period's tickets, visits and hours per service and level as figures per year.
+fn annualise(by: &mut Services, y: f64) {
     for s in by.values_mut() {
         s.tickets /= y;
         s.visits /= y;
@@ -412,44 +479,60 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
             lv.estimated_hours /= y;
         }
     }
+}
 
-    // Vendor contract cost, split over services by the vendor's handoffs.
+/// Each vendor's annual contract cost, split over services by the vendor's handoffs in the
+/// period. A vendor without handoffs keeps its cost unattributed (said as a finding): it
+/// still counts in the total.
+fn vendor_contract_cost(f: &Facts, by: &mut Services, e: &mut Estimate) {
     for (vendor, cost) in &f.vendor_costs {
         let hs: Vec<&(String, String, f64)> =
             f.handoffs.iter().filter(|h| &h.0 == vendor).collect();
         let n: f64 = hs.iter().map(|h| h.2).sum();
         if n <= 0.0 {
             e.unattributed_vendor_cost += cost;
-            finding(
-                &mut e,
+            e.note(
                 "staffing.finding.contract_cost_of_vendor_not",
                 vec![("vendor", vendor.to_string())],
             );
             continue;
         }
         for h in hs {
-            by.entry(h.1.clone())
-                .or_insert_with(|| ServiceEst {
-                    service: h.1.clone(),
-                    ..Default::default()
-                })
-                .vendor_cost += cost * h.2 / n;
+            service(by, &h.1).vendor_cost += cost * h.2 / n;
         }
     }
+}
 
-    // Personnel cost per service: levels in their grades, travel and tasks in the tasks grade.
-    let grade = |g: &String| cfg.pay_grades.get(g).copied().unwrap_or(0.0);
-    let per_hour = |g: &String| grade(g) / cfg.net_hours_per_fte;
+/// The employer cost per FTE and year of pay grade `g` (0 for a grade not configured, which
+/// the config's validation rules out).
+fn grade(cfg: &StaffingConfig, g: &str) -> f64 {
+    cfg.pay_grades.get(g).copied().unwrap_or(0.0)
+}
+
+/// The cost of one hour of work in pay grade `g`.
+fn per_hour(cfg: &StaffingConfig, g: &str) -> f64 {
+    grade(cfg, g) / cfg.net_hours_per_fte
+}
+
+/// Personnel cost per service: the hours of each level in its pay grade, travel and tasks in
+/// the tasks grade.
+fn personnel_cost(cfg: &StaffingConfig, by: &mut Services) {
     let level_grades = [&cfg.pay.level1, &cfg.pay.level2, &cfg.pay.level3];
     for s in by.values_mut() {
         s.personnel_cost = (0..LEVELS)
-            .map(|l| s.levels[l].hours() * per_hour(level_grades[l]))
+            .map(|l| s.levels[l].hours() * per_hour(cfg, level_grades[l]))
             .sum::<f64>()
-            + (s.travel_hours + s.task_hours) * per_hour(&cfg.pay.tasks);
+            + (s.travel_hours + s.task_hours) * per_hour(cfg, &cfg.pay.tasks);
     }
+}
+
+/// The totals: the cross-cutting share (information security, data protection) on top of
+/// the services' hours, hours, FTE, personnel and vendor cost, the blended cost per FTE the
+/// scenarios price with, tickets and the share of ticket hours that was measured.
+fn totals(cfg: &StaffingConfig, by: &Services, e: &mut Estimate) {
     let services_hours: f64 = by.values().map(|s| s.hours()).sum();
     e.cross_hours = services_hours * cfg.cross_cutting_share;
-    e.cross_cost = e.cross_hours * per_hour(&cfg.pay.cross_cutting);
+    e.cross_cost = e.cross_hours * per_hour(cfg, &cfg.pay.cross_cutting);
     e.total_hours = services_hours + e.cross_hours;
     e.fte = e.total_hours / cfg.net_hours_per_fte;
     e.personnel_cost = by.values().map(|s| s.personnel_cost).sum::<f64>() + e.cross_cost;
@@ -457,7 +540,7 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     e.blended_cost_per_fte = if e.fte > 0.0 {
         e.personnel_cost / e.fte
     } else {
-        grade(&cfg.pay.level2)
+        grade(cfg, &cfg.pay.level2)
     };
     e.tickets = by.values().map(|s| s.tickets).sum();
     let ticket_hours: f64 = by.values().map(|s| s.ticket_hours()).sum();
@@ -471,18 +554,55 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
     } else {
         0.0
     };
+}
 
-    // Queueing: the first level staffed to the response target.
+/// The first level staffed to the response target by Erlang C instead of by its workload:
+/// the queue per hour of the service week, tickets in hours that are never open (said as a
+/// finding), and the total FTE with the first level's workload hours replaced by the
+/// queue's agent hours (both with the cross-cutting share).
+fn first_level_queue(f: &Facts, cfg: &StaffingConfig, y: f64, by: &Services, e: &mut Estimate) {
+    let l1_hours: f64 = by.values().map(|s| s.levels[0].hours()).sum();
+    let (aht, measured_aht) = handling_minutes(cfg, by);
+    let q = queue(f, cfg, y, aht, measured_aht);
+    let unassigned_arrivals = f
+        .arrivals
+        .iter()
+        .zip(&f.open_hours)
+        .filter(|(_, o)| **o <= 0.0)
+        .map(|(a, _)| a)
+        .sum::<f64>();
+    if unassigned_arrivals > 0.0 {
+        e.note(
+            "staffing.finding.tickets_fall_into_hours_without",
+            vec![("tickets", f1(unassigned_arrivals).to_string())],
+        );
+    }
+    e.fte_queue = (e.total_hours - l1_hours * (1.0 + cfg.cross_cutting_share)
+        + q.fte * cfg.net_hours_per_fte * (1.0 + cfg.cross_cutting_share))
+        / cfg.net_hours_per_fte;
+    e.queue = q;
+}
+
+/// The first level's handling minutes per ticket, and whether they were measured: as
+/// configured, else the mean of its tickets with booked effort, else of all its tickets
+/// (with the standard minutes), else the response target (no first-level tickets at all).
+fn handling_minutes(cfg: &StaffingConfig, by: &Services) -> (f64, bool) {
     let l1_measured: f64 = by.values().map(|s| s.levels[0].measured_hours).sum();
     let l1_measured_tickets: f64 = by.values().map(|s| s.levels[0].measured_tickets).sum();
     let l1_hours: f64 = by.values().map(|s| s.levels[0].hours()).sum();
     let l1_tickets: f64 = by.values().map(|s| s.levels[0].tickets).sum();
-    let (aht, measured_aht) = match cfg.queue.handling_minutes {
+    match cfg.queue.handling_minutes {
         Some(h) => (h, false),
         None if l1_measured_tickets > 0.0 => (l1_measured * 60.0 / l1_measured_tickets, true),
         None if l1_tickets > 0.0 => (l1_hours * 60.0 / l1_tickets, false),
         None => (cfg.queue.target_minutes, false),
-    };
+    }
+}
+
+/// Erlang C per hour of the service week: the arrival rate of each open slot and the agents
+/// it needs to answer `target_share` of tickets within `target_minutes`, the agent hours a
+/// year, the peak, and the FTE they take with shrinkage.
+fn queue(f: &Facts, cfg: &StaffingConfig, y: f64, aht: f64, measured_aht: bool) -> Queue {
     let mut q = Queue {
         handling_minutes: aht,
         handling_measured: measured_aht,
@@ -509,26 +629,7 @@ pub fn estimate(f: &Facts, cfg: &StaffingConfig) -> Result<Estimate, KeyError> {
         q.peak_agents = q.peak_agents.max(n);
     }
     q.fte = q.agent_hours / (1.0 - cfg.queue.shrinkage) / cfg.net_hours_per_fte;
-    let unassigned_arrivals = f
-        .arrivals
-        .iter()
-        .zip(&f.open_hours)
-        .filter(|(_, o)| **o <= 0.0)
-        .map(|(a, _)| a)
-        .sum::<f64>();
-    if unassigned_arrivals > 0.0 {
-        finding(
-            &mut e,
-            "staffing.finding.tickets_fall_into_hours_without",
-            vec![("tickets", f1(unassigned_arrivals).to_string())],
-        );
-    }
-    e.fte_queue = (e.total_hours - l1_hours * (1.0 + cfg.cross_cutting_share)
-        + q.fte * cfg.net_hours_per_fte * (1.0 + cfg.cross_cutting_share))
-        / cfg.net_hours_per_fte;
-    e.queue = q;
-    e.services = by.into_values().collect();
-    Ok(e)
+    q
 }
 
 /// One year of a scenario.
@@ -569,218 +670,341 @@ pub fn scenarios(
     Ok(out)
 }
 
+/// Five years of one scenario (`sc`, with its index in `[[staffing.scenarios]]`; None: the
+/// status quo) after `base_year`: its references checked once, then each year's growth and
+/// figures.
 fn project(
     e: &Estimate,
     f: &Facts,
     cfg: &StaffingConfig,
     base_year: i32,
-    sc: Option<(usize, &super::config::Scenario)>,
+    sc: Option<(usize, &Scenario)>,
     name: &str,
 ) -> Result<ScenarioResult, KeyError> {
-    let d0 = e.devices;
     let travel_median = median(e.travel.values().copied().collect());
-    // Check the references once, whatever the year.
     if let Some((i, s)) = sc {
-        for (j, d) in s.devices.iter().enumerate() {
-            if let Some(id) = &d.school {
-                if !e.devices_by_school.contains_key(id) {
-                    let known = f.schools.iter().any(|x| &x.id == id);
-                    return Err(key_err(
-                        format!("staffing.scenarios[{i}].devices[{j}].school"),
-                        id,
-                        if known {
-                            "the school has no device count in schools.csv to change".into()
-                        } else {
-                            "no such school in the register (schools.csv)".into()
-                        },
-                    ));
-                }
-            }
-            if let Some(t) = &d.school_type {
-                if !f.schools.iter().any(|x| &x.school_type == t) {
-                    return Err(key_err(
-                        format!("staffing.scenarios[{i}].devices[{j}].school_type"),
-                        t,
-                        "no school of this type in the register (schools.csv)".into(),
-                    ));
-                }
-            }
-            if d0 <= 0.0 {
-                return Err(key_err(
-                    format!("staffing.scenarios[{i}].devices[{j}]"),
-                    "",
-                    "the register has no device counts, so tickets per device are unknown".into(),
-                ));
-            }
-        }
-        for (j, n) in s.schools.iter().enumerate() {
-            let has_type = f
-                .schools
-                .iter()
-                .any(|x| x.school_type == n.school_type && e.devices_by_school.contains_key(&x.id));
-            if n.devices.is_none() && !has_type {
-                return Err(key_err(
-                    format!("staffing.scenarios[{i}].schools[{j}].devices"),
-                    "",
-                    format!(
-                        "no school of type {:?} with devices in the register to take the devices from: give devices",
-                        n.school_type
-                    ),
-                ));
-            }
-        }
-        for (j, v) in s.vendors.iter().enumerate() {
-            let svc = e.services.iter().find(|x| x.service == v.service);
-            let base_tickets = svc.map(|x| x.vendor_tickets).unwrap_or(0.0);
-            if v.vendor_share > 0.0 && base_tickets <= 0.0 && v.cost_per_ticket.is_none() {
-                return Err(key_err(
-                    format!("staffing.scenarios[{i}].vendors[{j}].cost_per_ticket"),
-                    "",
-                    format!(
-                        "the data have no vendor tickets of {:?} to scale the vendor cost from: give cost_per_ticket",
-                        v.service
-                    ),
-                ));
-            }
-        }
+        check_device_changes(e, f, i, s)?;
+        check_new_schools(e, f, i, s)?;
+        check_vendor_shifts(e, i, s)?;
     }
-    let mut years = Vec::new();
-    for year in base_year + 1..=base_year + 5 {
-        // Devices added per service (tickets grow with them) and travel of the new visits.
-        let mut extra_devices_all = 0.0; // devices that grow every service
-        let mut extra_by_service: BTreeMap<String, f64> = BTreeMap::new();
-        let mut extra_travel_min: BTreeMap<String, f64> = BTreeMap::new(); // Σ Δdevices × travel
-        let mut extra_travel_all = 0.0;
-        let mut total_devices = d0;
-        if let Some((_, s)) = sc {
-            for d in s.devices.iter().filter(|d| d.from <= year) {
-                for x in &f.schools {
-                    let matches = match (&d.school, &d.school_type) {
-                        (Some(id), _) => &x.id == id,
-                        (_, Some(t)) => &x.school_type == t,
-                        _ => true,
-                    };
-                    let Some(base) = e.devices_by_school.get(&x.id).filter(|_| matches) else {
-                        continue;
-                    };
-                    let delta = match (d.add, d.factor) {
-                        (Some(a), _) => a,
-                        (_, Some(fc)) => base * (fc - 1.0),
-                        _ => 0.0,
-                    };
-                    total_devices += delta;
-                    let t = e
-                        .travel
-                        .get(&x.id)
-                        .copied()
-                        .or(travel_median)
-                        .unwrap_or(0.0);
-                    match &d.services {
-                        None => {
-                            extra_devices_all += delta;
-                            extra_travel_all += delta * t;
-                        }
-                        Some(list) => {
-                            for svc in list {
-                                *extra_by_service.entry(svc.clone()).or_default() += delta;
-                                *extra_travel_min.entry(svc.clone()).or_default() += delta * t;
-                            }
-                        }
-                    }
-                }
-            }
-            for n in s.schools.iter().filter(|n| n.from <= year) {
-                let dev = n.devices.unwrap_or_else(|| {
-                    let v: Vec<f64> = f
-                        .schools
-                        .iter()
-                        .filter(|x| x.school_type == n.school_type)
-                        .filter_map(|x| e.devices_by_school.get(&x.id).copied())
-                        .collect();
-                    v.iter().sum::<f64>() / v.len().max(1) as f64
-                });
-                let t = n.travel_minutes.or(travel_median).unwrap_or(0.0);
-                let delta = dev * n.count as f64;
-                total_devices += delta;
-                extra_devices_all += delta;
-                extra_travel_all += delta * t;
-            }
-        }
-        let mut hours = 0.0;
-        let mut tickets = 0.0;
-        let mut vendor_cost = e.unattributed_vendor_cost;
-        for s in &e.services {
-            let rate = if d0 > 0.0 { s.tickets / d0 } else { 0.0 };
-            let extra =
-                extra_devices_all + extra_by_service.get(&s.service).copied().unwrap_or(0.0);
-            let t = s.tickets + rate * extra;
-            let v0 = s.vendor_share();
-            let mut v = v0;
-            let mut cost_per_ticket = None;
-            if let Some((_, sc)) = sc {
-                for shift in sc
-                    .vendors
-                    .iter()
-                    .filter(|x| x.service == s.service && x.from <= year)
-                {
-                    v = shift.vendor_share;
-                    cost_per_ticket = shift.cost_per_ticket;
-                }
-            }
-            // Own minutes per ticket: unchanged share → the measured mean; else the mix.
-            let own_min = if (v - v0).abs() < 1e-12 {
-                s.ticket_hours() * 60.0 / s.tickets.max(1e-9)
-            } else {
-                v * s.own_min_vendor + (1.0 - v) * s.own_min_inhouse
-            };
-            let share = cfg.visit_share.get(&s.service).copied().unwrap_or(0.0);
-            let travel = if cfg.effort_includes_travel {
-                0.0
-            } else {
-                s.travel_hours
-                    + rate
-                        * share
-                        * (extra_travel_all
-                            + extra_travel_min.get(&s.service).copied().unwrap_or(0.0))
-                        / 60.0
-            };
-            let tasks: f64 = cfg
-                .tasks
-                .iter()
-                .filter(|k| k.service == s.service)
-                .map(|k| {
-                    if k.scales_with_devices && d0 > 0.0 {
-                        k.hours_per_year * total_devices / d0
-                    } else {
-                        k.hours_per_year
-                    }
-                })
-                .sum();
-            hours += t * own_min / 60.0 + travel + tasks;
-            tickets += t;
-            let base_vt = s.vendor_tickets;
-            vendor_cost += if base_vt > 0.0 {
-                s.vendor_cost * (t * v) / base_vt
-            } else {
-                cost_per_ticket.unwrap_or(0.0) * t * v
-            };
-        }
-        let hours = hours * (1.0 + cfg.cross_cutting_share);
-        let fte = hours / cfg.net_hours_per_fte;
-        years.push(YearFigure {
-            year,
-            devices: total_devices,
-            tickets,
-            hours,
-            fte,
-            personnel_cost: fte * e.blended_cost_per_fte,
-            vendor_cost,
-        });
-    }
+    let sc = sc.map(|(_, s)| s);
+    let years = (base_year + 1..=base_year + 5)
+        .map(|year| {
+            let g = growth(e, f, sc, year, travel_median);
+            year_figure(e, cfg, sc, year, &g)
+        })
+        .collect();
     Ok(ScenarioResult {
         name: name.to_string(),
         years,
     })
+}
+
+/// The device changes of scenario `i` name schools with a device count and school types of
+/// the register, and the register has devices to take tickets per device from.
+fn check_device_changes(e: &Estimate, f: &Facts, i: usize, s: &Scenario) -> Result<(), KeyError> {
+    for (j, d) in s.devices.iter().enumerate() {
+        if let Some(id) = &d.school {
+            if !e.devices_by_school.contains_key(id) {
+                let known = f.schools.iter().any(|x| &x.id == id);
+                return Err(key_err(
+                    format!("staffing.scenarios[{i}].devices[{j}].school"),
+                    id,
+                    if known {
+                        "the school has no device count in schools.csv to change".into()
+                    } else {
+                        "no such school in the register (schools.csv)".into()
+                    },
+                ));
+            }
+        }
+        if let Some(t) = &d.school_type {
+            if !f.schools.iter().any(|x| &x.school_type == t) {
+                return Err(key_err(
+                    format!("staffing.scenarios[{i}].devices[{j}].school_type"),
+                    t,
+                    "no school of this type in the register (schools.csv)".into(),
+                ));
+            }
+        }
+        if e.devices <= 0.0 {
+            return Err(key_err(
+                format!("staffing.scenarios[{i}].devices[{j}]"),
+                "",
+                "the register has no device counts, so tickets per device are unknown".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The new schools of scenario `i` give their devices, or their type has schools with
+/// devices to take the mean from.
+fn check_new_schools(e: &Estimate, f: &Facts, i: usize, s: &Scenario) -> Result<(), KeyError> {
+    for (j, n) in s.schools.iter().enumerate() {
+        let has_type = f
+            .schools
+            .iter()
+            .any(|x| x.school_type == n.school_type && e.devices_by_school.contains_key(&x.id));
+        if n.devices.is_none() && !has_type {
+            return Err(key_err(
+                format!("staffing.scenarios[{i}].schools[{j}].devices"),
+                "",
+                format!(
+                    "no school of type {:?} with devices in the register to take the devices from: give devices",
+                    n.school_type
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A vendor share of scenario `i` for a service the data have no vendor tickets of comes
+/// with a cost per ticket (there is no vendor cost to scale).
+fn check_vendor_shifts(e: &Estimate, i: usize, s: &Scenario) -> Result<(), KeyError> {
+    for (j, v) in s.vendors.iter().enumerate() {
+        let svc = e.services.iter().find(|x| x.service == v.service);
+        let base_tickets = svc.map(|x| x.vendor_tickets).unwrap_or(0.0);
+        if v.vendor_share > 0.0 && base_tickets <= 0.0 && v.cost_per_ticket.is_none() {
+            return Err(key_err(
+                format!("staffing.scenarios[{i}].vendors[{j}].cost_per_ticket"),
+                "",
+                format!(
+                    "the data have no vendor tickets of {:?} to scale the vendor cost from: give cost_per_ticket",
+                    v.service
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a scenario has added by a year: its devices, and the added devices (with Σ added
+/// devices × the school's travel minutes, for the new visits' travel) that grow every
+/// service or only the services named.
+#[derive(Debug, Default)]
+struct Growth {
+    devices: f64,
+    all: f64,
+    travel_all: f64,
+    by_service: BTreeMap<String, f64>,
+    travel_by_service: BTreeMap<String, f64>,
+}
+
+/// The growth of scenario `sc` by `year` (none for the status quo): its device changes in
+/// effect, then its new schools in effect.
+fn growth(
+    e: &Estimate,
+    f: &Facts,
+    sc: Option<&Scenario>,
+    year: i32,
+    travel_median: Option<f64>,
+) -> Growth {
+    let mut g = Growth {
+        devices: e.devices,
+        ..Default::default()
+    };
+    if let Some(s) = sc {
+        device_changes(e, f, s, year, travel_median, &mut g);
+        new_schools(e, f, s, year, travel_median, &mut g);
+    }
+    g
+}
+
+/// The device changes of `s` in effect by `year`, added to `g` per school they match (a
+/// school, a school type or every school with devices), at the school's travel time.
+fn device_changes(
+    e: &Estimate,
+    f: &Facts,
+    s: &Scenario,
+    year: i32,
+    travel_median: Option<f64>,
+    g: &mut Growth,
+) {
+    for d in s.devices.iter().filter(|d| d.from <= year) {
+        for x in &f.schools {
+            let matches = match (&d.school, &d.school_type) {
+                (Some(id), _) => &x.id == id,
+                (_, Some(t)) => &x.school_type == t,
+                _ => true,
+            };
+            let Some(base) = e.devices_by_school.get(&x.id).filter(|_| matches) else {
+                continue;
+            };
+            let delta = match (d.add, d.factor) {
+                (Some(a), _) => a,
+                (_, Some(fc)) => base * (fc - 1.0),
+                _ => 0.0,
+            };
+            g.devices += delta;
+            let t = e
+                .travel
+                .get(&x.id)
+                .copied()
+                .or(travel_median)
+                .unwrap_or(0.0);
+            match &d.services {
+                None => {
+                    g.all += delta;
+                    g.travel_all += delta * t;
+                }
+                Some(list) => {
+                    for svc in list {
+                        *g.by_service.entry(svc.clone()).or_default() += delta;
+                        *g.travel_by_service.entry(svc.clone()).or_default() += delta * t;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The new schools of `s` open by `year`, added to `g`: their devices (given, else the mean
+/// of their type's schools) grow every service, at their travel time (given, else the
+/// median).
+fn new_schools(
+    e: &Estimate,
+    f: &Facts,
+    s: &Scenario,
+    year: i32,
+    travel_median: Option<f64>,
+    g: &mut Growth,
+) {
+    for n in s.schools.iter().filter(|n| n.from <= year) {
+        let dev = n.devices.unwrap_or_else(|| {
+            let v: Vec<f64> = f
+                .schools
+                .iter()
+                .filter(|x| x.school_type == n.school_type)
+                .filter_map(|x| e.devices_by_school.get(&x.id).copied())
+                .collect();
+            v.iter().sum::<f64>() / v.len().max(1) as f64
+        });
+        let t = n.travel_minutes.or(travel_median).unwrap_or(0.0);
+        let delta = dev * n.count as f64;
+        g.devices += delta;
+        g.all += delta;
+        g.travel_all += delta * t;
+    }
+}
+
+/// The figures of `year` with growth `g`: every service's hours, tickets and vendor cost
+/// summed, the cross-cutting share on top, FTE and personnel cost at the blended cost.
+fn year_figure(
+    e: &Estimate,
+    cfg: &StaffingConfig,
+    sc: Option<&Scenario>,
+    year: i32,
+    g: &Growth,
+) -> YearFigure {
+    let mut hours = 0.0;
+    let mut tickets = 0.0;
+    let mut vendor_cost = e.unattributed_vendor_cost;
+    for s in &e.services {
+        let y = service_year(e, cfg, sc, year, g, s);
+        hours += y.hours;
+        tickets += y.tickets;
+        vendor_cost += y.vendor_cost;
+    }
+    let hours = hours * (1.0 + cfg.cross_cutting_share);
+    let fte = hours / cfg.net_hours_per_fte;
+    YearFigure {
+        year,
+        devices: g.devices,
+        tickets,
+        hours,
+        fte,
+        personnel_cost: fte * e.blended_cost_per_fte,
+        vendor_cost,
+    }
+}
+
+/// One service in one year of a scenario (before the cross-cutting share).
+struct ServiceYear {
+    hours: f64,
+    tickets: f64,
+    vendor_cost: f64,
+}
+
+/// Service `s` in `year` with growth `g`: tickets grow with its added devices at the
+/// period's tickets per device; own minutes per ticket stay the measured mean while the
+/// vendor share is unchanged, else mix the minutes with and without a vendor; travel grows
+/// with the new visits; vendor cost follows the vendor's tickets (or a cost per ticket).
+fn service_year(
+    e: &Estimate,
+    cfg: &StaffingConfig,
+    sc: Option<&Scenario>,
+    year: i32,
+    g: &Growth,
+    s: &ServiceEst,
+) -> ServiceYear {
+    let d0 = e.devices;
+    let rate = if d0 > 0.0 { s.tickets / d0 } else { 0.0 };
+    let extra = g.all + g.by_service.get(&s.service).copied().unwrap_or(0.0);
+    let t = s.tickets + rate * extra;
+    let v0 = s.vendor_share();
+    let (v, cost_per_ticket) = vendor_share_in(sc, &s.service, year, v0);
+    let own_min = if (v - v0).abs() < 1e-12 {
+        s.ticket_hours() * 60.0 / s.tickets.max(1e-9)
+    } else {
+        v * s.own_min_vendor + (1.0 - v) * s.own_min_inhouse
+    };
+    let share = cfg.visit_share.get(&s.service).copied().unwrap_or(0.0);
+    let travel = if cfg.effort_includes_travel {
+        0.0
+    } else {
+        s.travel_hours
+            + rate
+                * share
+                * (g.travel_all + g.travel_by_service.get(&s.service).copied().unwrap_or(0.0))
+                / 60.0
+    };
+    let tasks = task_hours(cfg, &s.service, g.devices, d0);
+    let base_vt = s.vendor_tickets;
+    ServiceYear {
+        hours: t * own_min / 60.0 + travel + tasks,
+        tickets: t,
+        vendor_cost: if base_vt > 0.0 {
+            s.vendor_cost * (t * v) / base_vt
+        } else {
+            cost_per_ticket.unwrap_or(0.0) * t * v
+        },
+    }
+}
+
+/// The vendor share of `service` in `year` under scenario `sc` (the last shift in effect,
+/// else today's `v0`), and the shift's cost per ticket.
+fn vendor_share_in(sc: Option<&Scenario>, service: &str, year: i32, v0: f64) -> (f64, Option<f64>) {
+    let mut v = v0;
+    let mut cost_per_ticket = None;
+    if let Some(sc) = sc {
+        for shift in sc
+            .vendors
+            .iter()
+            .filter(|x| x.service == service && x.from <= year)
+        {
+            v = shift.vendor_share;
+            cost_per_ticket = shift.cost_per_ticket;
+        }
+    }
+    (v, cost_per_ticket)
+}
+
+/// The hours a year of `service`'s non-ticket tasks with `devices` devices: tasks that scale
+/// with devices grow in proportion to the period's `d0`.
+fn task_hours(cfg: &StaffingConfig, service: &str, devices: f64, d0: f64) -> f64 {
+    cfg.tasks
+        .iter()
+        .filter(|k| k.service == service)
+        .map(|k| {
+            if k.scales_with_devices && d0 > 0.0 {
+                k.hours_per_year * devices / d0
+            } else {
+                k.hours_per_year
+            }
+        })
+        .sum()
 }
 
 #[cfg(test)]

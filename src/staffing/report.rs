@@ -4,7 +4,8 @@
 //! XLSX, PDF, JSON) shows the same figures as the quarterly report does. The estimate fills
 //! them as the report's `SectionSource`: the report does not know this module.
 
-use super::model::{Source, LEVELS};
+use super::config::StaffingConfig;
+use super::model::{ServiceEst, Source, LEVELS};
 use super::Run;
 use crate::kpi::KpiValue;
 use crate::report::analysis::cols;
@@ -184,10 +185,11 @@ fn summary(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result
     Ok(())
 }
 
-/// `staffing_services`.
+/// `staffing_services`: the table of hours per service and level, travel, tasks, FTE and
+/// measured share, with the cross-cutting share and the total as rows of their own, and the
+/// chart of FTE per service.
 fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
     let est = &run.est;
-    let cfg = &run.cfg;
     let mut t = Table {
         full: Vec::new(),
         note: String::new(),
@@ -210,22 +212,38 @@ fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Resul
         rows: vec![],
     };
     for sv in &est.services {
-        let th = sv.ticket_hours();
-        let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
-        let mut row = vec![
-            text(e.value_label("services", &sv.service)),
-            cell(e, Some(sv.tickets), "count"),
-        ];
-        for l in 0..LEVELS {
-            row.push(cell(e, Some(sv.levels[l].hours()), "hours"));
-        }
-        row.push(cell(e, Some(sv.travel_hours), "hours"));
-        row.push(cell(e, Some(sv.task_hours), "hours"));
-        row.push(cell(e, Some(sv.hours()), "hours"));
-        row.push(cell(e, Some(sv.hours() / cfg.net_hours_per_fte), "fte"));
-        row.push(cell(e, (th > 0.0).then(|| 100.0 * meas / th), "percent"));
-        t.rows.push(row);
+        t.rows.push(service_row(e, run, sv));
     }
+    t.rows.push(cross_cutting_row(e, run));
+    t.rows.push(services_total_row(e, run));
+    sec.tables.push(t);
+    sec.charts.push(fte_per_service_chart(e, run, &sec.id)?);
+    Ok(())
+}
+
+/// One service's row of `staffing_services`.
+fn service_row(e: &Eval, run: &Run, sv: &ServiceEst) -> Vec<Cell> {
+    let cfg = &run.cfg;
+    let th = sv.ticket_hours();
+    let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
+    let mut row = vec![
+        text(e.value_label("services", &sv.service)),
+        cell(e, Some(sv.tickets), "count"),
+    ];
+    for l in 0..LEVELS {
+        row.push(cell(e, Some(sv.levels[l].hours()), "hours"));
+    }
+    row.push(cell(e, Some(sv.travel_hours), "hours"));
+    row.push(cell(e, Some(sv.task_hours), "hours"));
+    row.push(cell(e, Some(sv.hours()), "hours"));
+    row.push(cell(e, Some(sv.hours() / cfg.net_hours_per_fte), "fte"));
+    row.push(cell(e, (th > 0.0).then(|| 100.0 * meas / th), "percent"));
+    row
+}
+
+/// The cross-cutting share's row of `staffing_services`: hours and FTE only.
+fn cross_cutting_row(e: &Eval, run: &Run) -> Vec<Cell> {
+    let est = &run.est;
     let mut row = vec![
         text(e.w("staffing.information_security_and_data_protection")),
         text(""),
@@ -234,11 +252,17 @@ fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Resul
     row.push(cell(e, Some(est.cross_hours), "hours"));
     row.push(cell(
         e,
-        Some(est.cross_hours / cfg.net_hours_per_fte),
+        Some(est.cross_hours / run.cfg.net_hours_per_fte),
         "fte",
     ));
     row.push(text(""));
-    t.rows.push(row);
+    row
+}
+
+/// The total row of `staffing_services`: the services summed per column, with the
+/// estimate's total hours, FTE and measured share (which include the cross-cutting share).
+fn services_total_row(e: &Eval, run: &Run) -> Vec<Cell> {
+    let est = &run.est;
     let lv = |l: usize| {
         est.services
             .iter()
@@ -265,8 +289,13 @@ fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Resul
     row.push(cell(e, Some(est.total_hours), "hours"));
     row.push(cell(e, Some(est.fte), "fte"));
     row.push(cell(e, Some(est.measured_share * 100.0), "percent"));
-    t.rows.push(row);
-    sec.tables.push(t);
+    row
+}
+
+/// The bar chart of FTE per service and the cross-cutting share, largest first.
+fn fte_per_service_chart(e: &Eval, run: &Run, id: &str) -> Result<Chart> {
+    let est = &run.est;
+    let cfg = &run.cfg;
     let mut bars: Vec<(String, f64)> = est
         .services
         .iter()
@@ -283,10 +312,9 @@ fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Resul
     ));
     bars.sort_by(|a, b| b.1.total_cmp(&a.1));
     let title = e.w("staffing.fte_per_it_service");
-    let c = charts::hbars(e.chart_dir, &format!("{}-fte", sec.id), title, &bars, "FTE")
+    let c = charts::hbars(e.chart_dir, &format!("{id}-fte"), title, &bars, "FTE")
         .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-    sec.charts.push(save_chart(e, c, title)?);
-    Ok(())
+    save_chart(e, c, title)
 }
 
 /// `staffing_minutes`.
@@ -660,11 +688,13 @@ fn cost(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()
     Ok(())
 }
 
-/// `staffing_assumptions`.
+/// `staffing_assumptions`: every `[staffing]` key the estimate rests on, its value and what
+/// it means, so the reader can check and challenge each one.
 fn assumptions(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
     let cfg = &run.cfg;
-    let eur = |v: f64| e.num(Some(v), "eur");
-    let mut t = Table {
+    let mut rows = workload_assumptions(e, cfg);
+    rows.extend(queue_and_pay_assumptions(e, cfg));
+    sec.tables.push(Table {
         full: Vec::new(),
         note: String::new(),
         title: sec.title.clone(),
@@ -676,31 +706,44 @@ fn assumptions(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Re
                 ("col.meaning", "text"),
             ],
         ),
-        rows: vec![],
-    };
-    // Assumptions print as configured (all their digits), with the language's
-    // decimal separator.
-    let num = |v: f64| charts::axis_number(v).replace('.', e.w("number.decimal"));
-    let mut add = |k: String, v: String, meaning: &str| {
-        t.rows.push(vec![text(k), text(v), text(meaning)]);
-    };
-    add(
-        "staffing.net_hours_per_fte".into(),
-        num(cfg.net_hours_per_fte),
-        e.w("staffing.assumption.productive_hours_per_fte_and"),
-    );
-    add(
-        "staffing.cross_cutting_share".into(),
-        num(cfg.cross_cutting_share),
-        e.w("staffing.assumption.information_security_and_data_protection"),
-    );
-    add(
-        "staffing.effort_includes_travel".into(),
-        cfg.effort_includes_travel.to_string(),
-        e.w("staffing.assumption.booked_effort_already_includes_travel"),
-    );
+        rows,
+    });
+    Ok(())
+}
+
+/// An assumption as configured (all its digits), with the language's decimal separator.
+fn assumed(e: &Eval, v: f64) -> String {
+    charts::axis_number(v).replace('.', e.w("number.decimal"))
+}
+
+/// A row of `staffing_assumptions`: key, value, meaning.
+fn assumption(k: String, v: String, meaning: &str) -> Vec<Cell> {
+    vec![text(k), text(v), text(meaning)]
+}
+
+/// The assumptions of the workload method: net hours, the cross-cutting share, travel,
+/// standard minutes, visit shares and non-ticket tasks.
+fn workload_assumptions(e: &Eval, cfg: &StaffingConfig) -> Vec<Vec<Cell>> {
+    let num = |v: f64| assumed(e, v);
+    let mut rows = vec![
+        assumption(
+            "staffing.net_hours_per_fte".into(),
+            num(cfg.net_hours_per_fte),
+            e.w("staffing.assumption.productive_hours_per_fte_and"),
+        ),
+        assumption(
+            "staffing.cross_cutting_share".into(),
+            num(cfg.cross_cutting_share),
+            e.w("staffing.assumption.information_security_and_data_protection"),
+        ),
+        assumption(
+            "staffing.effort_includes_travel".into(),
+            cfg.effort_includes_travel.to_string(),
+            e.w("staffing.assumption.booked_effort_already_includes_travel"),
+        ),
+    ];
     for (svc, m) in &cfg.standard_minutes {
-        add(
+        rows.push(assumption(
             format!("staffing.standard_minutes.{svc}"),
             format!(
                 "l1 = {}, l2 = {}, l3 = {}",
@@ -709,17 +752,17 @@ fn assumptions(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Re
                 m.l3.map(num).unwrap_or("–".into())
             ),
             e.w("staffing.assumption.minutes_per_ticket_without_booked"),
-        );
+        ));
     }
     for (svc, v) in &cfg.visit_share {
-        add(
+        rows.push(assumption(
             format!("staffing.visit_share.{svc}"),
             num(*v),
             e.w("staffing.assumption.share_of_tickets_with_an"),
-        );
+        ));
     }
     for (i, k) in cfg.tasks.iter().enumerate() {
-        add(
+        rows.push(assumption(
             format!("staffing.tasks[{i}]"),
             format!(
                 "{}: {} h{}",
@@ -732,52 +775,59 @@ fn assumptions(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Re
                 }
             ),
             &k.name,
-        );
+        ));
     }
-    add(
-        "staffing.queue.target_share / target_minutes".into(),
-        format!(
-            "{} / {}",
-            num(cfg.queue.target_share),
-            num(cfg.queue.target_minutes)
+    rows
+}
+
+/// The assumptions of the queue (Erlang C), of pay and of the benchmark.
+fn queue_and_pay_assumptions(e: &Eval, cfg: &StaffingConfig) -> Vec<Vec<Cell>> {
+    let num = |v: f64| assumed(e, v);
+    let mut rows = vec![
+        assumption(
+            "staffing.queue.target_share / target_minutes".into(),
+            format!(
+                "{} / {}",
+                num(cfg.queue.target_share),
+                num(cfg.queue.target_minutes)
+            ),
+            e.w("staffing.assumption.first_response_target_of_erlang"),
         ),
-        e.w("staffing.assumption.first_response_target_of_erlang"),
-    );
-    add(
-        "staffing.queue.handling_minutes".into(),
-        cfg.queue
-            .handling_minutes
-            .map(num)
-            .unwrap_or_else(|| e.w("staffing.measured").into()),
-        e.w("staffing.assumption.handling_time_per_first_level"),
-    );
-    add(
-        "staffing.queue.shrinkage / min_agents".into(),
-        format!("{} / {}", num(cfg.queue.shrinkage), cfg.queue.min_agents),
-        e.w("staffing.assumption.time_not_available_to_the"),
-    );
+        assumption(
+            "staffing.queue.handling_minutes".into(),
+            cfg.queue
+                .handling_minutes
+                .map(num)
+                .unwrap_or_else(|| e.w("staffing.measured").into()),
+            e.w("staffing.assumption.handling_time_per_first_level"),
+        ),
+        assumption(
+            "staffing.queue.shrinkage / min_agents".into(),
+            format!("{} / {}", num(cfg.queue.shrinkage), cfg.queue.min_agents),
+            e.w("staffing.assumption.time_not_available_to_the"),
+        ),
+    ];
     for (g, v) in &cfg.pay_grades {
-        add(
+        rows.push(assumption(
             format!("staffing.pay_grades.{g}"),
-            eur(*v),
+            e.num(Some(*v), "eur"),
             e.w("staffing.assumption.employer_cost_per_fte_and"),
-        );
+        ));
     }
-    add(
+    rows.push(assumption(
         "staffing.pay".into(),
         format!(
             "level1 = {}, level2 = {}, level3 = {}, tasks = {}, cross_cutting = {}",
             cfg.pay.level1, cfg.pay.level2, cfg.pay.level3, cfg.pay.tasks, cfg.pay.cross_cutting
         ),
         e.w("staffing.assumption.pay_grade_per_kind_of"),
-    );
-    add(
+    ));
+    rows.push(assumption(
         "staffing.benchmark.devices_per_fte".into(),
         num(cfg.benchmark.devices_per_fte),
         &cfg.benchmark.source,
-    );
-    sec.tables.push(t);
-    Ok(())
+    ));
+    rows
 }
 
 /// `staffing_quality`.
