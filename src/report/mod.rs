@@ -1,9 +1,11 @@
 //! The report pack: a declarative spec (`reports/<name>/report.toml`, spec.rs) is checked
-//! against the KPI catalogue, evaluated into one report model (eval.rs, model.rs) and handed to
-//! every renderer (render/: HTML, Markdown, CSV, XLSX, PDF, JSON). The quarterly report goes to
-//! `<out>/report.*`, each school's page to `<out>/schools/<id>.*`, each vendor's page to
-//! `<out>/vendors/<name>.*`; `kennzahl vendors` and `kennzahl staffing` use the same specs,
-//! evaluation and renderers.
+//! against the KPI catalogue, the breakdowns (`dimension`), the message catalogue of the
+//! report's language (`words`, built here by `words_for`) and the section kinds before any query
+//! runs, evaluated into one report model (eval.rs, model.rs; generic SQL tables: query.rs) and
+//! handed to every renderer (render/: HTML, Markdown, CSV, XLSX, PDF, JSON). Every report is a
+//! job of the one write path (job.rs): the quarterly report with the annexes its spec declares
+//! (a page per school, per vendor), `kennzahl vendors`, and `kennzahl staffing`, whose sections
+//! the staffing estimate fills as a section source.
 
 pub mod analysis;
 pub mod charts;
