@@ -31,6 +31,10 @@ macro_rules! links_queries {
     };
 }
 
+/// The views the queries read (the pairing of links with handoffs, the link findings),
+/// created before each query runs.
+pub const VIEWS: &str = include_str!("../queries/links/views.sql");
+
 /// The queries, in the order `kennzahl links --query` lists them.
 pub const QUERIES: &[LinksQuery] = links_queries!(
     "vendor_direct",
@@ -104,6 +108,7 @@ pub fn run_sql(ws: &Workspace, sql: &str, q: Option<Quarter>) -> Result<ResultRo
             .conn
             .execute_batch("RESET VARIABLE q_start; RESET VARIABLE q_end;")?,
     }
+    ws.conn.execute_batch(VIEWS)?;
     let mut st = ws.conn.prepare(sql)?;
     let mut rows = st.query([])?;
     let cols: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
@@ -347,39 +352,23 @@ pub fn confirm(ws: &Workspace, path: &Path) -> Result<Confirmed, LinksError> {
 mod tests {
     use super::*;
 
-    /// The text between two markers of a query.
-    fn between<'a>(sql: &'a str, from: &str, to: &str) -> Option<&'a str> {
-        let a = sql.find(from)?;
-        let b = sql[a..].find(to)? + a;
-        Some(&sql[a..b])
-    }
-
     #[test]
-    fn shared_parts_are_the_same_text() {
-        // The linked pairs: one definition in every query that reads them.
-        let pairs = |q: &str| between(query(q).unwrap().sql, "-- pairs:begin", "-- pairs:end");
-        let reference = pairs("vendor_linked_tickets").expect("markers");
+    fn the_pairing_and_the_findings_are_written_once() {
+        // Every query reads them from the views of views.sql instead of repeating them.
         for q in QUERIES {
-            if let Some(p) = between(q.sql, "-- pairs:begin", "-- pairs:end") {
-                assert_eq!(p, reference, "{}: the pairs differ", q.name);
-            }
+            assert!(
+                !q.sql.contains("), matched AS ("),
+                "{} repeats the pairing",
+                q.name
+            );
+            assert!(
+                !q.sql.contains("findings AS ("),
+                "{} repeats the findings",
+                q.name
+            );
         }
-        for q in [
-            "vendor_linked",
-            "vendor_clock",
-            "vendor_clock_outliers",
-            "links_quality",
-        ] {
-            assert!(pairs(q).is_some(), "{q} has the pairs");
-        }
-        // The findings: the list and the counts share every line up to the final SELECT.
-        let body = |q: &str| {
-            let s = query(q).unwrap().sql;
-            let a = s.find("-- pairs:begin").unwrap();
-            let b = s.rfind("\nSELECT kind").unwrap();
-            &s[a..b]
-        };
-        assert_eq!(body("links_quality"), body("links_quality_counts"));
+        assert!(VIEWS.contains("CREATE OR REPLACE TEMP VIEW link_pairs_linked"));
+        assert!(VIEWS.contains("CREATE OR REPLACE TEMP VIEW link_findings"));
     }
 
     #[test]
