@@ -23,6 +23,8 @@ pub const BLUE: RGBColor = RGBColor(31, 95, 158);
 pub const ORANGE: RGBColor = RGBColor(222, 120, 31);
 pub const GREY: RGBColor = RGBColor(120, 120, 120);
 pub const RED: RGBColor = RGBColor(190, 40, 40);
+/// The colours of a chart's series, in order.
+pub const SERIES: [RGBColor; 4] = [BLUE, ORANGE, GREY, RED];
 const W: u32 = 760;
 const H: u32 = 320;
 

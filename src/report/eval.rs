@@ -780,7 +780,6 @@ impl<'a> Eval<'a> {
         names: &[&str],
     ) -> Result<Result<charts::Chart, String>> {
         let q = self.q;
-        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
         let n = s.quarters.unwrap_or(8).max(2);
         let mut qs = vec![q];
         while qs.len() < n {
@@ -795,7 +794,7 @@ impl<'a> Eval<'a> {
         let series: Vec<(String, Vec<Option<f64>>, _)> = s
             .columns
             .iter()
-            .zip(colors.iter().cycle())
+            .zip(charts::SERIES.iter().cycle())
             .map(|(c, col)| {
                 let k = c.kpi.as_deref().unwrap_or_default();
                 let v = qs
@@ -949,7 +948,6 @@ impl<'a> Eval<'a> {
         names: &[&str],
     ) -> Result<Result<charts::Chart, String>> {
         let q = self.q;
-        let colors = [charts::BLUE, charts::ORANGE, charts::GREY, charts::RED];
         let dim = dim_of(self.ws, s.dimension.as_deref());
         let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
             school_dim()
@@ -971,7 +969,7 @@ impl<'a> Eval<'a> {
         let series: Vec<(String, Vec<Option<f64>>, _)> = s
             .columns
             .iter()
-            .zip(colors.iter().cycle())
+            .zip(charts::SERIES.iter().cycle())
             .map(|(c, col)| {
                 let k = c.kpi.as_deref().unwrap_or_default();
                 (
