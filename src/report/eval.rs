@@ -146,7 +146,14 @@ pub struct Eval<'a> {
     /// estimate, which registers itself here (`report` never names `staffing`: modules
     /// import downward only).
     pub staffing: Option<&'a dyn SectionSource>,
+    /// The results of the query sections' files, per file and quarter, shared by the pages of
+    /// a pack (each page reads its own rows).
+    pub queries: std::rc::Rc<std::cell::RefCell<QueryResults>>,
 }
+
+/// Query results by (file, quarter).
+pub type QueryResults =
+    std::collections::HashMap<(String, Quarter), std::rc::Rc<super::query::Rows>>;
 
 /// Sections evaluated by a module above `report` (the staffing estimate): it fills the
 /// section from its own data.
@@ -177,6 +184,7 @@ impl<'a> Eval<'a> {
             chart_dir,
             schools: super::school_register(ws)?,
             staffing: None,
+            queries: Default::default(),
         })
     }
 
@@ -369,10 +377,6 @@ impl<'a> Eval<'a> {
                 Some(Kind::ControlChart) => {
                     super::analysis::control_chart(self, subject, &sec.id.clone(), &mut sec)?
                 }
-                Some(Kind::SchoolServices) => {
-                    super::analysis::school_services(self, subject, &mut sec)?
-                }
-                Some(Kind::OldestOpen) => super::analysis::oldest_open(self, s, subject, &mut sec)?,
                 Some(Kind::VendorHandoffs) => {
                     super::analysis::vendor_handoffs(self, subject, &mut sec)?
                 }

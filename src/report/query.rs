@@ -53,16 +53,98 @@ pub struct SidecarColumn {
     pub en: Option<String>,
 }
 
+/// A value of a query's result: numbers as they are (the data formats keep every digit).
+#[derive(Debug, Clone)]
+pub enum Value {
+    Null,
+    Num(f64),
+    Text(String),
+}
+
+/// Columns and rows of a query's result.
+pub type Rows = (Vec<String>, Vec<Vec<Value>>);
+
+/// Run a query file's SQL with the report's quarter in `q_start`/`q_end` and the links views
+/// in place (queries/links/views.sql).
+fn run(e: &Eval, sql: &str) -> Result<Rows> {
+    use duckdb::types::ValueRef;
+    let (a, b) = e.q.bounds(e.ws.config.calendars.default.tz());
+    let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    e.ws.conn.execute_batch(&format!(
+        "SET VARIABLE q_start = TIMESTAMP '{}'; SET VARIABLE q_end = TIMESTAMP '{}';",
+        f(a),
+        f(b)
+    ))?;
+    e.ws.conn.execute_batch(crate::links::VIEWS)?;
+    let mut st = e.ws.conn.prepare(sql)?;
+    let mut rows = st.query([])?;
+    let cols: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut row = Vec::with_capacity(cols.len());
+        for i in 0..cols.len() {
+            let v = r.get_ref(i)?;
+            row.push(match v {
+                ValueRef::Null => Value::Null,
+                ValueRef::Double(x) => Value::Num(x),
+                ValueRef::Float(x) => Value::Num(x as f64),
+                ValueRef::BigInt(x) => Value::Num(x as f64),
+                ValueRef::Int(x) => Value::Num(x as f64),
+                ValueRef::HugeInt(x) => Value::Num(x as f64),
+                ValueRef::UBigInt(x) => Value::Num(x as f64),
+                ValueRef::SmallInt(x) => Value::Num(x as f64),
+                ValueRef::TinyInt(x) => Value::Num(x as f64),
+                other => match crate::output::value_string(other) {
+                    Some(t) => Value::Text(t),
+                    None => Value::Null,
+                },
+            });
+        }
+        out.push(row);
+    }
+    Ok((cols, out))
+}
+
 /// The name of a query file: its file name without `.sql`.
 pub fn stem(path: &str) -> String {
     let file = path.rsplit('/').next().unwrap_or(path);
     file.strip_suffix(".sql").unwrap_or(file).to_string()
 }
 
+/// The query files beside the built-in specs: (path, SQL, sidecar).
+const REPORT_QUERIES: &[(&str, &str, &str)] = &[
+    (
+        "reports/school/services.sql",
+        include_str!("../../reports/school/services.sql"),
+        include_str!("../../reports/school/services.toml"),
+    ),
+    (
+        "reports/school/oldest_open.sql",
+        include_str!("../../reports/school/oldest_open.sql"),
+        include_str!("../../reports/school/oldest_open.toml"),
+    ),
+];
+
 /// kennzahl's own query files, by their path in the repository.
 fn builtin(path: &str) -> Option<(&'static str, &'static str)> {
+    if let Some((_, sql, side)) = REPORT_QUERIES.iter().find(|(p, _, _)| *p == path) {
+        return Some((sql, side));
+    }
     let name = path.strip_prefix("queries/links/")?.strip_suffix(".sql")?;
     crate::links::query(name).map(|q| (q.sql, q.sidecar))
+}
+
+/// The paths of kennzahl's own query files.
+fn builtin_paths() -> Vec<String> {
+    REPORT_QUERIES
+        .iter()
+        .map(|(p, _, _)| p.to_string())
+        .chain(
+            crate::links::QUERIES
+                .iter()
+                .map(|q| format!("queries/links/{}.sql", q.name)),
+        )
+        .collect()
 }
 
 /// The query file `path` of a spec: the workspace's file when it has one, else kennzahl's own.
@@ -91,10 +173,7 @@ pub fn load(ws_dir: &std::path::Path, path: &str, at: &str) -> Result<QueryFile>
             format!("built-in {path}"),
         )
     } else {
-        let known: Vec<String> = crate::links::QUERIES
-            .iter()
-            .map(|q| format!("queries/links/{}.sql", q.name))
-            .collect();
+        let known = builtin_paths();
         let refs: Vec<&str> = known.iter().map(String::as_str).collect();
         let hint = kennzahl_parse::import::keys::closest(path, &refs)
             .map(|c| format!("did you mean `{c}`? "))
@@ -123,9 +202,9 @@ pub fn load(ws_dir: &std::path::Path, path: &str, at: &str) -> Result<QueryFile>
 /// Every query file whose words a catalogue may need: kennzahl's own, and the workspace's
 /// `queries/<folder>/*.sql` (besides KPIs) and `reports/<spec>/*.sql` that have a sidecar.
 pub fn known_files(ws_dir: &std::path::Path) -> Vec<QueryFile> {
-    let mut out: Vec<QueryFile> = crate::links::QUERIES
+    let mut out: Vec<QueryFile> = builtin_paths()
         .iter()
-        .filter_map(|q| load(ws_dir, &format!("queries/links/{}.sql", q.name), "").ok())
+        .filter_map(|p| load(ws_dir, p, "").ok())
         .collect();
     for top in ["queries", "reports"] {
         let Ok(dirs) = std::fs::read_dir(ws_dir.join(top)) else {
@@ -217,6 +296,9 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     if s.columns.is_empty() {
         bail!("{at}.columns: a query section lists the columns to show");
     }
+    if let Some(id) = &s.empty {
+        words.require(id, &format!("{at}.empty"))?;
+    }
     for (j, c) in s.columns.iter().enumerate() {
         let key = format!("{at}.columns[{}]", j + 1);
         if c.name.is_none() || c.kpi.is_some() || c.field.is_some() {
@@ -235,8 +317,21 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
 pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
     let path = s.sql.as_deref().unwrap_or_default();
     let f = load(&e.ws.dir, path, "query section")?;
-    let (cols, rows) = crate::links::run_sql(e.ws, &f.sql, Some(e.q))
-        .with_context(|| format!("{}: the query failed", f.origin))?;
+    // One run per query file and quarter for the whole pack: the pages of the schools and
+    // vendors read their own rows of it.
+    let key = (f.origin.clone(), e.q);
+    let cached = e.queries.borrow().get(&key).cloned();
+    let result = match cached {
+        Some(r) => r,
+        None => {
+            let r = std::rc::Rc::new(
+                run(e, &f.sql).with_context(|| format!("{}: the query failed", f.origin))?,
+            );
+            e.queries.borrow_mut().insert(key, r.clone());
+            r
+        }
+    };
+    let (cols, rows) = (&result.0, &result.1);
     let pos = |name: &str| cols.iter().position(|c| c == name);
     let mut picked = Vec::new();
     for c in &s.columns {
@@ -263,16 +358,20 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
         _ => None,
     };
     let mut out = Vec::new();
-    for r in &rows {
+    for r in rows {
         if let (Some(i), Some(k)) = (filter, &key) {
-            if r[i].as_deref() != Some(k.as_str()) {
+            if !matches!(&r[i], Value::Text(t) if t == k) {
                 continue;
             }
         }
         let row: Vec<Cell> = picked
             .iter()
             .map(|(i, c, _, unit)| {
-                let raw = r[*i].clone();
+                let (raw, num) = match &r[*i] {
+                    Value::Null => (None, None),
+                    Value::Num(v) => (Some(crate::output::num(*v)), Some(*v)),
+                    Value::Text(t) => (Some(t.clone()), t.parse::<f64>().ok()),
+                };
                 if unit == "text" {
                     let text = match (&raw, &c.values) {
                         (Some(v), Some(list)) => e.value_label(list, v),
@@ -281,10 +380,9 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
                     };
                     return Cell { text, value: None };
                 }
-                let v = raw.as_deref().and_then(|x| x.parse::<f64>().ok());
                 Cell {
-                    text: e.words.num_dec(v, unit, c.decimals),
-                    value: v,
+                    text: e.words.num_dec(num, unit, c.decimals),
+                    value: num,
                 }
             })
             .collect();
@@ -295,7 +393,11 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
             sec.id.clear(); // dropped by the caller
             return Ok(());
         }
-        sec.text = e.w("report.no_values_in_this_quarter").into();
+        sec.text = e
+            .w(s.empty
+                .as_deref()
+                .unwrap_or("report.no_values_in_this_quarter"))
+            .into();
         return Ok(());
     }
     let columns: Vec<Column> = picked

@@ -208,6 +208,10 @@ pub struct Section {
     /// own export).
     #[serde(default)]
     pub optional: bool,
+    /// Query sections: the message id said when there are no rows (default: no values in
+    /// this quarter).
+    #[serde(default)]
+    pub empty: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,10 +224,6 @@ pub enum Kind {
     Problems,
     ControlChart,
     Definitions,
-    /// A school's report: its tickets by IT service against the municipality's shares.
-    SchoolServices,
-    /// A school's report: its oldest open tickets at the end of the quarter (ids only).
-    OldestOpen,
     /// A vendor's report: its handoffs of the quarter (ticket ids, no text).
     VendorHandoffs,
     /// A table from an SQL file and a column list (`sql`, `columns = [{ name = … }]`).
@@ -243,8 +243,6 @@ impl Kind {
         ("problems", Kind::Problems),
         ("control_chart", Kind::ControlChart),
         ("definitions", Kind::Definitions),
-        ("school_services", Kind::SchoolServices),
-        ("oldest_open", Kind::OldestOpen),
         ("vendor_handoffs", Kind::VendorHandoffs),
         ("query", Kind::Query),
     ];
