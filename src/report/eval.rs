@@ -597,13 +597,13 @@ impl<'a> Eval<'a> {
             }
             rows.push(row);
         }
-        return Ok(Table {
+        Ok(Table {
             full: Vec::new(),
             note: String::new(),
             title: title.to_string(),
             columns,
             rows,
-        });
+        })
     }
 
     fn table(
@@ -789,7 +789,7 @@ impl<'a> Eval<'a> {
         let (d, key) = self.at(subject, Dimension::all());
         let key = key.unwrap_or_else(|| "all".into());
         for tq in &qs {
-            store.ensure(*tq, d, &names)?;
+            store.ensure(*tq, d, names)?;
         }
         let ql: Vec<String> = qs.iter().map(|x| x.to_string()).collect();
         let series: Vec<(String, Vec<Option<f64>>, _)> = s
