@@ -53,6 +53,10 @@ fn num(e: &Eval, v: f64, unit: &str) -> Cell {
     }
 }
 
+/// One problem candidate as read: school id, school name, IT service, category, the most
+/// incidents within the window, the incidents in the quarter, their ids in order of creation.
+type ProblemRow = (String, String, String, String, i64, i64, String);
+
 /// Recurring incidents: at least `min_tickets` incidents of one school × IT service × category
 /// (as exported) within `days` days, with at least one of them created in the quarter.
 pub fn problems(
@@ -64,6 +68,33 @@ pub fn problems(
     let n = s.min_tickets.unwrap_or(3).max(2);
     let days = s.days.unwrap_or(14).max(1);
     let limit = s.limit.unwrap_or(15);
+    let rows = problem_rows(e, subject, n, days)?;
+    sec.text = e.wf(
+        "analysis.incidents_of_one_school_it",
+        &[
+            ("rows", &rows.len().to_string()),
+            ("days", &days.to_string()),
+            ("n", &n.to_string()),
+        ],
+    );
+    let out = problem_cells(e, rows, limit);
+    if !out.is_empty() {
+        sec.tables.push(Table {
+            full: Vec::new(),
+            note: String::new(),
+            title: sec.title.clone(),
+            columns: problem_columns(e, days),
+            rows: out,
+        });
+    }
+    Ok(())
+}
+
+/// The problem candidates of the quarter, most incidents within the window first: the SQL
+/// of [`problems`], kept apart so the table building reads without the window query.
+/// Incidents from `days` before the quarter count towards a window, but a candidate needs
+/// one in the quarter, and only those in the quarter are counted and listed.
+fn problem_rows(e: &Eval, subject: &Subject, n: usize, days: i64) -> Result<Vec<ProblemRow>> {
     set_bounds(e)?;
     let sql = format!(
         "WITH t AS (
@@ -92,8 +123,7 @@ pub fn problems(
         f = school_filter(subject, "school_id")
     );
     let mut st = e.ws.conn.prepare(&sql)?;
-    type Row = (String, String, String, String, i64, i64, String);
-    let rows: Vec<Row> = st
+    let rows: Vec<ProblemRow> = st
         .query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -106,14 +136,11 @@ pub fn problems(
             ))
         })?
         .collect::<Result<_, _>>()?;
-    sec.text = e.wf(
-        "analysis.incidents_of_one_school_it",
-        &[
-            ("rows", &rows.len().to_string()),
-            ("days", &days.to_string()),
-            ("n", &n.to_string()),
-        ],
-    );
+    Ok(rows)
+}
+
+/// The columns of the problem table; the window column's label names the window's days.
+fn problem_columns(e: &Eval, days: i64) -> Vec<Column> {
     let window = e.wf(
         "analysis.most_within_days_days",
         &[("days", &days.to_string())],
@@ -130,35 +157,36 @@ pub fn problems(
         ],
     );
     columns[3].label = window;
+    columns
+}
+
+/// The table rows of the first `limit` problem candidates.
+fn problem_cells(e: &Eval, rows: Vec<ProblemRow>, limit: usize) -> Vec<Vec<Cell>> {
     let mut out = Vec::new();
     for (_, name, service, cat, peak, tickets, ids) in rows.into_iter().take(limit) {
-        // Ids only, at most 12: the list is for looking the tickets up, not a ticket dump.
-        let mut list: Vec<&str> = ids.split(", ").collect();
-        let more = list.len().saturating_sub(12);
-        list.truncate(12);
-        let mut ids = list.join(", ");
-        if more > 0 {
-            ids.push_str(&format!(" (+{more})"));
-        }
         out.push(vec![
             text(name),
             text(e.value_label("services", &service)),
             text(cat),
             num(e, peak as f64, "count"),
             num(e, tickets as f64, "count"),
-            text(ids),
+            text(short_id_list(&ids)),
         ]);
     }
-    if !out.is_empty() {
-        sec.tables.push(Table {
-            full: Vec::new(),
-            note: String::new(),
-            title: sec.title.clone(),
-            columns,
-            rows: out,
-        });
+    out
+}
+
+/// Ids only, at most 12, and how many more: the list is for looking the tickets up, not a
+/// ticket dump. `ids` is joined by ", ".
+fn short_id_list(ids: &str) -> String {
+    let mut list: Vec<&str> = ids.split(", ").collect();
+    let more = list.len().saturating_sub(12);
+    list.truncate(12);
+    let mut ids = list.join(", ");
+    if more > 0 {
+        ids.push_str(&format!(" (+{more})"));
     }
-    Ok(())
+    ids
 }
 
 /// Tickets per school and local ISO week of the quarter (every school of the register, every
@@ -185,66 +213,27 @@ fn weekly_by_school(e: &Eval) -> Result<Vec<(String, String, i64)>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// One week of a school on the control chart: the week's Monday, the school's rate per 100
+/// devices, the centre line (the municipality's rate) and the upper limit.
+type WeekPoint = (String, f64, f64, f64);
+
+/// A flagged school: the school, how far its worst week lies above the limit, the weeks above
+/// the limit, and all its weeks (for the chart).
+type Flagged<'a> = (&'a super::SchoolRow, f64, Vec<WeekPoint>, Vec<WeekPoint>);
+
 /// u-chart per week across the schools (Montgomery's u-chart with the schools as subgroups):
 /// the centre line of week w is the municipality's rate ū_w = Σ tickets / Σ (devices/100) of
 /// that week, so what all schools share (the start of term, holidays) is no finding; a school
 /// is flagged in a week when its rate lies above ū_w + 3·√(ū_w/n), n its devices/100.
 pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -> Result<()> {
-    let rows = weekly_by_school(e)?;
-    let mut weeks: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
-    weeks.sort();
-    weeks.dedup();
     // Schools with a device count, in register order (a school's own report: only it).
     let schools: Vec<&super::SchoolRow> = e
         .schools
         .iter()
         .filter(|s| s.3.is_some_and(|d| d > 0))
         .collect();
-    let exposure: Vec<f64> = schools
-        .iter()
-        .map(|s| s.3.unwrap_or(0) as f64 / 100.0)
-        .collect();
-    // Per week: the u-chart over the schools.
-    let mut charts_by_week = Vec::new();
-    for w in &weeks {
-        let counts: Vec<f64> = schools
-            .iter()
-            .map(|s| {
-                rows.iter()
-                    .find(|r| r.0 == s.0 && &r.1 == w)
-                    .map(|r| r.2 as f64)
-                    .unwrap_or(0.0)
-            })
-            .collect();
-        charts_by_week.push(crate::stats::u_chart(&counts, &exposure));
-    }
-    let mut flagged = Vec::new();
-    for (i, school) in schools.iter().enumerate() {
-        if let Subject::School(me) = subject {
-            if me.0 != school.0 {
-                continue;
-            }
-        }
-        let series: Vec<(String, f64, f64, f64)> = weeks
-            .iter()
-            .zip(&charts_by_week)
-            .filter_map(|(w, c)| {
-                let g = &c.subgroups[i];
-                Some((w.clone(), g.rate?, c.centre?, g.limits?.1))
-            })
-            .collect();
-        let out: Vec<&(String, f64, f64, f64)> = series.iter().filter(|x| x.1 > x.3).collect();
-        if !out.is_empty() {
-            let worst = out.iter().map(|x| x.1 - x.3).fold(f64::MIN, f64::max);
-            flagged.push((
-                school,
-                worst,
-                out.iter().map(|x| (*x).clone()).collect::<Vec<_>>(),
-                series.clone(),
-            ));
-        }
-    }
-    flagged.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    let (weeks, charts_by_week) = weekly_u_charts(e, &schools)?;
+    let flagged = flag_schools(subject, &schools, &weeks, &charts_by_week);
     let judged = if matches!(subject, Subject::School(_)) {
         1
     } else {
@@ -272,42 +261,8 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
         ]);
         // A small chart for the worst six.
         if sec.charts.len() < 6 {
-            let labels: Vec<String> = series.iter().map(|x| x.0[5..].to_string()).collect();
-            let name = format!("{id}-{}", sanitize(&school.0));
-            let c = charts::lines(
-                e.chart_dir,
-                &name,
-                e.w("analysis.tickets_per_100_devices_and"),
-                &labels,
-                &[
-                    (
-                        school.1.clone(),
-                        series.iter().map(|x| Some(x.1)).collect(),
-                        charts::BLUE,
-                    ),
-                    (
-                        e.w("analysis.upper_limit").into(),
-                        series.iter().map(|x| Some(x.3)).collect(),
-                        charts::RED,
-                    ),
-                    (
-                        e.w("analysis.all_schools").into(),
-                        series.iter().map(|x| Some(x.2)).collect(),
-                        charts::GREY,
-                    ),
-                ],
-                e.w("analysis.per_100_devices"),
-            )
-            .map_err(|err| {
-                anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0)
-            })?;
-            std::fs::write(e.chart_dir.join(format!("{}.svg", c.name)), &c.svg)?;
-            sec.charts.push(Chart {
-                file: format!("charts/{}.svg", c.name),
-                name: c.name,
-                title: school.1.clone(),
-                svg: c.svg,
-            });
+            sec.charts
+                .push(school_control_chart(e, id, school, series)?);
         }
     }
     if !trows.is_empty() {
@@ -330,110 +285,157 @@ pub fn control_chart(e: &Eval, subject: &Subject, id: &str, sec: &mut Section) -
     Ok(())
 }
 
-/// A vendor's handoffs of the quarter: ticket id, school, service, priority, handed over,
-/// acknowledgement and time at the vendor in service hours, outcome, underpinning contract.
+/// The weeks of the quarter (Mondays, in order) and per week the u-chart over `schools`
+/// (exposure: devices/100; a school without tickets in a week counts 0).
+fn weekly_u_charts(
+    e: &Eval,
+    schools: &[&super::SchoolRow],
+) -> Result<(Vec<String>, Vec<crate::stats::UChart>)> {
+    let rows = weekly_by_school(e)?;
+    let mut weeks: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    weeks.sort();
+    weeks.dedup();
+    let exposure: Vec<f64> = schools
+        .iter()
+        .map(|s| s.3.unwrap_or(0) as f64 / 100.0)
+        .collect();
+    let mut charts_by_week = Vec::new();
+    for w in &weeks {
+        let counts: Vec<f64> = schools
+            .iter()
+            .map(|s| {
+                rows.iter()
+                    .find(|r| r.0 == s.0 && &r.1 == w)
+                    .map(|r| r.2 as f64)
+                    .unwrap_or(0.0)
+            })
+            .collect();
+        charts_by_week.push(crate::stats::u_chart(&counts, &exposure));
+    }
+    Ok((weeks, charts_by_week))
+}
+
+/// The schools with a week above their upper limit, worst first (by how far the worst week
+/// lies above); on a school's own report only that school is judged.
+fn flag_schools<'a>(
+    subject: &Subject,
+    schools: &[&'a super::SchoolRow],
+    weeks: &[String],
+    charts_by_week: &[crate::stats::UChart],
+) -> Vec<Flagged<'a>> {
+    let mut flagged = Vec::new();
+    for (i, school) in schools.iter().enumerate() {
+        if let Subject::School(me) = subject {
+            if me.0 != school.0 {
+                continue;
+            }
+        }
+        let series: Vec<WeekPoint> = weeks
+            .iter()
+            .zip(charts_by_week)
+            .filter_map(|(w, c)| {
+                let g = &c.subgroups[i];
+                Some((w.clone(), g.rate?, c.centre?, g.limits?.1))
+            })
+            .collect();
+        let out: Vec<&WeekPoint> = series.iter().filter(|x| x.1 > x.3).collect();
+        if !out.is_empty() {
+            let worst = out.iter().map(|x| x.1 - x.3).fold(f64::MIN, f64::max);
+            flagged.push((
+                *school,
+                worst,
+                out.iter().map(|x| (*x).clone()).collect::<Vec<_>>(),
+                series.clone(),
+            ));
+        }
+    }
+    flagged.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    flagged
+}
+
+/// Draws one flagged school's weekly rate against its upper limit and the municipality's
+/// rate, writes the SVG into the chart directory and returns the chart for the section.
+fn school_control_chart(
+    e: &Eval,
+    id: &str,
+    school: &super::SchoolRow,
+    series: &[WeekPoint],
+) -> Result<Chart> {
+    let labels: Vec<String> = series.iter().map(|x| x.0[5..].to_string()).collect();
+    let name = format!("{id}-{}", sanitize(&school.0));
+    let c = charts::lines(
+        e.chart_dir,
+        &name,
+        e.w("analysis.tickets_per_100_devices_and"),
+        &labels,
+        &[
+            (
+                school.1.clone(),
+                series.iter().map(|x| Some(x.1)).collect(),
+                charts::BLUE,
+            ),
+            (
+                e.w("analysis.upper_limit").into(),
+                series.iter().map(|x| Some(x.3)).collect(),
+                charts::RED,
+            ),
+            (
+                e.w("analysis.all_schools").into(),
+                series.iter().map(|x| Some(x.2)).collect(),
+                charts::GREY,
+            ),
+        ],
+        e.w("analysis.per_100_devices"),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0))?;
+    std::fs::write(e.chart_dir.join(format!("{}.svg", c.name)), &c.svg)?;
+    Ok(Chart {
+        file: format!("charts/{}.svg", c.name),
+        name: c.name,
+        title: school.1.clone(),
+        svg: c.svg,
+    })
+}
+
 /// Handoffs listed on a vendor page (about a page of A4 landscape); the rest are in the
 /// data formats.
 const HANDOFFS_ON_A_PAGE: usize = 15;
 
+/// One handoff as read: ticket id, school, IT service, priority, handed over (local time),
+/// acknowledgement and time at the vendor in service hours, outcome, underpinning contract
+/// met (`None`: no contract times recorded).
+type HandoffRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<f64>,
+    Option<f64>,
+    String,
+    Option<bool>,
+);
+
+/// A vendor's handoffs of the quarter: ticket id, school, service, priority, handed over,
+/// acknowledgement and time at the vendor in service hours, outcome, underpinning contract.
+/// More than a page of them: the page lists the open and the longest, the table's `full`
+/// (for XLSX/JSON) all of them.
 pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result<()> {
     let Subject::Vendor(v) = subject else {
         return Ok(());
     };
-    set_bounds(e)?;
-    let sql = "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
-                strftime(to_local(h.handed_at), '%Y-%m-%d %H:%M'), h.ack_bsecs / 3600.0, h.vendor_bsecs / 3600.0,
-                h.outcome,
-                CASE WHEN h.uc_response_met IS NULL AND h.uc_resolution_met IS NULL THEN NULL
-                     ELSE coalesce(h.uc_response_met, true) AND coalesce(h.uc_resolution_met, true) END
-         FROM handoffs h LEFT JOIN schools s ON s.school_id = h.school_id
-         WHERE h.vendor = ? AND h.handed_at >= getvariable('q_start') AND h.handed_at < getvariable('q_end')
-         ORDER BY h.handed_at, h.ticket_id";
-    let mut st = e.ws.conn.prepare(sql)?;
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<f64>,
-        Option<f64>,
-        String,
-        Option<bool>,
-    );
-    let rows: Vec<Row> = st
-        .query_map([v], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
+    let rows = handoff_rows(e, v)?;
     if rows.is_empty() {
         sec.text = e.w("analysis.no_handoffs_in_this_quarter").into();
         return Ok(());
     }
-    let outcome = |o: &str| -> String {
-        match o {
-            "returned" | "resolved" | "open" | "cancelled" => {
-                e.w(&format!("analysis.outcome.{o}")).to_string()
-            }
-            _ => o.to_string(),
-        }
-    };
-    let h = |v: Option<f64>| Cell {
-        text: e.num(v, "service_hours"),
-        value: v,
-    };
-    // The pages show the handoffs that matter, at most a page: the open ones, then the
-    // longest at the vendor; the complete list (in order of handoff) is in the XLSX/JSON.
     let total = rows.len();
-    let mut order: Vec<usize> = (0..total).collect();
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (&rows[a], &rows[b]);
-        (rb.7 == "open")
-            .cmp(&(ra.7 == "open"))
-            .then(
-                rb.6.unwrap_or(f64::MAX)
-                    .total_cmp(&ra.6.unwrap_or(f64::MAX)),
-            )
-            .then(a.cmp(&b))
-    });
-    let shown: Vec<usize> = if total > HANDOFFS_ON_A_PAGE {
-        order.into_iter().take(HANDOFFS_ON_A_PAGE).collect()
-    } else {
-        (0..total).collect()
-    };
-    let row_cells = |r: &Row| -> Vec<Cell> {
-        let (id, school, service, prio, at, ack, dur, out, uc) = r.clone();
-        vec![
-            text(id),
-            text(school),
-            text(e.value_label("services", &service)),
-            text(prio),
-            text(at),
-            h(ack),
-            h(dur),
-            text(outcome(&out)),
-            text(match uc {
-                Some(true) => "ok".into(),
-                Some(false) => e.w("analysis.missed").into(),
-                None => "–".into(),
-            }),
-        ]
-    };
+    let shown = handoffs_on_a_page(&rows);
     let (page_rows, full, note) = if shown.len() < total {
         let open = rows.iter().filter(|r| r.7 == "open").count();
         (
-            shown.iter().map(|&i| row_cells(&rows[i])).collect(),
-            rows.iter().map(row_cells).collect(),
+            shown.iter().map(|&i| handoff_cells(e, &rows[i])).collect(),
+            rows.iter().map(|r| handoff_cells(e, r)).collect(),
             e.wf(
                 "analysis.shown_of_total_handoffs_the",
                 &[
@@ -445,7 +447,7 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         )
     } else {
         (
-            rows.iter().map(row_cells).collect(),
+            rows.iter().map(|r| handoff_cells(e, r)).collect(),
             Vec::new(),
             String::new(),
         )
@@ -471,4 +473,90 @@ pub fn vendor_handoffs(e: &Eval, subject: &Subject, sec: &mut Section) -> Result
         rows: page_rows,
     });
     Ok(())
+}
+
+/// Vendor `v`'s handoffs of the quarter in order of handoff (then ticket id).
+fn handoff_rows(e: &Eval, v: &str) -> Result<Vec<HandoffRow>> {
+    set_bounds(e)?;
+    let sql = "SELECT h.ticket_id, coalesce(s.name, h.school_id, '–'), h.service, coalesce(CAST(h.priority AS VARCHAR), '–'),
+                strftime(to_local(h.handed_at), '%Y-%m-%d %H:%M'), h.ack_bsecs / 3600.0, h.vendor_bsecs / 3600.0,
+                h.outcome,
+                CASE WHEN h.uc_response_met IS NULL AND h.uc_resolution_met IS NULL THEN NULL
+                     ELSE coalesce(h.uc_response_met, true) AND coalesce(h.uc_resolution_met, true) END
+         FROM handoffs h LEFT JOIN schools s ON s.school_id = h.school_id
+         WHERE h.vendor = ? AND h.handed_at >= getvariable('q_start') AND h.handed_at < getvariable('q_end')
+         ORDER BY h.handed_at, h.ticket_id";
+    let mut st = e.ws.conn.prepare(sql)?;
+    let rows: Vec<HandoffRow> = st
+        .query_map([v], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The indices of the handoffs a page shows, at most [`HANDOFFS_ON_A_PAGE`]: all of them in
+/// order of handoff when they fit, else the ones that matter: the open ones, then the longest
+/// at the vendor.
+fn handoffs_on_a_page(rows: &[HandoffRow]) -> Vec<usize> {
+    let total = rows.len();
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&rows[a], &rows[b]);
+        (rb.7 == "open")
+            .cmp(&(ra.7 == "open"))
+            .then(
+                rb.6.unwrap_or(f64::MAX)
+                    .total_cmp(&ra.6.unwrap_or(f64::MAX)),
+            )
+            .then(a.cmp(&b))
+    });
+    if total > HANDOFFS_ON_A_PAGE {
+        order.into_iter().take(HANDOFFS_ON_A_PAGE).collect()
+    } else {
+        (0..total).collect()
+    }
+}
+
+/// One handoff's table cells: the service and the outcome in the report's words, the hours
+/// as numbers, the underpinning contract as ok / missed / –.
+fn handoff_cells(e: &Eval, r: &HandoffRow) -> Vec<Cell> {
+    let outcome = |o: &str| -> String {
+        match o {
+            "returned" | "resolved" | "open" | "cancelled" => {
+                e.w(&format!("analysis.outcome.{o}")).to_string()
+            }
+            _ => o.to_string(),
+        }
+    };
+    let h = |v: Option<f64>| Cell {
+        text: e.num(v, "service_hours"),
+        value: v,
+    };
+    let (id, school, service, prio, at, ack, dur, out, uc) = r.clone();
+    vec![
+        text(id),
+        text(school),
+        text(e.value_label("services", &service)),
+        text(prio),
+        text(at),
+        h(ack),
+        h(dur),
+        text(outcome(&out)),
+        text(match uc {
+            Some(true) => "ok".into(),
+            Some(false) => e.w("analysis.missed").into(),
+            None => "–".into(),
+        }),
+    ]
 }

@@ -347,7 +347,9 @@ impl Spec {
         Ok(())
     }
 
-    /// Check section `i` (`section[i+1]` in messages).
+    /// Check section `i` (`section[i+1]` in messages): its kind, its message ids, its id, its
+    /// dimension and layout, its KPIs and fields, and the shape its kind needs, in that order
+    /// (the first problem is the one reported).
     fn check_section(
         &self,
         cx: &Against,
@@ -364,18 +366,7 @@ impl Spec {
         } = *cx;
         let o = &self.origin;
         let at = format!("section[{}]", i + 1);
-        if s.builtin().is_none() && !extra_kinds.contains(&s.kind.as_str()) {
-            let mut all: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
-            all.extend_from_slice(extra_kinds);
-            let hint = kennzahl_parse::import::keys::closest(&s.kind, &all)
-                .map(|c| format!("did you mean `{c}`? "))
-                .unwrap_or_default();
-            bail!(
-                "{o}: {at}.kind: unknown section kind {:?}; {hint}(kinds: {})",
-                s.kind,
-                all.join(", ")
-            );
-        }
+        check_kind(s, extra_kinds, &format!("{o}: {at}"))?;
         let msg = |id: &Option<String>, key: &str| -> Result<()> {
             if let Some(id) = id {
                 words.require(id, &format!("{o}: {at}.{key}"))?;
@@ -396,18 +387,7 @@ impl Spec {
         for (j, c) in s.columns.iter().enumerate() {
             msg(&c.label, &format!("columns[{}].label", j + 1))?;
         }
-        if let Some(id) = &s.id {
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                bail!("{o}: {at}.id: {id:?} must be letters, digits, _ and - only");
-            }
-            if !ids.insert(id.clone()) {
-                bail!("{o}: {at}.id: {id:?} is used by an earlier section");
-            }
-        }
+        check_id(s, &format!("{o}: {at}"), ids)?;
         let dim = s.dimension.as_deref().unwrap_or("all");
         let dimension = dims.resolve(dim, &format!("{o}: {at}.dimension"))?;
         words.require(&dimension.def().label, &format!("{o}: {at}.dimension"))?;
@@ -416,38 +396,7 @@ impl Spec {
                 bail!("{o}: {at}.layout: {l:?} is neither \"keys\" nor \"measures\"");
             }
         }
-        let measures_layout = s.layout.as_deref() == Some("measures");
-        for (j, h) in s.headlines.iter().enumerate() {
-            resolve(
-                kpis,
-                &h.kpi,
-                Dimension::all(),
-                &format!("{o}: {at}.headline[{}].kpi", j + 1),
-            )?;
-        }
-        for (j, c) in s.columns.iter().enumerate() {
-            let key = format!("{o}: {at}.columns[{}]", j + 1);
-            match (&c.kpi, &c.field) {
-                (Some(k), None) => {
-                    // A measures table always runs the KPI overall too.
-                    let d = if measures_layout {
-                        Dimension::all()
-                    } else {
-                        dimension
-                    };
-                    resolve(kpis, k, d, &format!("{key}.kpi"))?;
-                }
-                (None, Some(f)) => {
-                    if !FIELDS.contains(&f.as_str()) {
-                        bail!(
-                            "{key}.field: unknown field {f:?} (one of {})",
-                            FIELDS.join(", ")
-                        );
-                    }
-                }
-                _ => bail!("{key}: give exactly one of `kpi` and `field`"),
-            }
-        }
+        check_kpis(s, kpis, dimension, &format!("{o}: {at}"))?;
         check_shape(s, &format!("{o}: {at}"))?;
         if let Some(f) = &s.target_field {
             if !FIELDS.contains(&f.as_str()) {
@@ -456,6 +405,83 @@ impl Spec {
         }
         Ok(())
     }
+}
+
+/// A section's kind is a built-in one or one registered from above (staffing's); else the
+/// message names the closest kind, since a typo is the likely cause. `at` is the file and
+/// section for the message.
+fn check_kind(s: &Section, extra_kinds: &[&str], at: &str) -> Result<()> {
+    if s.builtin().is_none() && !extra_kinds.contains(&s.kind.as_str()) {
+        let mut all: Vec<&str> = Kind::ALL.iter().map(|(n, _)| *n).collect();
+        all.extend_from_slice(extra_kinds);
+        let hint = kennzahl_parse::import::keys::closest(&s.kind, &all)
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        bail!(
+            "{at}.kind: unknown section kind {:?}; {hint}(kinds: {})",
+            s.kind,
+            all.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// A section's own id, if it sets one, goes into its charts' file names: only letters,
+/// digits, `_` and `-`, and not used by an earlier section (`ids` holds theirs). `at` as in
+/// [`check_kind`].
+fn check_id(s: &Section, at: &str, ids: &mut std::collections::HashSet<String>) -> Result<()> {
+    if let Some(id) = &s.id {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            bail!("{at}.id: {id:?} must be letters, digits, _ and - only");
+        }
+        if !ids.insert(id.clone()) {
+            bail!("{at}.id: {id:?} is used by an earlier section");
+        }
+    }
+    Ok(())
+}
+
+/// The KPIs a section names exist with the measure and breakdown it uses them in: headlines
+/// overall, columns in the section's `dimension` (a measures table runs them overall too), and
+/// a column is either a KPI or one of the [`FIELDS`]. `at` as in [`check_kind`].
+fn check_kpis(s: &Section, kpis: &[Kpi], dimension: Dimension, at: &str) -> Result<()> {
+    let measures_layout = s.layout.as_deref() == Some("measures");
+    for (j, h) in s.headlines.iter().enumerate() {
+        resolve(
+            kpis,
+            &h.kpi,
+            Dimension::all(),
+            &format!("{at}.headline[{}].kpi", j + 1),
+        )?;
+    }
+    for (j, c) in s.columns.iter().enumerate() {
+        let key = format!("{at}.columns[{}]", j + 1);
+        match (&c.kpi, &c.field) {
+            (Some(k), None) => {
+                // A measures table always runs the KPI overall too.
+                let d = if measures_layout {
+                    Dimension::all()
+                } else {
+                    dimension
+                };
+                resolve(kpis, k, d, &format!("{key}.kpi"))?;
+            }
+            (None, Some(f)) => {
+                if !FIELDS.contains(&f.as_str()) {
+                    bail!(
+                        "{key}.field: unknown field {f:?} (one of {})",
+                        FIELDS.join(", ")
+                    );
+                }
+            }
+            _ => bail!("{key}: give exactly one of `kpi` and `field`"),
+        }
+    }
+    Ok(())
 }
 
 /// What a section of its kind needs (a chart kind and series, headlines, columns, a text);

@@ -111,6 +111,9 @@ pub fn samples(
     Ok(out)
 }
 
+/// One headline KPI of a summary: this quarter's value `a` against the previous quarter's
+/// `b`, with the change, the interval of the change (when the spec asks for one), the trend
+/// it supports, and the target with its traffic light.
 pub fn headline(
     e: &Eval,
     h: &spec::Headline,
@@ -119,50 +122,98 @@ pub fn headline(
     b: Option<f64>,
     interval: Option<(f64, f64)>,
 ) -> Headline {
-    let dunit = if unit == "percent" {
-        "percent_points"
-    } else {
-        unit
-    };
-    let pp = if unit == "percent" {
-        e.w("summary.percent_points")
-    } else {
-        ""
-    };
-    let signed = |d: f64| {
-        let s = e.num(Some(d), dunit);
-        // A value that rounds to zero carries no sign ("-0,0 h" reads as a change).
-        let s = if s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0') {
-            s.trim_start_matches('-').to_string()
-        } else {
-            s
-        };
-        let zero = s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0');
-        let s = if d > 0.0 && !zero { format!("+{s}") } else { s };
-        format!("{s}{pp}")
-    };
     let delta_v = match (a, b) {
         (Some(a), Some(b)) => Some(a - b),
         _ => None,
     };
-    let delta = match delta_v {
-        Some(d) => {
-            // What the reader sees: a change that rounds to zero is ±0.
-            let shown = e.num(Some(d.abs()), dunit);
-            if shown
-                .trim_start_matches(['0', ',', '.'])
-                .chars()
-                .all(|c| !c.is_ascii_digit())
-            {
-                format!("±{}{pp}", e.num(Some(0.0), dunit))
-            } else {
-                signed(d)
-            }
-        }
-        None => "–".into(),
-    };
     let significant = interval.map(|(lo, hi)| lo > 0.0 || hi < 0.0);
-    let trend = match (delta_v, significant, h.better) {
+    let (target, light) = target_and_light(e, h, unit, a);
+    Headline {
+        note: String::new(),
+        kpi: h.kpi.clone(),
+        title: match &h.label {
+            Some(l) => e.w(l).to_string(),
+            None => e.title_of(&h.kpi),
+        },
+        unit: unit.to_string(),
+        value: e.num(a, unit),
+        raw: a,
+        previous: e.num(b, unit),
+        delta: change_text(e, unit, delta_v),
+        interval: interval_text(e, unit, interval),
+        trend: trend(delta_v, significant, h.better).into(),
+        significant,
+        target,
+        light: light.into(),
+        light_label: match light {
+            "green" | "amber" | "red" => e.w(&format!("summary.light.{light}")).to_string(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// A change `d` of a KPI in `unit` as the reader sees it, with its sign ("+1,2 h", "-3"): a
+/// change of a percentage is in percentage points, and a value that rounds to zero carries no
+/// sign ("-0,0 h" reads as a change).
+fn signed(e: &Eval, unit: &str, d: f64) -> String {
+    let (dunit, pp) = change_unit(e, unit);
+    let s = e.num(Some(d), dunit);
+    let s = if s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0') {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    };
+    let zero = s.chars().filter(|c| c.is_ascii_digit()).all(|c| c == '0');
+    let s = if d > 0.0 && !zero { format!("+{s}") } else { s };
+    format!("{s}{pp}")
+}
+
+/// The unit a change of a KPI in `unit` is shown in, and the suffix naming it: a change of a
+/// percentage is in percentage points, anything else in its own unit without a suffix.
+fn change_unit<'a>(e: &'a Eval, unit: &'a str) -> (&'a str, &'a str) {
+    if unit == "percent" {
+        ("percent_points", e.w("summary.percent_points"))
+    } else {
+        (unit, "")
+    }
+}
+
+/// The change against the previous quarter as shown: "–" without one, "±0" when it rounds
+/// to zero (what the reader sees decides, not the raw difference), else signed.
+fn change_text(e: &Eval, unit: &str, delta: Option<f64>) -> String {
+    let Some(d) = delta else {
+        return "–".into();
+    };
+    let (dunit, pp) = change_unit(e, unit);
+    let shown = e.num(Some(d.abs()), dunit);
+    if shown
+        .trim_start_matches(['0', ',', '.'])
+        .chars()
+        .all(|c| !c.is_ascii_digit())
+    {
+        format!("±{}{pp}", e.num(Some(0.0), dunit))
+    } else {
+        signed(e, unit, d)
+    }
+}
+
+/// The interval of the change as text ("+0,2 h bis +1,4 h"), empty without one.
+fn interval_text(e: &Eval, unit: &str, interval: Option<(f64, f64)>) -> String {
+    interval
+        .map(|(lo, hi)| {
+            e.wf(
+                "summary.interval",
+                &[("lo", &signed(e, unit, lo)), ("hi", &signed(e, unit, hi))],
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The trend a change supports: only a change whose interval excludes zero is "better",
+/// "worse" (by the KPI's better direction) or "changed"; one whose interval includes zero is
+/// "unchanged"; without a change or an interval there is no trend ("none").
+fn trend(delta: Option<f64>, significant: Option<bool>, better: spec::Better) -> &'static str {
+    match (delta, significant, better) {
         (None, _, _) => "none",
         (Some(_), Some(false), _) => "unchanged",
         (Some(d), Some(true), spec::Better::Higher) => {
@@ -181,16 +232,19 @@ pub fn headline(
         }
         (Some(_), Some(true), spec::Better::Neither) => "changed",
         (Some(_), None, _) => "none",
-    };
-    let interval_text = interval
-        .map(|(lo, hi)| {
-            e.wf(
-                "summary.interval",
-                &[("lo", &signed(lo)), ("hi", &signed(hi))],
-            )
-        })
-        .unwrap_or_default();
-    let (target, light) = match (h.target, a) {
+    }
+}
+
+/// The target as text ("≥ 90 %") and the traffic light of value `a` against it: green when
+/// met, amber within the tolerance (10 % of the target unless the spec says otherwise), red
+/// beyond; "none" without a target, a value, or a better direction.
+fn target_and_light(
+    e: &Eval,
+    h: &spec::Headline,
+    unit: &str,
+    a: Option<f64>,
+) -> (String, &'static str) {
+    match (h.target, a) {
         (Some(t), Some(v)) => {
             let tol = h.tolerance.unwrap_or(0.1);
             let light = match h.better {
@@ -210,28 +264,6 @@ pub fn headline(
         }
         (Some(t), None) => (e.num(Some(t), unit), "none"),
         _ => (String::new(), "none"),
-    };
-    Headline {
-        note: String::new(),
-        kpi: h.kpi.clone(),
-        title: match &h.label {
-            Some(l) => e.w(l).to_string(),
-            None => e.title_of(&h.kpi),
-        },
-        unit: unit.to_string(),
-        value: e.num(a, unit),
-        raw: a,
-        previous: e.num(b, unit),
-        delta,
-        interval: interval_text,
-        trend: trend.into(),
-        significant,
-        target,
-        light: light.into(),
-        light_label: match light {
-            "green" | "amber" | "red" => e.w(&format!("summary.light.{light}")).to_string(),
-            _ => String::new(),
-        },
     }
 }
 
