@@ -313,15 +313,12 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     Ok(())
 }
 
-/// Evaluate a query section into a table (or drop it: `optional` and no rows).
-pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
-    let path = s.sql.as_deref().unwrap_or_default();
-    let f = load(&e.ws.dir, path, "query section")?;
-    // One run per query file and quarter for the whole pack: the pages of the schools and
-    // vendors read their own rows of it.
+/// The query's result for the report's quarter: run once per pack (the pages of the schools
+/// and vendors read their own rows of it).
+fn cached(e: &Eval, f: &QueryFile) -> Result<std::rc::Rc<Rows>> {
     let key = (f.origin.clone(), e.q);
     let cached = e.queries.borrow().get(&key).cloned();
-    let result = match cached {
+    Ok(match cached {
         Some(r) => r,
         None => {
             let r = std::rc::Rc::new(
@@ -330,7 +327,35 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
             e.queries.borrow_mut().insert(key, r.clone());
             r
         }
+    })
+}
+
+/// One cell: a text (labelled by the column's `values` list) or a number in its unit.
+fn cell(e: &Eval, v: &Value, c: &spec::Column, unit: &str) -> Cell {
+    let (raw, num) = match v {
+        Value::Null => (None, None),
+        Value::Num(v) => (Some(crate::output::num(*v)), Some(*v)),
+        Value::Text(t) => (Some(t.clone()), t.parse::<f64>().ok()),
     };
+    if unit == "text" {
+        let text = match (&raw, &c.values) {
+            (Some(v), Some(list)) => e.value_label(list, v),
+            (Some(v), None) => v.clone(),
+            (None, _) => e.w("number.none").to_string(),
+        };
+        return Cell { text, value: None };
+    }
+    Cell {
+        text: e.words.num_dec(num, unit, c.decimals),
+        value: num,
+    }
+}
+
+/// Evaluate a query section into a table (or drop it: `optional` and no rows).
+pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
+    let path = s.sql.as_deref().unwrap_or_default();
+    let f = load(&e.ws.dir, path, "query section")?;
+    let result = cached(e, &f)?;
     let (cols, rows) = (&result.0, &result.1);
     let pos = |name: &str| cols.iter().position(|c| c == name);
     let mut picked = Vec::new();
@@ -366,25 +391,7 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
         }
         let row: Vec<Cell> = picked
             .iter()
-            .map(|(i, c, _, unit)| {
-                let (raw, num) = match &r[*i] {
-                    Value::Null => (None, None),
-                    Value::Num(v) => (Some(crate::output::num(*v)), Some(*v)),
-                    Value::Text(t) => (Some(t.clone()), t.parse::<f64>().ok()),
-                };
-                if unit == "text" {
-                    let text = match (&raw, &c.values) {
-                        (Some(v), Some(list)) => e.value_label(list, v),
-                        (Some(v), None) => v.clone(),
-                        (None, _) => e.w("number.none").to_string(),
-                    };
-                    return Cell { text, value: None };
-                }
-                Cell {
-                    text: e.words.num_dec(num, unit, c.decimals),
-                    value: num,
-                }
-            })
+            .map(|(i, c, _, unit)| cell(e, &r[*i], c, unit))
             .collect();
         out.push(row);
     }
