@@ -510,7 +510,7 @@ fn vendor_page_shows_the_handoffs_that_matter() {
     );
     assert!(
         table["note"].as_str().unwrap().starts_with(&format!(
-            "Hier 15 von {total} Übergaben: die offenen ({open})"
+            "Hier 15 von {total} Übergaben: die offenen und die längsten"
         )),
         "{}",
         table["note"]

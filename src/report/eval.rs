@@ -377,9 +377,6 @@ impl<'a> Eval<'a> {
                 Some(Kind::ControlChart) => {
                     super::analysis::control_chart(self, subject, &sec.id.clone(), &mut sec)?
                 }
-                Some(Kind::VendorHandoffs) => {
-                    super::analysis::vendor_handoffs(self, subject, &mut sec)?
-                }
                 Some(Kind::Query) => {
                     super::query::section(self, s, subject, &mut sec)?;
                     if sec.id.is_empty() {

@@ -119,6 +119,11 @@ const REPORT_QUERIES: &[(&str, &str, &str)] = &[
         include_str!("../../reports/school/services.toml"),
     ),
     (
+        "reports/vendor/handoffs.sql",
+        include_str!("../../reports/vendor/handoffs.sql"),
+        include_str!("../../reports/vendor/handoffs.toml"),
+    ),
+    (
         "reports/school/oldest_open.sql",
         include_str!("../../reports/school/oldest_open.sql"),
         include_str!("../../reports/school/oldest_open.toml"),
@@ -299,6 +304,9 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     if let Some(id) = &s.empty {
         words.require(id, &format!("{at}.empty"))?;
     }
+    if let Some(id) = &s.note {
+        words.require(id, &format!("{at}.note"))?;
+    }
     for (j, c) in s.columns.iter().enumerate() {
         let key = format!("{at}.columns[{}]", j + 1);
         if c.name.is_none() || c.kpi.is_some() || c.field.is_some() {
@@ -425,7 +433,7 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
     if let Some(limit) = s.limit {
         if t.rows.len() > limit {
             t.note = e.wf(
-                "report.shown_of",
+                s.note.as_deref().unwrap_or("report.shown_of"),
                 &[
                     ("shown", &limit.to_string()),
                     ("total", &t.rows.len().to_string()),

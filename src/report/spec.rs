@@ -212,6 +212,10 @@ pub struct Section {
     /// this quarter).
     #[serde(default)]
     pub empty: Option<String>,
+    /// Query sections with `limit`: the message id of the note under a shortened table
+    /// (placeholders {shown}, {total}; default: report.shown_of).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,8 +228,6 @@ pub enum Kind {
     Problems,
     ControlChart,
     Definitions,
-    /// A vendor's report: its handoffs of the quarter (ticket ids, no text).
-    VendorHandoffs,
     /// A table from an SQL file and a column list (`sql`, `columns = [{ name = … }]`).
     Query,
 }
@@ -243,7 +245,6 @@ impl Kind {
         ("problems", Kind::Problems),
         ("control_chart", Kind::ControlChart),
         ("definitions", Kind::Definitions),
-        ("vendor_handoffs", Kind::VendorHandoffs),
         ("query", Kind::Query),
     ];
     pub fn named(name: &str) -> Option<Kind> {
