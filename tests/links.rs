@@ -89,21 +89,6 @@ fn query(ws: &Ws, name: &str, quarter: Option<&str>) -> String {
     ws.ok(&args)
 }
 
-/// Rows of a CSV text as maps column → value.
-fn rows(csv_text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            h.iter()
-                .zip(rec.iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// A number of a CSV cell (kennzahl's CSV neutralises a leading minus with an apostrophe).
 fn num(s: &str) -> Option<f64> {
     let s = s.trim_start_matches('\'');
@@ -195,7 +180,7 @@ X2,A-1,mapping,import\nX3,A-3,mapping,import\n"
     // response is 09:40–11:00 80 min against 25: +55 min; resolution 80 min against 145:
     // −65 min. X3–A-3: −30 min; response (D's resolution at 12:00) 120 min against 60: +60;
     // resolution 120 min against 150: −30 min.
-    let linked = rows(&query(&ws, "vendor_linked_tickets", Some("2026-Q1")));
+    let linked = crate::util::csv_maps(&query(&ws, "vendor_linked_tickets", Some("2026-Q1")));
     let got: Vec<Linked> = linked
         .iter()
         .map(|r| {
@@ -248,7 +233,7 @@ X2,A-1,mapping,import\nX3,A-3,mapping,import\n"
     }
     // Clock reconciliation, resolution: −65, −30, +5 minutes: median −0.5 h; only X2 differs
     // by more than 30 minutes (X3 by exactly 30: not more).
-    let clock = rows(&query(&ws, "vendor_clock", Some("2026-Q1")));
+    let clock = crate::util::csv_maps(&query(&ws, "vendor_clock", Some("2026-Q1")));
     let res = clock.iter().find(|r| r["measure"] == "resolution").unwrap();
     assert_eq!(res["compared"], "3");
     assert_close(num(&res["difference_min_hours"]), -65.0 / 60.0, "min");
@@ -264,7 +249,7 @@ X2,A-1,mapping,import\nX3,A-3,mapping,import\n"
     );
     assert_close(num(&resp["difference_median_hours"]), 55.0 / 60.0, "median");
     let outliers: Vec<(String, String, String, Option<f64>)> =
-        rows(&query(&ws, "vendor_clock_outliers", None))
+        crate::util::csv_maps(&query(&ws, "vendor_clock_outliers", None))
             .into_iter()
             .map(|r| {
                 (
@@ -286,7 +271,7 @@ X2,A-1,mapping,import\nX3,A-3,mapping,import\n"
     );
     // Every finding, by id.
     let quality = |ws: &Ws| -> Vec<(String, String, String, String)> {
-        rows(&query(ws, "links_quality", None))
+        crate::util::csv_maps(&query(ws, "links_quality", None))
             .into_iter()
             .map(|r| {
                 (
@@ -320,7 +305,7 @@ unknown_vendor_ticket_referenced,{VENDOR},2026-Q1,1\nunlinked_handoff,{VENDOR},2
     let cand = ws.path().join("cand.csv");
     ws.ok(&["links", "--candidates", "--out", cand.to_str().unwrap()]);
     let text = std::fs::read_to_string(&cand).unwrap();
-    let c = rows(&text);
+    let c = crate::util::csv_maps(&text);
     assert_eq!(c.len(), 1, "{text}");
     assert_eq!(
         (
@@ -397,7 +382,7 @@ unknown_vendor_ticket_referenced,{VENDOR},2026-Q1,1\nunlinked_handoff,{VENDOR},2
 }
 
 fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
-    rows(&std::fs::read_to_string(path).unwrap())
+    crate::util::csv_maps(&std::fs::read_to_string(path).unwrap())
 }
 
 #[test]
@@ -448,7 +433,7 @@ fn demo_recovers_the_vendor_truth() {
         m
     };
     let got_direct = || -> BTreeMap<(String, String), u64> {
-        rows(&q("vendor_direct_schools", None))
+        crate::util::csv_maps(&q("vendor_direct_schools", None))
             .into_iter()
             .filter(|r| r["direct"] != "0")
             .map(|r| {
@@ -462,7 +447,7 @@ fn demo_recovers_the_vendor_truth() {
     assert_eq!(got_direct(), per_school(&unreferenced));
     // Transmission delays and both views of every referenced link, exactly.
     let linked: BTreeMap<String, BTreeMap<String, String>> =
-        rows(&q("vendor_linked_tickets", None))
+        crate::util::csv_maps(&q("vendor_linked_tickets", None))
             .into_iter()
             .map(|r| (r["vendor_ticket_id"].clone(), r))
             .collect();
@@ -495,7 +480,7 @@ fn demo_recovers_the_vendor_truth() {
     assert!(referenced
         .iter()
         .any(|p| num(&p["transmission_secs"]).unwrap() < 0.0));
-    let quality = rows(&q("links_quality", None));
+    let quality = crate::util::csv_maps(&q("links_quality", None));
     assert!(
         !quality.iter().any(|r| r["kind"] != "unlinked_handoff"),
         "{quality:?}"
@@ -557,14 +542,18 @@ fn demo_recovers_the_vendor_truth() {
         )
     );
     assert_eq!(got_direct(), per_school(&[]));
-    assert_eq!(got_unlinked(&rows(&q("links_quality", None))), unlinked);
+    assert_eq!(
+        got_unlinked(&crate::util::csv_maps(&q("links_quality", None))),
+        unlinked
+    );
     // Clock reconciliation per quarter: the median difference and the tickets over the
     // threshold (60 minutes), from the truth; the tickets the vendor resolved late among them.
-    let outliers: BTreeSet<(String, String)> = rows(&q("vendor_clock_outliers", None))
-        .into_iter()
-        .filter(|r| r["measure"] == "resolution")
-        .map(|r| (r["quarter"].clone(), r["vendor_ticket_id"].clone()))
-        .collect();
+    let outliers: BTreeSet<(String, String)> =
+        crate::util::csv_maps(&q("vendor_clock_outliers", None))
+            .into_iter()
+            .filter(|r| r["measure"] == "resolution")
+            .map(|r| (r["quarter"].clone(), r["vendor_ticket_id"].clone()))
+            .collect();
     let mut by_q: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut over = BTreeSet::new();
     for p in &pairs {
@@ -584,7 +573,7 @@ fn demo_recovers_the_vendor_truth() {
     }
     assert_eq!(outliers, over);
     assert!(pairs.iter().any(|p| p["resolved_late"] == "true"));
-    let clock = rows(&q("vendor_clock", None));
+    let clock = crate::util::csv_maps(&q("vendor_clock", None));
     for (quarter, ds) in &by_q {
         let r = clock
             .iter()

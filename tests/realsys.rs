@@ -894,7 +894,7 @@ fn realsys_handoff_rt_to_redmine_equals_the_truth() {
             "csv",
         ])
     };
-    let linked = csv_maps(&q("vendor_linked_tickets"));
+    let linked = crate::util::csv_maps(&q("vendor_linked_tickets"));
     let truth_linked = truth["linked"].as_array().unwrap();
     assert_eq!(linked.len(), truth_linked.len(), "vendor_linked_tickets");
     for t in truth_linked {
@@ -953,7 +953,7 @@ fn realsys_handoff_rt_to_redmine_equals_the_truth() {
         )
     );
     // Data quality: the handoff without a link, by id.
-    let quality = csv_maps(&q("links_quality"));
+    let quality = crate::util::csv_maps(&q("links_quality"));
     let unlinked: Vec<String> = truth["unlinked_handoffs"]
         .as_array()
         .unwrap()
@@ -970,19 +970,4 @@ fn realsys_handoff_rt_to_redmine_equals_the_truth() {
             .map(|t| ("unlinked_handoff".to_string(), t.clone()))
             .collect::<Vec<_>>()
     );
-}
-
-/// The rows of a CSV text as maps column → value.
-fn csv_maps(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            h.iter()
-                .zip(rec.iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        })
-        .collect()
 }

@@ -198,3 +198,18 @@ pub fn assert_close(actual: Option<f64>, expected: f64, what: &str) {
         "{what}: got {a}, expected {expected}"
     );
 }
+
+/// The rows of a CSV text as maps column → value.
+pub fn csv_maps(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            h.iter()
+                .zip(rec.iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        })
+        .collect()
+}
