@@ -589,9 +589,8 @@ fn french_workspace(ws: &Ws) -> toml::Table {
         }
     }
     // The columns, titles and definitions of kennzahl's own query files (their sidecars).
-    for q in kennzahl::links::QUERIES {
-        let side: toml::Table = toml::from_str(q.sidecar).unwrap();
-        let n = q.name;
+    for (n, sidecar) in kennzahl::report::query::builtin_sidecars() {
+        let side: toml::Table = toml::from_str(sidecar).unwrap();
         for (key, id) in [("title_en", "title"), ("definition", "definition")] {
             if let Some(t) = side.get(key).and_then(|v| v.as_str()) {
                 put(&format!("query.{n}.{id}"), format!("FR:{t}"));

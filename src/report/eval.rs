@@ -373,7 +373,6 @@ impl<'a> Eval<'a> {
                     }
                 }
                 Some(Kind::DataQuality) => sec.sentences = super::quality::findings(self, store)?,
-                Some(Kind::Problems) => super::analysis::problems(self, s, subject, &mut sec)?,
                 Some(Kind::ControlChart) => {
                     super::analysis::control_chart(self, subject, &sec.id.clone(), &mut sec)?
                 }

@@ -66,7 +66,7 @@ pub type Rows = (Vec<String>, Vec<Vec<Value>>);
 
 /// Run a query file's SQL with the report's quarter in `q_start`/`q_end` and the links views
 /// in place (queries/links/views.sql).
-fn run(e: &Eval, sql: &str) -> Result<Rows> {
+fn run(e: &Eval, sql: &str, params: &Params) -> Result<Rows> {
     use duckdb::types::ValueRef;
     let (a, b) = e.q.bounds(e.ws.config.calendars.default.tz());
     let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
@@ -75,6 +75,10 @@ fn run(e: &Eval, sql: &str) -> Result<Rows> {
         f(a),
         f(b)
     ))?;
+    for (k, v) in params {
+        e.ws.conn
+            .execute_batch(&format!("SET VARIABLE {k} = {};", literal(v)))?;
+    }
     e.ws.conn.execute_batch(crate::links::VIEWS)?;
     let mut st = e.ws.conn.prepare(sql)?;
     let mut rows = st.query([])?;
@@ -105,6 +109,25 @@ fn run(e: &Eval, sql: &str) -> Result<Rows> {
     Ok((cols, out))
 }
 
+/// A section's parameters (`params = { days = 14 }`).
+pub type Params = std::collections::BTreeMap<String, toml::Value>;
+
+/// A parameter as an SQL literal (checked to be a number, a string or a boolean).
+fn literal(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+        other => other.to_string(),
+    }
+}
+
+/// A parameter as the text of a placeholder.
+fn param_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The name of a query file: its file name without `.sql`.
 pub fn stem(path: &str) -> String {
     let file = path.rsplit('/').next().unwrap_or(path);
@@ -113,6 +136,11 @@ pub fn stem(path: &str) -> String {
 
 /// The query files beside the built-in specs: (path, SQL, sidecar).
 const REPORT_QUERIES: &[(&str, &str, &str)] = &[
+    (
+        "reports/quarterly/problems.sql",
+        include_str!("../../reports/quarterly/problems.sql"),
+        include_str!("../../reports/quarterly/problems.toml"),
+    ),
     (
         "reports/school/services.sql",
         include_str!("../../reports/school/services.sql"),
@@ -137,6 +165,15 @@ fn builtin(path: &str) -> Option<(&'static str, &'static str)> {
     }
     let name = path.strip_prefix("queries/links/")?.strip_suffix(".sql")?;
     crate::links::query(name).map(|q| (q.sql, q.sidecar))
+}
+
+/// kennzahl's own query files: (name, sidecar) of each (a new language names their titles,
+/// definitions and columns in its catalogue).
+pub fn builtin_sidecars() -> Vec<(String, &'static str)> {
+    builtin_paths()
+        .iter()
+        .filter_map(|p| builtin(p).map(|(_, side)| (stem(p), side)))
+        .collect()
 }
 
 /// The paths of kennzahl's own query files.
@@ -301,11 +338,34 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     if s.columns.is_empty() {
         bail!("{at}.columns: a query section lists the columns to show");
     }
+    // Its definition goes to the definitions section: the language must have it.
+    if f.sidecar.as_ref().is_some_and(|x| x.definition.is_some()) {
+        words.require(&title_id(&f.name), &format!("{at}.sql (its title)"))?;
+        words.require(
+            &definition_id(&f.name),
+            &format!("{at}.sql (its definition)"),
+        )?;
+    }
     if let Some(id) = &s.empty {
         words.require(id, &format!("{at}.empty"))?;
     }
     if let Some(id) = &s.note {
         words.require(id, &format!("{at}.note"))?;
+    }
+    for (k, v) in &s.params {
+        let name_ok = !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let value_ok = matches!(
+            v,
+            toml::Value::Integer(_)
+                | toml::Value::Float(_)
+                | toml::Value::String(_)
+                | toml::Value::Boolean(_)
+        );
+        if !name_ok || !value_ok {
+            bail!("{at}.params.{k}: a parameter is a lower-case name with a number, string or boolean");
+        }
     }
     for (j, c) in s.columns.iter().enumerate() {
         let key = format!("{at}.columns[{}]", j + 1);
@@ -323,14 +383,15 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
 
 /// The query's result for the report's quarter: run once per pack (the pages of the schools
 /// and vendors read their own rows of it).
-fn cached(e: &Eval, f: &QueryFile) -> Result<std::rc::Rc<Rows>> {
-    let key = (f.origin.clone(), e.q);
+fn cached(e: &Eval, f: &QueryFile, params: &Params) -> Result<std::rc::Rc<Rows>> {
+    let key = (format!("{} {params:?}", f.origin), e.q);
     let cached = e.queries.borrow().get(&key).cloned();
     Ok(match cached {
         Some(r) => r,
         None => {
             let r = std::rc::Rc::new(
-                run(e, &f.sql).with_context(|| format!("{}: the query failed", f.origin))?,
+                run(e, &f.sql, params)
+                    .with_context(|| format!("{}: the query failed", f.origin))?,
             );
             e.queries.borrow_mut().insert(key, r.clone());
             r
@@ -359,11 +420,42 @@ fn cell(e: &Eval, v: &Value, c: &spec::Column, unit: &str) -> Cell {
     }
 }
 
+/// The rows of this page (those whose `filter` column holds the subject's key), as cells.
+fn page_rows(
+    e: &Eval,
+    rows: &[Vec<Value>],
+    filter: Option<(usize, &str)>,
+    picked: &[(usize, &spec::Column, String, String)],
+) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .filter(|r| match filter {
+            Some((i, k)) => matches!(&r[i], Value::Text(t) if t == k),
+            None => true,
+        })
+        .map(|r| {
+            picked
+                .iter()
+                .map(|(i, c, _, unit)| cell(e, &r[*i], c, unit))
+                .collect()
+        })
+        .collect()
+}
+
 /// Evaluate a query section into a table (or drop it: `optional` and no rows).
 pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
     let path = s.sql.as_deref().unwrap_or_default();
     let f = load(&e.ws.dir, path, "query section")?;
-    let result = cached(e, &f)?;
+    let result = cached(e, &f, &s.params)?;
+    let args: Vec<(String, String)> = s
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), param_text(v)))
+        .collect();
+    let fmt = |id: &str, extra: &[(&str, &str)]| {
+        let mut a: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        a.extend_from_slice(extra);
+        e.wf(id, &a)
+    };
     let (cols, rows) = (&result.0, &result.1);
     let pos = |name: &str| cols.iter().position(|c| c == name);
     let mut picked = Vec::new();
@@ -377,42 +469,38 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
             );
         };
         let (label, unit) = column_spec(&f, c);
-        picked.push((i, c, e.w(&label).to_string(), unit));
+        picked.push((i, c, fmt(&label, &[]), unit));
     }
     let key = match subject {
         Subject::All => None,
-        Subject::School(r) => Some(r.0.clone()),
-        Subject::Vendor(v) => Some(v.clone()),
+        Subject::School(r) => Some(r.0.as_str()),
+        Subject::Vendor(v) => Some(v.as_str()),
     };
-    let filter = match (&s.filter, &key) {
-        (Some(col), Some(_)) => Some(pos(col).with_context(|| {
-            format!("{}: the query has no column {col:?} to filter by", f.origin)
-        })?),
+    let filter = match (&s.filter, key) {
+        (Some(col), Some(k)) => Some((
+            pos(col).with_context(|| {
+                format!("{}: the query has no column {col:?} to filter by", f.origin)
+            })?,
+            k,
+        )),
         _ => None,
     };
-    let mut out = Vec::new();
-    for r in rows {
-        if let (Some(i), Some(k)) = (filter, &key) {
-            if !matches!(&r[i], Value::Text(t) if t == k) {
-                continue;
-            }
-        }
-        let row: Vec<Cell> = picked
-            .iter()
-            .map(|(i, c, _, unit)| cell(e, &r[*i], c, unit))
-            .collect();
-        out.push(row);
+    let out = page_rows(e, rows, filter, &picked);
+    if let Some(t) = &s.text {
+        // The lead text may name the parameters and the number of rows.
+        sec.text = fmt(t, &[("rows", &out.len().to_string())]);
     }
     if out.is_empty() {
         if s.optional {
             sec.id.clear(); // dropped by the caller
             return Ok(());
         }
-        sec.text = e
-            .w(s.empty
+        sec.text = fmt(
+            s.empty
                 .as_deref()
-                .unwrap_or("report.no_values_in_this_quarter"))
-            .into();
+                .unwrap_or("report.no_values_in_this_quarter"),
+            &[("rows", "0")],
+        );
         return Ok(());
     }
     let columns: Vec<Column> = picked

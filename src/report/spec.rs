@@ -186,12 +186,10 @@ pub struct Section {
     /// (a `keys` table then lists exactly one measure).
     #[serde(default)]
     pub quarters: Option<usize>,
-    /// Problem candidates: at least `min_tickets` tickets of one school × service × category
-    /// within `days` days.
+    /// Query sections: values the SQL reads as variables (`getvariable('days')`) and the
+    /// section's text and column labels as placeholders (`{days}`).
     #[serde(default)]
-    pub min_tickets: Option<usize>,
-    #[serde(default)]
-    pub days: Option<i64>,
+    pub params: std::collections::BTreeMap<String, toml::Value>,
     /// Oldest open tickets / problem candidates: how many to list; query sections: how many
     /// rows the pages show (the data formats get all).
     #[serde(default)]
@@ -225,7 +223,6 @@ pub enum Kind {
     Chart,
     Text,
     DataQuality,
-    Problems,
     ControlChart,
     Definitions,
     /// A table from an SQL file and a column list (`sql`, `columns = [{ name = … }]`).
@@ -242,7 +239,6 @@ impl Kind {
         ("chart", Kind::Chart),
         ("text", Kind::Text),
         ("data_quality", Kind::DataQuality),
-        ("problems", Kind::Problems),
         ("control_chart", Kind::ControlChart),
         ("definitions", Kind::Definitions),
         ("query", Kind::Query),
