@@ -369,6 +369,13 @@ mod tests {
         }
         assert!(VIEWS.contains("CREATE OR REPLACE TEMP VIEW link_pairs_linked"));
         assert!(VIEWS.contains("CREATE OR REPLACE TEMP VIEW link_findings"));
+        for q in QUERIES {
+            assert!(
+                !q.sql.contains("linked AS (\n    -- Vendor tickets"),
+                "{} repeats the states",
+                q.name
+            );
+        }
     }
 
     #[test]

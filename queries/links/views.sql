@@ -1,6 +1,6 @@
 -- The views every query of queries/links/ reads, created before each of them runs
 -- (src/links.rs `run_sql`): one definition of how a link is paired with its handoff and timed,
--- and one of the link findings.
+-- one of the link findings, and one of the vendor tickets' states.
 --
 -- link_pairs_linked: every link of a ticket of ours to a vendor ticket where both exist, with
 -- the handoff it belongs to (the latest one begun no later than the vendor's opening plus the
@@ -116,3 +116,29 @@ WITH linked AS (SELECT * FROM link_pairs_linked)
   AND (getvariable('q_end') IS NULL OR found_at < getvariable('q_end')))
 )
 SELECT * FROM dated;
+
+-- vendor_ticket_states: each vendor ticket opened in the quarter (by the vendor's clock, local
+-- time; every quarter when q_start/q_end are unset) with its state: linked to an existing
+-- ticket of ours, sent directly (no link, no reference), or unresolved (its reference names no
+-- ticket of ours).
+CREATE OR REPLACE TEMP VIEW vendor_ticket_states AS
+WITH linked AS (
+    -- Vendor tickets a ticket of ours (an existing one) is linked to.
+    SELECT DISTINCT l.linked_source AS vendor, l.linked_ticket_id AS vendor_ticket_id
+    FROM ticket_links l
+    SEMI JOIN tickets t ON t.source = l.source AND t.ticket_id = l.ticket_id
+    WHERE l.relation = 'handed_to_vendor'
+), v AS (
+    -- Each vendor ticket in the quarter of its opening (by the vendor's clock, local time):
+    -- linked, sent directly (no link, no reference), or with a reference naming no ticket of ours.
+    SELECT v.source AS vendor, v.ticket_id, v.school_id,
+           strftime(to_local(v.created_at), '%Y-Q') || quarter(to_local(v.created_at)) AS quarter,
+           CASE WHEN k.vendor IS NOT NULL THEN 'linked'
+                WHEN v.ref_ticket_id IS NULL THEN 'direct'
+                ELSE 'unresolved' END AS state
+    FROM vendor_tickets v
+    LEFT JOIN linked k ON k.vendor = v.source AND k.vendor_ticket_id = v.ticket_id
+    WHERE (getvariable('q_start') IS NULL OR created_at >= getvariable('q_start'))
+      AND (getvariable('q_end') IS NULL OR created_at < getvariable('q_end'))
+)
+SELECT * FROM v;

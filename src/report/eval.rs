@@ -151,9 +151,9 @@ pub struct Eval<'a> {
     pub queries: std::rc::Rc<std::cell::RefCell<QueryResults>>,
 }
 
-/// Query results by (file, quarter).
+/// Query files and their results by (file and parameters, quarter).
 pub type QueryResults =
-    std::collections::HashMap<(String, Quarter), std::rc::Rc<super::query::Rows>>;
+    std::collections::HashMap<(String, Quarter), std::rc::Rc<super::query::Ran>>;
 
 /// Sections evaluated by a module above `report` (the staffing estimate): it fills the
 /// section from its own data.
@@ -168,19 +168,21 @@ pub trait SectionSource {
 }
 
 impl<'a> Eval<'a> {
+    /// `words`: the report language's catalogue, as the specs were checked against
+    /// (`report::words_for`).
     pub fn new(
         ws: &'a Workspace,
         kpis: &'a [Kpi],
         q: Quarter,
-        lang: &str,
+        words: crate::words::Words,
         chart_dir: &'a Path,
     ) -> Result<Eval<'a>> {
         Ok(Eval {
             ws,
             kpis,
             q,
-            lang: lang.to_string(),
-            words: super::words_for(ws, kpis, lang)?,
+            lang: words.lang.clone(),
+            words,
             chart_dir,
             schools: super::school_register(ws)?,
             staffing: None,

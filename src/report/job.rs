@@ -66,7 +66,7 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
     checks.done();
     crate::timing::time("report: derived tables checked", || ws.prepare_analysis())?;
     let evaluate = crate::timing::stage(format!("report: evaluate {}", job.spec));
-    let mut e = eval::Eval::new(ws, &kpis, job.quarter, job.lang, &chart_dir)?;
+    let mut e = eval::Eval::new(ws, &kpis, job.quarter, words, &chart_dir)?;
     e.staffing = job.source;
     let mut store = eval::Store::new(ws, &kpis, job.quarter);
     if spec.report.all_values && renderers.iter().any(|r| r.needs_values()) {

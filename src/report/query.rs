@@ -381,22 +381,24 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     Ok(())
 }
 
-/// The query's result for the report's quarter: run once per pack (the pages of the schools
-/// and vendors read their own rows of it).
-fn cached(e: &Eval, f: &QueryFile, params: &Params) -> Result<std::rc::Rc<Rows>> {
-    let key = (format!("{} {params:?}", f.origin), e.q);
-    let cached = e.queries.borrow().get(&key).cloned();
-    Ok(match cached {
-        Some(r) => r,
-        None => {
-            let r = std::rc::Rc::new(
-                run(e, &f.sql, params)
-                    .with_context(|| format!("{}: the query failed", f.origin))?,
-            );
-            e.queries.borrow_mut().insert(key, r.clone());
-            r
-        }
-    })
+/// A query file and its result for the report's quarter: read and run once per pack (the
+/// pages of the schools and vendors read their own rows of it).
+pub struct Ran {
+    pub file: QueryFile,
+    pub rows: Rows,
+}
+
+fn cached(e: &Eval, path: &str, params: &Params) -> Result<std::rc::Rc<Ran>> {
+    let key = (format!("{path} {params:?}"), e.q);
+    if let Some(r) = e.queries.borrow().get(&key) {
+        return Ok(r.clone());
+    }
+    let file = load(&e.ws.dir, path, "query section")?;
+    let rows =
+        run(e, &file.sql, params).with_context(|| format!("{}: the query failed", file.origin))?;
+    let r = std::rc::Rc::new(Ran { file, rows });
+    e.queries.borrow_mut().insert(key, r.clone());
+    Ok(r)
 }
 
 /// One cell: a text (labelled by the column's `values` list) or a number in its unit.
@@ -443,9 +445,8 @@ fn page_rows(
 
 /// Evaluate a query section into a table (or drop it: `optional` and no rows).
 pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
-    let path = s.sql.as_deref().unwrap_or_default();
-    let f = load(&e.ws.dir, path, "query section")?;
-    let result = cached(e, &f, &s.params)?;
+    let ran = cached(e, s.sql.as_deref().unwrap_or_default(), &s.params)?;
+    let f = &ran.file;
     let args: Vec<(String, String)> = s
         .params
         .iter()
@@ -456,7 +457,7 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
         a.extend_from_slice(extra);
         e.wf(id, &a)
     };
-    let (cols, rows) = (&result.0, &result.1);
+    let (cols, rows) = (&ran.rows.0, &ran.rows.1);
     let pos = |name: &str| cols.iter().position(|c| c == name);
     let mut picked = Vec::new();
     for c in &s.columns {
@@ -468,7 +469,7 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
                 cols.join(", ")
             );
         };
-        let (label, unit) = column_spec(&f, c);
+        let (label, unit) = column_spec(f, c);
         picked.push((i, c, fmt(&label, &[]), unit));
     }
     let key = match subject {
