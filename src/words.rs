@@ -285,6 +285,14 @@ impl Words {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The label of `key` in the first of `lists` that has one, else the key as it is.
+    pub fn value_label_in(&self, lists: &[&str], key: &str) -> String {
+        lists
+            .iter()
+            .find_map(|l| self.msgs.get(&value_id(l, key)).cloned())
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// An error unless the catalogue has `id`; `origin` says who needs it (a spec's file and
     /// key).
     pub fn require(&self, id: &str, origin: &str) -> Result<(), WordsError> {

@@ -159,9 +159,70 @@ fn fixture_workload_and_scenario_by_hand() {
         sheet.get((1, 2)),
         Some(&Data::String("40 % measured".into()))
     );
+    // The tables are query sections over the tables the estimate publishes: their SQL derives
+    // FTE, shares, totals and ratios again, and must give the hand-computed figures above.
+    let mut sheet = |prefix: &str| {
+        let name = wb
+            .sheet_names()
+            .into_iter()
+            .find(|n| n.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no sheet {prefix}"));
+        wb.worksheet_range(&name).unwrap()
+    };
+    let num =
+        |r: &calamine::Range<Data>, row: u32, col: u32| match r.get((row as usize, col as usize)) {
+            Some(Data::Float(f)) => *f,
+            x => panic!("({row}, {col}): {x:?}"),
+        };
+    let services = sheet("Workload per IT service");
+    assert_eq!(services.get((1, 0)), Some(&Data::String("Network".into())));
+    assert_eq!(
+        services.get((2, 0)),
+        Some(&Data::String(
+            "Information security and data protection (cross-cutting)".into()
+        ))
+    );
+    assert_eq!(services.get((3, 0)), Some(&Data::String("Total".into())));
+    let network = 1.5 + 110.0 / 60.0 + 1.5 + 100.0;
+    close(num(&services, 1, 1), 4.0, "tickets");
+    close(num(&services, 1, 7), network, "network hours");
+    close(num(&services, 1, 8), network / 1000.0, "network FTE");
+    close(
+        num(&services, 1, 9),
+        0.4,
+        "network measured (a fraction in XLSX)",
+    );
+    close(num(&services, 2, 7), network * 0.1, "cross-cutting hours");
+    close(num(&services, 3, 7), total, "total hours");
+    close(num(&services, 3, 8), total / 1000.0, "total FTE");
+    close(num(&services, 3, 9), 0.4, "total measured");
+    let cost = sheet("Cost of support");
+    close(num(&cost, 3, 1), total * 50.0, "total staff cost");
+    close(num(&cost, 3, 2), 0.0, "no vendor cost");
+    // 400 devices at S1 and S2.
+    close(num(&cost, 3, 4), total * 50.0 / 400.0, "cost per device");
+    let scen = sheet("Growth scenarios");
+    // Status quo 2026–2030 (rows 1–5), then "Tablets at S2" 2026–2030 (rows 6–10).
+    assert_eq!(
+        scen.get((6, 0)),
+        Some(&Data::String("Tablets at S2".into()))
+    );
+    assert_eq!(scen.get((6, 1)), Some(&Data::String("2026".into())));
+    close(num(&scen, 6, 4), h / 1000.0, "scenario FTE");
+    close(num(&scen, 1, 4), total / 1000.0, "status quo FTE");
     let md =
         std::fs::read_to_string(ws.path().join("staffing-2025-Q1_2025-Q4/staffing.md")).unwrap();
     assert!(md.contains("Tablets at S2"), "{md}");
+    // Ratios, each in its unit: 400 devices / 0.1153 FTE; cost per ticket total × 50 € / 4.
+    let per_fte = 400.0 / (total / 1000.0);
+    let per_ticket = total * 50.0 / 4.0;
+    let want = format!("| Devices per FTE | {} | 400 |", (per_fte.round() as i64));
+    assert!(md.contains(&want), "{want}\n{md}");
+    let want = format!("| Cost per ticket | €{} | – | staff and vendors |", {
+        let n = per_ticket.round() as i64;
+        format!("{},{:03}", n / 1000, n % 1000)
+    });
+    assert!(md.contains(&want), "{want}\n{md}");
     assert!(
         md.contains("staffing.net_hours_per_fte"),
         "assumptions listed"

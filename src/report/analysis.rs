@@ -245,11 +245,5 @@ fn school_control_chart(
         e.w("analysis.per_100_devices"),
     )
     .map_err(|err| anyhow::anyhow!("cannot draw the control chart of {}: {err}", school.0))?;
-    std::fs::write(e.chart_dir.join(format!("{}.svg", c.name)), &c.svg)?;
-    Ok(Chart {
-        file: format!("charts/{}.svg", c.name),
-        name: c.name,
-        title: school.1.clone(),
-        svg: c.svg,
-    })
+    e.save_chart(c, &school.1)
 }

@@ -142,10 +142,10 @@ pub struct Eval<'a> {
     pub words: crate::words::Words,
     pub chart_dir: &'a Path,
     pub schools: Vec<SchoolRow>,
-    /// Where the `staffing_*` sections of the staffing report come from: the staffing
-    /// estimate, which registers itself here (`report` never names `staffing`: modules
-    /// import downward only).
-    pub staffing: Option<&'a dyn SectionSource>,
+    /// Where the sections of kinds the report pack does not own come from (the staffing
+    /// estimate's `staffing_*`): the source registers itself here (`report` never names
+    /// `staffing`: modules import downward only).
+    pub source: Option<&'a dyn SectionSource>,
     /// The results of the query sections' files, per file and quarter, shared by the pages of
     /// a pack (each page reads its own rows).
     pub queries: std::rc::Rc<std::cell::RefCell<QueryResults>>,
@@ -165,6 +165,12 @@ pub trait SectionSource {
     fn values(&self) -> Vec<crate::kpi::KpiValue>;
     /// Restate the header (a period of several quarters instead of one).
     fn restate(&self, ws: &Workspace, e: &Eval, meta: &mut model::Meta);
+    /// Write the source's results into temporary tables of the workspace's connection before
+    /// the spec is evaluated, so `query` sections (SQL files beside the spec) read them like
+    /// any other table.
+    fn publish(&self, _conn: &duckdb::Connection) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl<'a> Eval<'a> {
@@ -185,7 +191,7 @@ impl<'a> Eval<'a> {
             words,
             chart_dir,
             schools: super::school_register(ws)?,
-            staffing: None,
+            source: None,
             queries: Default::default(),
         })
     }
@@ -387,7 +393,7 @@ impl<'a> Eval<'a> {
                 }
                 None => {
                     // A kind a section source registered (checked with the spec).
-                    let Some(src) = self.staffing else {
+                    let Some(src) = self.source else {
                         anyhow::bail!(
                             "{}: section[{}]: kind {:?} needs its source (the staffing report's \
                              kinds are written by `kennzahl staffing`)",
@@ -890,15 +896,21 @@ impl<'a> Eval<'a> {
             _ => self.breakdown_bars(s, store, subject, &name, &axis, &names)?,
         };
         let c = chart.map_err(|e| anyhow::anyhow!("cannot draw the chart of {title:?}: {e}"))?;
+        Ok(Some(self.save_chart(c, title)?))
+    }
+
+    /// Write a drawn chart's SVG into the chart folder (its PNG is there already) and give it
+    /// to the report model under `title`.
+    pub fn save_chart(&self, c: charts::Chart, title: &str) -> Result<Chart> {
         let file = format!("charts/{}.svg", c.name);
         std::fs::write(self.chart_dir.join(format!("{}.svg", c.name)), &c.svg)
             .with_context(|| format!("cannot write {file}"))?;
-        Ok(Some(Chart {
+        Ok(Chart {
             name: c.name,
             title: title.to_string(),
             svg: c.svg,
             file,
-        }))
+        })
     }
     /// Bars of the listed measures, this quarter against the previous one.
     fn measure_bars(

@@ -65,9 +65,14 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
         .with_context(|| format!("cannot create {}", chart_dir.display()))?;
     checks.done();
     crate::timing::time("report: derived tables checked", || ws.prepare_analysis())?;
+    if let Some(src) = job.source {
+        crate::timing::time("report: source's tables published", || {
+            src.publish(&ws.conn)
+        })?;
+    }
     let evaluate = crate::timing::stage(format!("report: evaluate {}", job.spec));
     let mut e = eval::Eval::new(ws, &kpis, job.quarter, words, &chart_dir)?;
-    e.staffing = job.source;
+    e.source = job.source;
     let mut store = eval::Store::new(ws, &kpis, job.quarter);
     if spec.report.all_values && renderers.iter().any(|r| r.needs_values()) {
         // The long format (kpis.csv, the XLSX's KPI sheet): every KPI of the quarter in

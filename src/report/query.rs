@@ -156,6 +156,31 @@ const REPORT_QUERIES: &[(&str, &str, &str)] = &[
         include_str!("../../reports/school/oldest_open.sql"),
         include_str!("../../reports/school/oldest_open.toml"),
     ),
+    (
+        "reports/staffing/staffing_services.sql",
+        include_str!("../../reports/staffing/staffing_services.sql"),
+        include_str!("../../reports/staffing/staffing_services.toml"),
+    ),
+    (
+        "reports/staffing/staffing_minutes.sql",
+        include_str!("../../reports/staffing/staffing_minutes.sql"),
+        include_str!("../../reports/staffing/staffing_minutes.toml"),
+    ),
+    (
+        "reports/staffing/staffing_cost.sql",
+        include_str!("../../reports/staffing/staffing_cost.sql"),
+        include_str!("../../reports/staffing/staffing_cost.toml"),
+    ),
+    (
+        "reports/staffing/staffing_scenarios.sql",
+        include_str!("../../reports/staffing/staffing_scenarios.sql"),
+        include_str!("../../reports/staffing/staffing_scenarios.toml"),
+    ),
+    (
+        "reports/staffing/staffing_ratios.sql",
+        include_str!("../../reports/staffing/staffing_ratios.sql"),
+        include_str!("../../reports/staffing/staffing_ratios.toml"),
+    ),
 ];
 
 /// kennzahl's own query files, by their path in the repository.
@@ -313,6 +338,9 @@ pub fn add_defaults(w: &mut Words, f: &QueryFile) {
 pub fn column_spec(f: &QueryFile, c: &spec::Column) -> (String, String) {
     let name = c.name.as_deref().unwrap_or_default();
     let label = c.label.clone().unwrap_or_else(|| column_id(&f.name, name));
+    if c.unit_from.is_some() {
+        return (label, "mixed".into());
+    }
     let unit = c
         .unit
         .clone()
@@ -349,6 +377,19 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
     if let Some(id) = &s.empty {
         words.require(id, &format!("{at}.empty"))?;
     }
+    if let Some(p) = &s.plot {
+        if !["hbars", "lines"].contains(&p.kind.as_str()) {
+            bail!(
+                "{at}.plot.kind: {:?} is no query chart (hbars, lines)",
+                p.kind
+            );
+        }
+        if p.kind == "lines" && p.x.is_none() {
+            bail!("{at}.plot.x: a lines chart names the column of its x axis");
+        }
+        words.require(&p.title, &format!("{at}.plot.title"))?;
+        words.require(&p.axis, &format!("{at}.plot.axis"))?;
+    }
     if let Some(id) = &s.note {
         words.require(id, &format!("{at}.note"))?;
     }
@@ -374,7 +415,7 @@ pub fn check(ws_dir: &std::path::Path, s: &spec::Section, at: &str, words: &Word
         }
         let (label, unit) = column_spec(&f, c);
         words.require(&label, &format!("{key}.label"))?;
-        if unit != "text" {
+        if unit != "text" && unit != "mixed" {
             words.check_unit(&unit, &format!("{key}.unit"))?;
         }
     }
@@ -401,118 +442,152 @@ fn cached(e: &Eval, path: &str, params: &Params) -> Result<std::rc::Rc<Ran>> {
     Ok(r)
 }
 
-/// One cell: a text (labelled by the column's `values` list) or a number in its unit.
-fn cell(e: &Eval, v: &Value, c: &spec::Column, unit: &str) -> Cell {
-    let (raw, num) = match v {
+/// A shown column: its index in the result, its spec, label, unit, and the index of the
+/// column holding each row's unit (`unit_from`).
+struct Picked<'s> {
+    at: usize,
+    col: &'s spec::Column,
+    label: String,
+    unit: String,
+    unit_at: Option<usize>,
+}
+
+/// One cell: a text (labelled by the column's `values` lists) or a number in its unit (the
+/// row's own unit in a `unit_from` column).
+fn cell(e: &Eval, row: &[Value], p: &Picked) -> Result<Cell> {
+    let (raw, num) = match &row[p.at] {
         Value::Null => (None, None),
         Value::Num(v) => (Some(crate::output::num(*v)), Some(*v)),
         Value::Text(t) => (Some(t.clone()), t.parse::<f64>().ok()),
     };
+    let unit = match p.unit_at.map(|i| &row[i]) {
+        Some(Value::Text(u)) if u == "text" => "text",
+        Some(Value::Text(u)) => {
+            let from = p.col.unit_from.as_deref().unwrap_or_default();
+            e.words
+                .check_unit(u, &format!("the query's unit column {from:?}"))?;
+            u.as_str()
+        }
+        Some(_) => "text",
+        None => p.unit.as_str(),
+    };
     if unit == "text" {
-        let text = match (&raw, &c.values) {
-            (Some(v), Some(list)) => e.value_label(list, v),
+        let text = match (&raw, &p.col.values) {
+            (Some(v), Some(lists)) => e.words.value_label_in(&lists.names(), v),
             (Some(v), None) => v.clone(),
             (None, _) => e.w("number.none").to_string(),
         };
-        return Cell { text, value: None };
+        return Ok(Cell { text, value: None });
     }
-    Cell {
-        text: e.words.num_dec(num, unit, c.decimals),
+    Ok(Cell {
+        text: e.words.num_dec(num, unit, p.col.decimals),
         value: num,
-    }
+    })
 }
 
-/// The rows of this page (those whose `filter` column holds the subject's key), as cells.
-fn page_rows(
-    e: &Eval,
-    rows: &[Vec<Value>],
-    filter: Option<(usize, &str)>,
-    picked: &[(usize, &spec::Column, String, String)],
-) -> Vec<Vec<Cell>> {
-    rows.iter()
-        .filter(|r| match filter {
-            Some((i, k)) => matches!(&r[i], Value::Text(t) if t == k),
-            None => true,
-        })
-        .map(|r| {
-            picked
-                .iter()
-                .map(|(i, c, _, unit)| cell(e, &r[*i], c, unit))
-                .collect()
-        })
-        .collect()
-}
-
-/// Evaluate a query section into a table (or drop it: `optional` and no rows).
-pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
-    let ran = cached(e, s.sql.as_deref().unwrap_or_default(), &s.params)?;
-    let f = &ran.file;
-    let args: Vec<(String, String)> = s
-        .params
+/// The text of a row's key in column `at`: labelled by the lists of the shown column of that
+/// name, if any.
+fn key_text(e: &Eval, s: &spec::Section, name: &str, v: &Value) -> String {
+    let raw = match v {
+        Value::Null => return e.w("number.none").to_string(),
+        Value::Num(x) => crate::output::num(*x),
+        Value::Text(t) => t.clone(),
+    };
+    let lists = s
+        .columns
         .iter()
-        .map(|(k, v)| (k.clone(), param_text(v)))
-        .collect();
-    let fmt = |id: &str, extra: &[(&str, &str)]| {
-        let mut a: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        a.extend_from_slice(extra);
-        e.wf(id, &a)
-    };
-    let (cols, rows) = (&ran.rows.0, &ran.rows.1);
-    let pos = |name: &str| cols.iter().position(|c| c == name);
-    let mut picked = Vec::new();
-    for c in &s.columns {
-        let name = c.name.as_deref().unwrap_or_default();
-        let Some(i) = pos(name) else {
-            bail!(
-                "{}: the query has no column {name:?} (it has {})",
-                f.origin,
-                cols.join(", ")
-            );
-        };
-        let (label, unit) = column_spec(f, c);
-        picked.push((i, c, fmt(&label, &[]), unit));
+        .find(|c| c.name.as_deref() == Some(name))
+        .and_then(|c| c.values.as_ref());
+    match lists {
+        Some(l) => e.words.value_label_in(&l.names(), &raw),
+        None => raw,
     }
-    let key = match subject {
-        Subject::All => None,
-        Subject::School(r) => Some(r.0.as_str()),
-        Subject::Vendor(v) => Some(v.as_str()),
-    };
-    let filter = match (&s.filter, key) {
-        (Some(col), Some(k)) => Some((
-            pos(col).with_context(|| {
-                format!("{}: the query has no column {col:?} to filter by", f.origin)
-            })?,
-            k,
-        )),
+}
+
+/// Draw a query section's chart (`plot`) from the rows of its page.
+fn plot(
+    e: &Eval,
+    s: &spec::Section,
+    p: &spec::Plot,
+    sec_id: &str,
+    rows: &[&Vec<Value>],
+    find: &dyn Fn(&str) -> Result<usize>,
+) -> Result<super::model::Chart> {
+    let (label, value) = (find(&p.label)?, find(&p.value)?);
+    let num = |v: &Value| match v {
+        Value::Num(x) => Some(*x),
         _ => None,
     };
-    let out = page_rows(e, rows, filter, &picked);
-    if let Some(t) = &s.text {
-        // The lead text may name the parameters and the number of rows.
-        sec.text = fmt(t, &[("rows", &out.len().to_string())]);
-    }
-    if out.is_empty() {
-        if s.optional {
-            sec.id.clear(); // dropped by the caller
-            return Ok(());
+    let raw_key = |v: &Value| match v {
+        Value::Text(t) => t.clone(),
+        Value::Num(x) => crate::output::num(*x),
+        Value::Null => String::new(),
+    };
+    let rows: Vec<&&Vec<Value>> = rows
+        .iter()
+        .filter(|r| !p.skip.contains(&raw_key(&r[label])))
+        .collect();
+    let title = e.w(&p.title);
+    let name = format!("{sec_id}-plot");
+    let drawn = if p.kind == "hbars" {
+        let mut bars: Vec<(String, f64)> = rows
+            .iter()
+            .filter_map(|r| num(&r[value]).map(|v| (key_text(e, s, &p.label, &r[label]), v)))
+            .collect();
+        if p.largest_first {
+            bars.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
-        sec.text = fmt(
-            s.empty
-                .as_deref()
-                .unwrap_or("report.no_values_in_this_quarter"),
-            &[("rows", "0")],
-        );
-        return Ok(());
+        super::charts::hbars(e.chart_dir, &name, title, &bars, e.w(&p.axis))
+    } else {
+        let x = find(p.x.as_deref().unwrap_or_default())?;
+        let mut xs: Vec<String> = Vec::new();
+        let mut series: Vec<(String, Vec<Option<f64>>, plotters::style::RGBColor)> = Vec::new();
+        for r in &rows {
+            let xk = key_text(e, s, p.x.as_deref().unwrap_or_default(), &r[x]);
+            let xi = xs.iter().position(|k| *k == xk).unwrap_or_else(|| {
+                xs.push(xk);
+                xs.len() - 1
+            });
+            let sk = key_text(e, s, &p.label, &r[label]);
+            let si = series
+                .iter()
+                .position(|(k, _, _)| *k == sk)
+                .unwrap_or_else(|| {
+                    let colour = super::charts::SERIES[series.len() % super::charts::SERIES.len()];
+                    series.push((sk, Vec::new(), colour));
+                    series.len() - 1
+                });
+            let vals = &mut series[si].1;
+            vals.resize(vals.len().max(xi + 1), None);
+            vals[xi] = num(&r[value]);
+        }
+        for (_, v, _) in &mut series {
+            v.resize(xs.len(), None);
+        }
+        super::charts::lines(e.chart_dir, &name, title, &xs, &series, e.w(&p.axis))
     }
+    .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
+    e.save_chart(drawn, title)
+}
+
+/// The table of a page's cells; a long list (more than `limit` rows) shows the first rows
+/// on the pages, with a note, and keeps all of them for the data formats.
+fn table(
+    e: &Eval,
+    s: &spec::Section,
+    title: &str,
+    picked: &[Picked],
+    out: Vec<Vec<Cell>>,
+) -> Table {
     let columns: Vec<Column> = picked
         .iter()
-        .map(|(_, _, label, unit)| Column {
-            label: label.clone(),
-            unit: unit.clone(),
+        .map(|p| Column {
+            label: p.label.clone(),
+            unit: p.unit.clone(),
         })
         .collect();
     let mut t = Table {
-        title: sec.title.clone(),
+        title: title.to_string(),
         columns,
         rows: out,
         full: Vec::new(),
@@ -532,6 +607,109 @@ pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section
             t.rows.truncate(limit);
         }
     }
+    t
+}
+
+/// Evaluate a query section into a table (or drop it: `optional` and no rows).
+pub fn section(e: &Eval, s: &spec::Section, subject: &Subject, sec: &mut Section) -> Result<()> {
+    let ran = cached(e, s.sql.as_deref().unwrap_or_default(), &s.params)?;
+    let f = &ran.file;
+    let args: Vec<(String, String)> = s
+        .params
+        .iter()
+        .map(|(k, v)| (k.clone(), param_text(v)))
+        .collect();
+    let fmt = |id: &str, extra: &[(&str, &str)]| {
+        let mut a: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        a.extend_from_slice(extra);
+        e.wf(id, &a)
+    };
+    let (cols, rows) = (&ran.rows.0, &ran.rows.1);
+    let pos = |name: &str| cols.iter().position(|c| c == name);
+    let find = |name: &str| {
+        pos(name).with_context(|| {
+            format!(
+                "{}: the query has no column {name:?} (it has {})",
+                f.origin,
+                cols.join(", ")
+            )
+        })
+    };
+    let mut picked = Vec::new();
+    for c in &s.columns {
+        let (label, unit) = column_spec(f, c);
+        picked.push(Picked {
+            at: find(c.name.as_deref().unwrap_or_default())?,
+            col: c,
+            label: fmt(&label, &[]),
+            unit,
+            unit_at: c.unit_from.as_deref().map(find).transpose()?,
+        });
+    }
+    let key = match subject {
+        Subject::All => None,
+        Subject::School(r) => Some(r.0.as_str()),
+        Subject::Vendor(v) => Some(v.as_str()),
+    };
+    let filter = match (&s.filter, key) {
+        (Some(col), Some(k)) => Some((
+            pos(col).with_context(|| {
+                format!("{}: the query has no column {col:?} to filter by", f.origin)
+            })?,
+            k,
+        )),
+        _ => None,
+    };
+    let mine: Vec<&Vec<Value>> = rows
+        .iter()
+        .filter(|r| match filter {
+            Some((i, k)) => matches!(&r[i], Value::Text(t) if t == k),
+            None => true,
+        })
+        .collect();
+    let out = mine
+        .iter()
+        .map(|r| picked.iter().map(|p| cell(e, r, p)).collect())
+        .collect::<Result<Vec<Vec<Cell>>>>()?;
+    if let Some(t) = &s.text {
+        // The lead text may name the parameters and the number of rows.
+        sec.text = fmt(t, &[("rows", &out.len().to_string())]);
+    }
+    if out.is_empty() {
+        if s.optional {
+            sec.id.clear(); // dropped by the caller
+            return Ok(());
+        }
+        sec.text = fmt(
+            s.empty
+                .as_deref()
+                .unwrap_or("report.no_values_in_this_quarter"),
+            &[("rows", "0")],
+        );
+        return Ok(());
+    }
+    let t = table(e, s, &sec.title, &picked, out);
     sec.tables.push(t);
+    if let Some(p) = &s.plot {
+        let chart = plot(e, s, p, &sec.id, &mine, &find)?;
+        sec.charts.push(chart);
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A query's messages are named by its file name (`query.<name>.column.<c>`): two of
+    /// kennzahl's own files with one name would share their labels.
+    #[test]
+    fn builtin_query_names_are_unique() {
+        let mut names: Vec<String> = super::builtin_sidecars()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let all = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), all, "{names:?}");
+    }
 }

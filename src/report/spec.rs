@@ -120,9 +120,31 @@ pub struct Column {
     #[serde(default)]
     pub unit: Option<String>,
     /// Query sections: a text column's keys are labelled by the messages
-    /// `value.<values>.<key>`.
+    /// `value.<values>.<key>`; a list of lists (`["staffing_rows", "services"]`) labels each
+    /// key by the first list that has it (a table's own rows beside the services).
     #[serde(default)]
-    pub values: Option<String>,
+    pub values: Option<ValueLists>,
+    /// Query sections: the query column holding each row's unit (a table of figures in
+    /// different units); the column's own unit is then `mixed`.
+    #[serde(default)]
+    pub unit_from: Option<String>,
+}
+
+/// The value lists a column's keys are labelled by: one, or several tried in order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ValueLists {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ValueLists {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            ValueLists::One(l) => vec![l.as_str()],
+            ValueLists::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 impl Section {
@@ -214,6 +236,36 @@ pub struct Section {
     /// (placeholders {shown}, {total}; default: report.shown_of).
     #[serde(default)]
     pub note: Option<String>,
+    /// Query sections: a chart of the result beside its table.
+    #[serde(default)]
+    pub plot: Option<Plot>,
+}
+
+/// A query section's chart: horizontal bars of one value per row, or lines of one value per
+/// series over an x column. Labels are the cells as the table shows them (labelled by the
+/// column's `values`); the value column's numbers as the query returns them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plot {
+    /// `hbars` or `lines`.
+    pub kind: String,
+    /// The message id of the chart's title.
+    pub title: String,
+    /// The message id of the value axis's label.
+    pub axis: String,
+    /// The query column of the values drawn.
+    pub value: String,
+    /// hbars: the column of the bars' labels; lines: the column of the series' names.
+    pub label: String,
+    /// lines: the column of the x axis (in the query's order).
+    #[serde(default)]
+    pub x: Option<String>,
+    /// Keys of the label column left out of the chart (a table's total row).
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// hbars: the largest bar first (else the query's order).
+    #[serde(default)]
+    pub largest_first: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod data;
 pub mod erlang;
 pub mod model;
 pub mod report;
+pub mod tables;
 
 // `[staffing]` of kennzahl.toml is parsed in `kennzahl-parse`.
 pub use kennzahl_parse::staffing::config;

@@ -1,19 +1,22 @@
-//! The staffing report's sections (kinds `staffing_*` of the report spec
-//! `reports/staffing/report.toml`): the evaluated estimate turned into headlines, sentences,
-//! tables and charts of the shared report model, so every renderer (HTML, Markdown, CSV,
-//! XLSX, PDF, JSON) shows the same figures as the quarterly report does. The estimate fills
-//! them as the report's `SectionSource`: the report does not know this module.
+//! The staffing report's sections that are not tables of figures (kinds `staffing_*` of the
+//! report spec `reports/staffing/report.toml`): the headlines and sentences of the summary,
+//! the queue by hour of the service week with its heat map, the assumptions and the data gaps,
+//! turned into the shared report model, so every renderer (HTML, Markdown, CSV, XLSX, PDF,
+//! JSON) shows them as the quarterly report does. The tables of hours, minutes, cost, ratios
+//! and scenarios are query sections (`reports/staffing/*.sql`) over the tables the estimate
+//! publishes (`tables`). The estimate fills its sections as the report's `SectionSource`: the
+//! report does not know this module.
 
 use super::config::StaffingConfig;
-use super::model::{ServiceEst, Source, LEVELS};
+use super::model::LEVELS;
 use super::Run;
 use crate::kpi::KpiValue;
 use crate::report::analysis::cols;
 use crate::report::charts;
 use crate::report::eval::Eval;
-use crate::report::model::{Cell, Chart, Column, Headline, Section, Table};
+use crate::report::model::{Cell, Column, Headline, Section, Table};
 use crate::report::spec;
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 fn cell(e: &Eval, v: Option<f64>, unit: &str) -> Cell {
     Cell {
@@ -48,18 +51,6 @@ fn headline(e: &Eval, kpi: &str, title: &str, v: f64, unit: &str, note: String) 
     }
 }
 
-fn save_chart(e: &Eval, c: charts::Chart, title: &str) -> Result<Chart> {
-    let file = format!("charts/{}.svg", c.name);
-    std::fs::write(e.chart_dir.join(format!("{}.svg", c.name)), &c.svg)
-        .with_context(|| format!("cannot write {file}"))?;
-    Ok(Chart {
-        name: c.name,
-        title: title.to_string(),
-        svg: c.svg,
-        file,
-    })
-}
-
 /// The days of the service week, Monday first (their short names: `staffing.weekday.<day>`).
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -74,6 +65,10 @@ impl crate::report::eval::SectionSource for Run {
     }
     fn values(&self) -> Vec<KpiValue> {
         values(self)
+    }
+    /// The estimate's figures as the tables the staffing report's query sections read.
+    fn publish(&self, conn: &duckdb::Connection) -> Result<()> {
+        super::tables::publish(conn, self)
     }
     /// The header shows the whole period, not its last quarter.
     fn restate(
@@ -103,12 +98,7 @@ impl crate::report::eval::SectionSource for Run {
 /// does not know them otherwise) through `SectionSource::kinds`.
 pub const KINDS: &[&str] = &[
     "staffing_summary",
-    "staffing_services",
-    "staffing_minutes",
     "staffing_queue",
-    "staffing_ratios",
-    "staffing_scenarios",
-    "staffing_cost",
     "staffing_assumptions",
     "staffing_quality",
 ];
@@ -116,12 +106,7 @@ pub const KINDS: &[&str] = &[
 pub fn section(e: &Eval, run: &Run, s: &spec::Section, sec: &mut Section) -> Result<()> {
     match s.kind.as_str() {
         "staffing_summary" => summary(e, run, s, sec),
-        "staffing_services" => services(e, run, s, sec),
-        "staffing_minutes" => minutes(e, run, s, sec),
         "staffing_queue" => queue(e, run, s, sec),
-        "staffing_ratios" => ratios(e, run, s, sec),
-        "staffing_scenarios" => scenarios(e, run, s, sec),
-        "staffing_cost" => cost(e, run, s, sec),
         "staffing_assumptions" => assumptions(e, run, s, sec),
         "staffing_quality" => quality(e, run, s, sec),
         other => anyhow::bail!("{}: not a staffing section kind", other),
@@ -182,187 +167,6 @@ fn summary(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result
         ));
     }
     sec.sentences = summary_sentences(e, run, bench);
-    Ok(())
-}
-
-/// `staffing_services`: the table of hours per service and level, travel, tasks, FTE and
-/// measured share, with the cross-cutting share and the total as rows of their own, and the
-/// chart of FTE per service.
-fn services(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
-    let est = &run.est;
-    let mut t = Table {
-        full: Vec::new(),
-        note: String::new(),
-        title: sec.title.clone(),
-        columns: cols(
-            e,
-            &[
-                ("col.it_service", "text"),
-                ("col.tickets_year", "count"),
-                ("col.level_1_h", "hours"),
-                ("col.level_2_h", "hours"),
-                ("col.level_3_h", "hours"),
-                ("col.travel_h", "hours"),
-                ("col.non_ticket_h", "hours"),
-                ("col.hours_year", "hours"),
-                ("col.fte", "fte"),
-                ("col.measured", "percent"),
-            ],
-        ),
-        rows: vec![],
-    };
-    for sv in &est.services {
-        t.rows.push(service_row(e, run, sv));
-    }
-    t.rows.push(cross_cutting_row(e, run));
-    t.rows.push(services_total_row(e, run));
-    sec.tables.push(t);
-    sec.charts.push(fte_per_service_chart(e, run, &sec.id)?);
-    Ok(())
-}
-
-/// One service's row of `staffing_services`.
-fn service_row(e: &Eval, run: &Run, sv: &ServiceEst) -> Vec<Cell> {
-    let cfg = &run.cfg;
-    let th = sv.ticket_hours();
-    let meas: f64 = sv.levels.iter().map(|l| l.measured_hours).sum();
-    let mut row = vec![
-        text(e.value_label("services", &sv.service)),
-        cell(e, Some(sv.tickets), "count"),
-    ];
-    for l in 0..LEVELS {
-        row.push(cell(e, Some(sv.levels[l].hours()), "hours"));
-    }
-    row.push(cell(e, Some(sv.travel_hours), "hours"));
-    row.push(cell(e, Some(sv.task_hours), "hours"));
-    row.push(cell(e, Some(sv.hours()), "hours"));
-    row.push(cell(e, Some(sv.hours() / cfg.net_hours_per_fte), "fte"));
-    row.push(cell(e, (th > 0.0).then(|| 100.0 * meas / th), "percent"));
-    row
-}
-
-/// The cross-cutting share's row of `staffing_services`: hours and FTE only.
-fn cross_cutting_row(e: &Eval, run: &Run) -> Vec<Cell> {
-    let est = &run.est;
-    let mut row = vec![
-        text(e.w("staffing.information_security_and_data_protection")),
-        text(""),
-    ];
-    row.extend((0..5).map(|_| text("")));
-    row.push(cell(e, Some(est.cross_hours), "hours"));
-    row.push(cell(
-        e,
-        Some(est.cross_hours / run.cfg.net_hours_per_fte),
-        "fte",
-    ));
-    row.push(text(""));
-    row
-}
-
-/// The total row of `staffing_services`: the services summed per column, with the
-/// estimate's total hours, FTE and measured share (which include the cross-cutting share).
-fn services_total_row(e: &Eval, run: &Run) -> Vec<Cell> {
-    let est = &run.est;
-    let lv = |l: usize| {
-        est.services
-            .iter()
-            .map(|s| s.levels[l].hours())
-            .sum::<f64>()
-    };
-    let mut row = vec![
-        text(e.w("staffing.total")),
-        cell(e, Some(est.tickets), "count"),
-    ];
-    for l in 0..LEVELS {
-        row.push(cell(e, Some(lv(l)), "hours"));
-    }
-    row.push(cell(
-        e,
-        Some(est.services.iter().map(|s| s.travel_hours).sum()),
-        "hours",
-    ));
-    row.push(cell(
-        e,
-        Some(est.services.iter().map(|s| s.task_hours).sum()),
-        "hours",
-    ));
-    row.push(cell(e, Some(est.total_hours), "hours"));
-    row.push(cell(e, Some(est.fte), "fte"));
-    row.push(cell(e, Some(est.measured_share * 100.0), "percent"));
-    row
-}
-
-/// The bar chart of FTE per service and the cross-cutting share, largest first.
-fn fte_per_service_chart(e: &Eval, run: &Run, id: &str) -> Result<Chart> {
-    let est = &run.est;
-    let cfg = &run.cfg;
-    let mut bars: Vec<(String, f64)> = est
-        .services
-        .iter()
-        .map(|s| {
-            (
-                e.value_label("services", &s.service),
-                s.hours() / cfg.net_hours_per_fte,
-            )
-        })
-        .collect();
-    bars.push((
-        e.w("staffing.cross_cutting_security_privacy").into(),
-        est.cross_hours / cfg.net_hours_per_fte,
-    ));
-    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let title = e.w("staffing.fte_per_it_service");
-    let c = charts::hbars(e.chart_dir, &format!("{id}-fte"), title, &bars, "FTE")
-        .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-    save_chart(e, c, title)
-}
-
-/// `staffing_minutes`.
-fn minutes(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
-    let est = &run.est;
-    let mut t = Table {
-        full: Vec::new(),
-        note: String::new(),
-        title: sec.title.clone(),
-        columns: cols(
-            e,
-            &[
-                ("col.it_service", "text"),
-                ("col.level", "text"),
-                ("col.tickets_year", "count"),
-                ("col.with_effort", "count"),
-                ("col.measured_min_ticket", "minutes"),
-                ("col.without_effort", "count"),
-                ("col.estimated_with_min", "minutes"),
-                ("col.source", "text"),
-            ],
-        ),
-        rows: vec![],
-    };
-    for sv in &est.services {
-        for l in 0..LEVELS {
-            let lv = &sv.levels[l];
-            if lv.tickets <= 0.0 {
-                continue;
-            }
-            let src = match lv.source {
-                Some(Source::Measured) => e.w("staffing.measured"),
-                Some(Source::Standard) => e.w("staffing.standard_minutes"),
-                None => "",
-            };
-            t.rows.push(vec![
-                text(e.value_label("services", &sv.service)),
-                text(format!("{}", l + 1)),
-                cell(e, Some(lv.tickets), "count"),
-                cell(e, Some(lv.measured_tickets), "count"),
-                cell(e, lv.measured_minutes_per_ticket(), "minutes"),
-                cell(e, Some(lv.estimated_tickets), "count"),
-                cell(e, lv.minutes_used, "minutes"),
-                text(src),
-            ]);
-        }
-    }
-    sec.tables.push(t);
     Ok(())
 }
 
@@ -451,240 +255,7 @@ fn queue(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<(
         e.w("number.decimal"),
     )
     .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-    sec.charts.push(save_chart(e, c, title)?);
-    Ok(())
-}
-
-/// `staffing_ratios`.
-fn ratios(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
-    let est = &run.est;
-    let cfg = &run.cfg;
-    let fte = |v: f64| e.num(Some(v), "fte");
-    let mut t = Table {
-        full: Vec::new(),
-        note: String::new(),
-        title: sec.title.clone(),
-        columns: cols(
-            e,
-            &[
-                ("col.measure", "text"),
-                ("col.value", "text"),
-                ("col.comparison", "text"),
-            ],
-        ),
-        rows: vec![],
-    };
-    let total_cost = est.personnel_cost + est.vendor_cost;
-    let per = |v: f64, d: f64| (d > 0.0).then(|| v / d);
-    let n = |v: Option<f64>, unit: &str| e.num(v, unit);
-    let bench = est.devices / cfg.benchmark.devices_per_fte;
-    t.rows.push(vec![
-        text(e.w("staffing.devices_per_fte")),
-        text(n(per(est.devices, est.fte), "count")),
-        text(format!(
-            "{} {} ({})",
-            e.w("staffing.benchmark"),
-            n(Some(cfg.benchmark.devices_per_fte), "count"),
-            cfg.benchmark.source
-        )),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.fte_by_the_benchmark")),
-        text(fte(bench)),
-        text(format!(
-            "{} {}",
-            e.w("staffing.need_from_the_data"),
-            fte(est.fte)
-        )),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.tickets_per_device_and_year")),
-        text(n(per(est.tickets, est.devices), "ratio")),
-        text(""),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.tickets_per_100_pupils_and")),
-        text(n(per(est.tickets * 100.0, est.pupils), "ratio")),
-        text(""),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.cost_per_ticket")),
-        text(n(per(total_cost, est.tickets), "eur")),
-        text(e.w("staffing.staff_and_vendors")),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.cost_per_device_and_year")),
-        text(n(per(total_cost, est.devices), "eur")),
-        text(""),
-    ]);
-    t.rows.push(vec![
-        text(e.w("staffing.cost_per_school_and_year")),
-        text(n(per(total_cost, est.schools as f64), "eur")),
-        text(""),
-    ]);
-    sec.tables.push(t);
-    sec.text = e.w("staffing.ratios_are_as_precise_as").into();
-    Ok(())
-}
-
-/// `staffing_scenarios`.
-fn scenarios(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
-    let years: Vec<i32> = run
-        .scenarios
-        .first()
-        .map(|s| s.years.iter().map(|y| y.year).collect())
-        .unwrap_or_default();
-    let mut columns = vec![
-        Column {
-            label: e.w("staffing.scenario").into(),
-            unit: "text".into(),
-        },
-        Column {
-            label: e.w("staffing.figure").into(),
-            unit: "text".into(),
-        },
-    ];
-    columns.extend(years.iter().map(|y| Column {
-        label: y.to_string(),
-        unit: "mixed".into(),
-    }));
-    let mut t = Table {
-        full: Vec::new(),
-        note: String::new(),
-        title: sec.title.clone(),
-        columns,
-        rows: vec![],
-    };
-    for sc in &run.scenarios {
-        let label = if sc.name == "Status quo" {
-            e.w("staffing.status_quo").to_string()
-        } else {
-            sc.name.clone()
-        };
-        type Figure<'f> = Box<dyn Fn(&super::model::YearFigure) -> Cell + 'f>;
-        let rows: [(&str, Figure); 5] = [
-            (
-                e.w("staffing.devices"),
-                Box::new(|y| cell(e, Some(y.devices), "count")),
-            ),
-            (
-                e.w("staffing.tickets"),
-                Box::new(|y| cell(e, Some(y.tickets), "count")),
-            ),
-            (
-                e.w("staffing.fte"),
-                Box::new(|y| cell(e, Some(y.fte), "fte")),
-            ),
-            (
-                e.w("staffing.personnel_cost"),
-                Box::new(|y| cell(e, Some(y.personnel_cost), "eur")),
-            ),
-            (
-                e.w("staffing.vendor_cost"),
-                Box::new(|y| cell(e, Some(y.vendor_cost), "eur")),
-            ),
-        ];
-        for (i, (what, f)) in rows.iter().enumerate() {
-            let mut row = vec![
-                text(if i == 0 { label.clone() } else { String::new() }),
-                text(*what),
-            ];
-            row.extend(sc.years.iter().map(f));
-            t.rows.push(row);
-        }
-    }
-    sec.tables.push(t);
-    let colors = [charts::GREY, charts::BLUE, charts::ORANGE, charts::RED];
-    let series: Vec<(String, Vec<Option<f64>>, plotters::style::RGBColor)> = run
-        .scenarios
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                s.name.clone(),
-                s.years.iter().map(|y| Some(y.fte)).collect(),
-                colors[i % colors.len()],
-            )
-        })
-        .collect();
-    let title = e.w("staffing.fte_per_scenario_and_year");
-    let c = charts::lines(
-        e.chart_dir,
-        &format!("{}-fte", sec.id),
-        title,
-        &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
-        &series,
-        e.w("staffing.fte"),
-    )
-    .map_err(|x| anyhow::anyhow!("cannot draw {title}: {x}"))?;
-    sec.charts.push(save_chart(e, c, title)?);
-    Ok(())
-}
-
-/// `staffing_cost`.
-fn cost(e: &Eval, run: &Run, _s: &spec::Section, sec: &mut Section) -> Result<()> {
-    let est = &run.est;
-    let mut t = Table {
-        full: Vec::new(),
-        note: String::new(),
-        title: sec.title.clone(),
-        columns: cols(
-            e,
-            &[
-                ("col.it_service", "text"),
-                ("col.staff_year", "eur"),
-                ("col.vendors_year", "eur"),
-                ("col.total_year", "eur"),
-                ("col.per_device", "eur"),
-                ("col.vendor_share", "percent"),
-            ],
-        ),
-        rows: vec![],
-    };
-    let per_dev = |v: f64| (est.devices > 0.0).then(|| v / est.devices);
-    for sv in &est.services {
-        let tot = sv.personnel_cost + sv.vendor_cost;
-        t.rows.push(vec![
-            text(e.value_label("services", &sv.service)),
-            cell(e, Some(sv.personnel_cost), "eur"),
-            cell(e, Some(sv.vendor_cost), "eur"),
-            cell(e, Some(tot), "eur"),
-            cell(e, per_dev(tot), "eur"),
-            cell(
-                e,
-                (sv.tickets > 0.0).then(|| 100.0 * sv.vendor_share()),
-                "percent",
-            ),
-        ]);
-    }
-    t.rows.push(vec![
-        text(e.w("staffing.information_security_and_data_protection")),
-        cell(e, Some(est.cross_cost), "eur"),
-        cell(e, Some(0.0), "eur"),
-        cell(e, Some(est.cross_cost), "eur"),
-        cell(e, per_dev(est.cross_cost), "eur"),
-        text(""),
-    ]);
-    if est.unattributed_vendor_cost > 0.0 {
-        t.rows.push(vec![
-            text(e.w("staffing.vendors_not_attributable")),
-            cell(e, Some(0.0), "eur"),
-            cell(e, Some(est.unattributed_vendor_cost), "eur"),
-            cell(e, Some(est.unattributed_vendor_cost), "eur"),
-            cell(e, per_dev(est.unattributed_vendor_cost), "eur"),
-            text(""),
-        ]);
-    }
-    let tot = est.personnel_cost + est.vendor_cost;
-    t.rows.push(vec![
-        text(e.w("staffing.total")),
-        cell(e, Some(est.personnel_cost), "eur"),
-        cell(e, Some(est.vendor_cost), "eur"),
-        cell(e, Some(tot), "eur"),
-        cell(e, per_dev(tot), "eur"),
-        text(""),
-    ]);
-    sec.tables.push(t);
+    sec.charts.push(e.save_chart(c, title)?);
     Ok(())
 }
 
