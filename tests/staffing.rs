@@ -485,3 +485,47 @@ fn quarterly_report_links_the_staffing_report() {
     let md = std::fs::read_to_string(ws.path().join("report-2025-Q3/report.md")).unwrap();
     assert!(!md.contains("staffing-"), "{md}");
 }
+
+/// A staffing table is an SQL file: the workspace's copy replaces kennzahl's own without Rust,
+/// and a chart a spec cannot draw is an error naming the key before anything is written.
+#[test]
+fn a_workspace_sql_file_changes_a_staffing_table() {
+    let ws = fixture_ws();
+    let dir = ws.path().join("reports/staffing");
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/staffing");
+    // The workspace's ratios leave out the cost per school.
+    let sql = std::fs::read_to_string(root.join("staffing_ratios.sql")).unwrap();
+    let sql = sql.replace(
+        "ORDER BY pos",
+        "WHERE measure <> 'cost_per_school' ORDER BY pos",
+    );
+    std::fs::write(dir.join("staffing_ratios.sql"), sql).unwrap();
+    let args = [
+        "staffing", "--from", "2025-Q1", "--to", "2025-Q4", "--format", "md",
+    ];
+    ws.ok(&args);
+    let md =
+        std::fs::read_to_string(ws.path().join("staffing-2025-Q1_2025-Q4/staffing.md")).unwrap();
+    assert!(md.contains("| Cost per device and year |"), "{md}");
+    assert!(!md.contains("Cost per school"), "{md}");
+
+    let spec = std::fs::read_to_string(root.join("report.toml")).unwrap();
+    std::fs::write(
+        dir.join("report.toml"),
+        spec.replace("plot = { kind = \"lines\"", "plot = { kind = \"pie\""),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(ws.path().join("staffing-2025-Q1_2025-Q4")).unwrap();
+    let err = ws.fails(&args, 1);
+    assert!(
+        err.contains("section[5].plot.kind: \"pie\" is no query chart (hbars, lines)"),
+        "{err}"
+    );
+    assert!(
+        !ws.path()
+            .join("staffing-2025-Q1_2025-Q4/staffing.md")
+            .exists(),
+        "nothing written"
+    );
+}

@@ -230,7 +230,9 @@ pub fn load(ws_dir: &std::path::Path, path: &str, at: &str) -> Result<QueryFile>
                     .with_context(|| format!("{at}: cannot read {}", side.display()))?,
             )
         } else {
-            None
+            // A copy of one of kennzahl's own files keeps its labels and units until the
+            // workspace brings a sidecar of its own.
+            builtin(path).map(|(_, side)| side.to_string())
         };
         (sql, sidecar, own.display().to_string())
     } else if let Some((sql, side)) = builtin(path) {
