@@ -407,9 +407,24 @@ fn significance_calls_on_the_demo() {
     }
 }
 
+/// `text` with the build's version and commit as placeholders: they change with every
+/// commit, the digests of the demo's configuration and data do not.
+fn without_build(text: &str) -> String {
+    use kennzahl::provenance::{version, COMMIT};
+    let mut t = text.replace(&version(), "VERSION");
+    if !COMMIT.is_empty() {
+        t = t.replace(COMMIT, "COMMIT");
+    }
+    t.replace("\"commit\": \"\"", "\"commit\": \"COMMIT\"")
+        .replace("\"dirty\": true", "\"dirty\": false")
+}
+
 /// Compare `text` with the committed `tests/snapshots/<name>`; with KENNZAHL_UPDATE_SNAPSHOTS=1
-/// write it instead (then review the diff before committing it).
+/// write it instead (then review the diff before committing it). The build's version and
+/// commit are placeholders (`without_build`).
 fn snapshot(name: &str, text: &str) {
+    let masked = without_build(text);
+    let text = masked.as_str();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);
