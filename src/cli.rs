@@ -64,6 +64,17 @@ pub enum Command {
     /// Pull tickets with their full history through a ticket system's API into the
     /// workspace and import them; the next fetch pulls only what changed.
     Fetch(FetchArgs),
+    /// kennzahl's version and the digests of the workspace's configuration and data, as
+    /// every report states them (to check a report against the workspace).
+    Provenance(ProvenanceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProvenanceArgs {
+    /// table and csv: the digests and every input of them; json: as report.json's
+    /// `meta.provenance`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]

@@ -18,6 +18,7 @@ pub mod kpi;
 pub mod lake;
 pub mod links;
 pub mod output;
+pub mod provenance;
 pub mod quarter;
 pub mod report;
 pub mod sqlfn;

@@ -1,6 +1,7 @@
 //! The report pack: every format from one evaluated report, the declarative spec and its
-//! checks, a page per school, the management summary's significance calls on the demo, and
-//! the external viewers (pdftoppm, LibreOffice, Chromium) where they are installed.
+//! checks, a page per school, the management summary's significance calls on the demo, the
+//! provenance every report states and the same bytes when it is written again, and the
+//! external viewers (pdftoppm, LibreOffice, Chromium) where they are installed.
 
 use crate::util::{fixture, Ws};
 use calamine::{open_workbook, Data, Reader, Xlsx};
@@ -16,7 +17,7 @@ fn tool(name: &str) -> bool {
         eprintln!(
             "SKIPPED: {name} is not installed (apt-get install {}); the check that uses it did not run",
             match name {
-                "pdftoppm" | "pdfinfo" => "poppler-utils",
+                "pdftoppm" | "pdfinfo" | "pdftotext" => "poppler-utils",
                 "soffice" => "libreoffice-calc",
                 other => other,
             }
@@ -407,9 +408,24 @@ fn significance_calls_on_the_demo() {
     }
 }
 
+/// `text` with the build's version and commit as placeholders: they change with every
+/// commit, the digests of the demo's configuration and data do not.
+fn without_build(text: &str) -> String {
+    use kennzahl::provenance::{version, COMMIT};
+    let mut t = text.replace(&version(), "VERSION");
+    if !COMMIT.is_empty() {
+        t = t.replace(COMMIT, "COMMIT");
+    }
+    t.replace("\"commit\": \"\"", "\"commit\": \"COMMIT\"")
+        .replace("\"dirty\": true", "\"dirty\": false")
+}
+
 /// Compare `text` with the committed `tests/snapshots/<name>`; with KENNZAHL_UPDATE_SNAPSHOTS=1
-/// write it instead (then review the diff before committing it).
+/// write it instead (then review the diff before committing it). The build's version and
+/// commit are placeholders (`without_build`).
 fn snapshot(name: &str, text: &str) {
+    let masked = without_build(text);
+    let text = masked.as_str();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);
@@ -798,4 +814,295 @@ fn a_spec_naming_an_unknown_message_or_dimension_names_the_closest() {
     let e = run(base.replace("kind = \"control_chart\"", "kind = \"staffing_queue\""));
     assert!(e.contains("unknown section kind \"staffing_queue\""), "{e}");
     assert!(!never.exists(), "nothing is written when the spec is wrong");
+}
+
+/// Every regular file below `dir`, as paths relative to it, sorted.
+fn files_below(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    fn walk(root: &std::path::Path, d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The files of `a` and `b` that differ (or exist in one only), for a failure message.
+fn differing(a: &std::path::Path, b: &std::path::Path) -> Vec<String> {
+    let (fa, fb) = (files_below(a), files_below(b));
+    let mut out: Vec<String> = fa
+        .iter()
+        .filter(|f| !fb.contains(f))
+        .map(|f| format!("{} only in {}", f.display(), a.display()))
+        .chain(
+            fb.iter()
+                .filter(|f| !fa.contains(f))
+                .map(|f| format!("{} only in {}", f.display(), b.display())),
+        )
+        .collect();
+    for f in fa.iter().filter(|f| fb.contains(f)) {
+        if std::fs::read(a.join(f)).unwrap() != std::fs::read(b.join(f)).unwrap() {
+            out.push(format!("{} differs", f.display()));
+        }
+    }
+    out
+}
+
+/// Issue 20, item 5: every report states kennzahl's version and the digests of the
+/// configuration and the data it was computed from, and the same report written twice is the
+/// same bytes in every format — the quarterly pack with its school and vendor pages, the
+/// staffing report (in English) and the vendors comparison. A change of a target changes the
+/// configuration's digest only, a comment in kennzahl.toml neither, a changed ticket the
+/// data's only, and importing the same files again neither.
+#[test]
+fn the_same_report_twice_is_the_same_bytes_and_states_its_provenance() {
+    let ws = Ws::new();
+    let (demo, data) = ws.demo(3000);
+    let run = |args: &[&str]| -> String {
+        let o = assert_cmd::Command::cargo_bin("kennzahl")
+            .unwrap()
+            .arg("--workspace")
+            .arg(&demo)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "kennzahl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let provenance = || -> serde_json::Value {
+        serde_json::from_str(&run(&["provenance", "--format", "json"])).unwrap()
+    };
+    // Each report twice, into sibling folders (the quarterly report's link to the staffing
+    // report is relative, and so the same from both).
+    let mut mismatches = Vec::new();
+    for (name, args) in [
+        ("report", vec!["report", "--quarter", "2026-Q3"]),
+        (
+            "staffing",
+            vec![
+                "staffing", "--from", "2025-Q4", "--to", "2026-Q3", "--lang", "en",
+            ],
+        ),
+        ("vendors", vec!["vendors", "--quarter", "2026-Q3"]),
+    ] {
+        let dirs = ["a", "b"].map(|x| demo.join(format!("{name}-{x}")));
+        for d in &dirs {
+            let mut a = args.clone();
+            a.extend(["--out", d.to_str().unwrap()]);
+            run(&a);
+        }
+        assert!(files_below(&dirs[0]).len() > 5, "{name}: too few files");
+        mismatches.extend(differing(&dirs[0], &dirs[1]));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "written twice, these files differ:\n{}",
+        mismatches.join("\n")
+    );
+    let before = provenance();
+    let (version, config, data_digest) = (
+        before["version"].as_str().unwrap().to_string(),
+        before["config"].as_str().unwrap().to_string(),
+        before["data"].as_str().unwrap().to_string(),
+    );
+    assert!(version.starts_with(env!("CARGO_PKG_VERSION")), "{version}");
+    for d in [&config, &data_digest] {
+        assert_eq!(d.len(), 64, "{d}");
+        assert!(d.bytes().all(|b| b.is_ascii_hexdigit()), "{d}");
+    }
+    let tables: Vec<&str> = before["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["table"].as_str().unwrap())
+        .collect();
+    assert!(
+        tables.contains(&"tickets") && tables.contains(&"events"),
+        "{tables:?}"
+    );
+    // The pages print the version and the digests' first 12 hex digits; the JSON and the
+    // XLSX have them in full.
+    let short = |d: &str| d[..12].to_string();
+    let pack = demo.join("report-a");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pack.join("report.json")).unwrap()).unwrap();
+    let p = &json["meta"]["provenance"];
+    assert_eq!(p["version"], version.as_str());
+    assert_eq!(p["config"], config.as_str());
+    assert_eq!(p["data"], data_digest.as_str());
+    assert_eq!(p["as_of"], before["as_of"]);
+    let stamp = json["meta"]["labels"]["generated_by"].as_str().unwrap();
+    for page in [
+        "report.html",
+        "report.md",
+        "schools/S01.html",
+        "vendors/Druckerservice_Rhein_GmbH.md",
+    ] {
+        let text = std::fs::read_to_string(pack.join(page)).unwrap();
+        assert!(text.contains(stamp), "{page} lacks the stamp {stamp:?}");
+    }
+    for part in [&version, &short(&config), &short(&data_digest)] {
+        assert!(stamp.contains(part.as_str()), "{stamp} lacks {part}");
+    }
+    assert!(stamp.starts_with("Erstellt mit kennzahl"), "{stamp}");
+    let html = std::fs::read_to_string(pack.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!("content=\"{config}\"")),
+        "HTML head: full config digest"
+    );
+    assert!(
+        html.contains(&format!("content=\"{data_digest}\"")),
+        "HTML head: full data digest"
+    );
+    let en = std::fs::read_to_string(demo.join("staffing-a/staffing.md")).unwrap();
+    assert!(
+        en.contains(&format!(
+            "Generated by kennzahl {version} · configuration {}",
+            short(&config)
+        )),
+        "the English stamp"
+    );
+    if tool("pdftotext") {
+        for pdf in [pack.join("report.pdf"), pack.join("schools/S01.pdf")] {
+            let o = Command::new("pdftotext")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&o.stdout);
+            for part in [&version, &short(&config), &short(&data_digest)] {
+                assert!(text.contains(part.as_str()), "{}: no {part}", pdf.display());
+            }
+        }
+    }
+    let mut wb: Xlsx<_> = open_workbook(pack.join("report.xlsx")).unwrap();
+    let sheet = wb
+        .worksheet_range("Herkunft")
+        .expect("the provenance sheet");
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    for full in [&version, &config, &data_digest] {
+        assert!(
+            cells.contains(full),
+            "XLSX provenance sheet lacks {full}: {cells:?}"
+        );
+    }
+    // A comment changes no digest; a target the configuration's only.
+    let toml_path = demo.join("kennzahl.toml");
+    let text = std::fs::read_to_string(&toml_path).unwrap();
+    std::fs::write(&toml_path, format!("# a comment\n{text}")).unwrap();
+    assert_eq!(
+        provenance()["config"],
+        config.as_str(),
+        "a comment changed the configuration's digest"
+    );
+    let changed = text.replacen("min_pct = 99.5", "min_pct = 99.0", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&toml_path, changed).unwrap();
+    let after = provenance();
+    assert_ne!(
+        after["config"],
+        config.as_str(),
+        "a changed target left the configuration's digest"
+    );
+    assert_eq!(
+        after["data"],
+        data_digest.as_str(),
+        "a changed target changed the data's digest"
+    );
+    // The report states the new configuration.
+    let out = demo.join("report-c");
+    run(&[
+        "report",
+        "--quarter",
+        "2026-Q3",
+        "--format",
+        "json",
+        "--no-annex",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["meta"]["provenance"]["config"], after["config"]);
+    // Importing the same files again, every row read (--force): neither digest moves.
+    let files: Vec<String> = [
+        "schools.csv",
+        "tickets.csv.gz",
+        "events.csv.gz",
+        "changes.csv",
+        "outages.csv",
+    ]
+    .iter()
+    .map(|f| data.join(f).display().to_string())
+    .collect();
+    let mut args = vec!["import", "--force"];
+    args.extend(files.iter().map(String::as_str));
+    run(&args);
+    let again = provenance();
+    assert_eq!(
+        again["config"], after["config"],
+        "re-import changed the configuration's digest"
+    );
+    assert_eq!(
+        again["data"],
+        data_digest.as_str(),
+        "re-importing the same files changed the data's digest"
+    );
+    // A report written into reports/ is no input of the configuration; a message the
+    // workspace overrides there is.
+    let archive = demo.join("reports/archive");
+    run(&[
+        "report",
+        "--quarter",
+        "2026-Q3",
+        "--no-annex",
+        "--out",
+        archive.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        provenance()["config"],
+        after["config"],
+        "a report in reports/ changed the configuration's digest"
+    );
+    std::fs::create_dir_all(demo.join("reports/strings")).unwrap();
+    std::fs::write(
+        demo.join("reports/strings/de.toml"),
+        "[report]\nkpi = \"Kennzahl (KPI)\"\n",
+    )
+    .unwrap();
+    let own = provenance();
+    assert_ne!(
+        own["config"], after["config"],
+        "an own message catalogue left the configuration's digest"
+    );
+    assert!(
+        own["config_inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["name"] == "reports/strings/de.toml"),
+        "{}",
+        own["config_inputs"]
+    );
+    let after = own;
+    // A changed ticket changes the data's digest only.
+    run(&["sql", "UPDATE tickets SET priority = 1 WHERE ticket_id = (SELECT min(ticket_id) FROM tickets WHERE priority <> 1)"]);
+    let edited = provenance();
+    assert_ne!(
+        edited["data"],
+        data_digest.as_str(),
+        "a changed ticket left the data's digest"
+    );
+    assert_eq!(edited["config"], after["config"]);
 }

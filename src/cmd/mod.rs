@@ -10,6 +10,7 @@ pub mod init;
 pub mod kpi;
 pub mod links;
 pub mod profiles;
+pub mod provenance;
 pub mod report;
 pub mod sql;
 pub mod staffing;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fetch(a) => fetch::run(&ws, a),
         Command::Groups(a) => groups::run(&ws, a),
         Command::Staffing(a) => staffing::run(&ws, a),
+        Command::Provenance(a) => provenance::run(&ws, a),
     };
     crate::timing::report_total();
     crate::timing::report_peak_memory();

@@ -149,6 +149,8 @@ pub struct Eval<'a> {
     /// The results of the query sections' files, per file and quarter, shared by the pages of
     /// a pack (each page reads its own rows).
     pub queries: std::rc::Rc<std::cell::RefCell<QueryResults>>,
+    /// What every page of the job states it was computed with and from (computed once).
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// Query files and their results by (file and parameters, quarter).
@@ -193,6 +195,7 @@ impl<'a> Eval<'a> {
             schools: super::school_register(ws)?,
             source: None,
             queries: Default::default(),
+            provenance: crate::provenance::of(ws)?,
         })
     }
 
@@ -298,6 +301,7 @@ impl<'a> Eval<'a> {
                 qb.format("%Y-%m-%d %H:%M")
             ),
             links: vec![],
+            provenance: self.provenance.clone(),
             labels: model::Labels {
                 kpi: self.w("report.kpi").into(),
                 contents: self.w("report.contents").into(),
@@ -309,11 +313,37 @@ impl<'a> Eval<'a> {
                 period: self.w("report.period").into(),
                 calendar: self.w("report.calendar").into(),
                 bounds: self.w("report.quarter_bounds").into(),
-                generated_by: self.w("report.generated_by_kennzahl").into(),
+                generated_by: self.stamp(),
                 note: self.w("report.note").into(),
                 privacy: self.w("report.no_person_names_no_figures").into(),
             },
         }
+    }
+
+    /// The provenance stamp of the pages: the version, the digests' first hex digits and the
+    /// data's as-of instant in the calendar's zone.
+    fn stamp(&self) -> String {
+        let p = &self.provenance;
+        let tz = self.ws.config.calendars.default.tz();
+        let as_of = p
+            .as_of
+            .map(|t| {
+                let at = t
+                    .with_timezone(&tz)
+                    .format(&format!("{} %H:%M", self.w("format.date")))
+                    .to_string();
+                self.wf("report.provenance_as_of", &[("as_of", &at)])
+            })
+            .unwrap_or_default();
+        self.wf(
+            "report.provenance",
+            &[
+                ("version", &p.version),
+                ("config", crate::provenance::short(&p.config)),
+                ("data", crate::provenance::short(&p.data)),
+                ("as_of", &as_of),
+            ],
+        )
     }
 
     /// Evaluate `spec` for `subject` into a report.

@@ -4,7 +4,10 @@
 //! renderer. The quarterly report, a school's or vendor's page, the vendors comparison and the
 //! staffing report are jobs; the annexes a spec declares (`[[annex]] each = "school"`) are
 //! jobs of their own, evaluated on the same connection (sharing the KPI values run once) and
-//! rendered in parallel.
+//! rendered in parallel. The provenance every page states (kennzahl's version, the digests of
+//! the configuration and the data: `crate::provenance`) is computed once per job, with the
+//! evaluation, and shared by its annexes; nothing a renderer writes depends on the time or
+//! on the order in which the parallel pages finish, so a job run again writes the same bytes.
 
 use super::eval::{self, Subject};
 use super::{render, spec, words_for, ReportOutput};

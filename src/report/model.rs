@@ -1,7 +1,9 @@
 //! The evaluated report: what a spec turns into once its KPIs have run — titles, formatted
 //! and raw values, sentences and charts, in the report's language. Every renderer (HTML,
 //! Markdown, CSV, XLSX, PDF) reads only this, so all formats show the same figures.
-//! Serialised as `report.json` (the PDF template reads it; snapshot tests compare it).
+//! Serialised as `report.json` (the PDF template reads it; snapshot tests compare it). Its
+//! `meta.provenance` says what it was computed with and from; nothing in it depends on when
+//! it was made, so the same report is the same bytes.
 
 use serde::Serialize;
 
@@ -28,6 +30,9 @@ pub struct Meta {
     pub labels: Labels,
     /// Related reports (the staffing report, where one was made), relative to this one.
     pub links: Vec<Link>,
+    /// kennzahl's version and the digests of the configuration and the data the report was
+    /// computed from, in full (`labels.generated_by` prints them short).
+    pub provenance: crate::provenance::Provenance,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +53,8 @@ pub struct Labels {
     pub period: String,
     pub calendar: String,
     pub bounds: String,
+    /// The provenance stamp every page prints: "Erstellt mit kennzahl 0.1.0+… · Konfiguration
+    /// … · Daten …, Stand …".
     pub generated_by: String,
     pub privacy: String,
     pub note: String,

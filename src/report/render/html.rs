@@ -1,6 +1,7 @@
 //! `<stem>.html`: one self-contained page (styles and SVG charts inlined), from the template
 //! `report.html.j2` (a workspace's own copy wins). Everything user-supplied is HTML-escaped by
-//! the template engine's auto-escaping.
+//! the template engine's auto-escaping. The footer carries the provenance stamp, the head's
+//! `<meta>` tags the full digests.
 
 use super::{template, Renderer, Target};
 use crate::report::model::Report;

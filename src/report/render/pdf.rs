@@ -3,7 +3,9 @@
 //! `report.json` and the charts as `charts/<name>.svg` from an in-memory file system, so no
 //! user text is ever parsed as Typst markup. Fonts are Typst's embedded set (typst-assets): no
 //! system font lookup, the same PDF on every machine. A4, title page, table of contents, page
-//! numbers, tables whose header repeats across pages, tagged PDF (Typst's default).
+//! numbers, tables whose header repeats across pages, tagged PDF (Typst's default). Every
+//! page's footer carries the provenance stamp; the document's date is the data's as-of
+//! instant, and Typst is given no "today": the same report gives the same bytes.
 
 use super::{template, Renderer, Target};
 use crate::report::model::Report;
@@ -113,7 +115,24 @@ pub fn compile(r: &Report, template_src: &str, origin: &str) -> Result<Vec<u8>> 
             bail!("the PDF template {origin} failed: {}", msgs.join("; "));
         }
     };
-    let opts = typst_pdf::PdfOptions::default();
+    // The PDF's creation date is the data's as-of instant, never the time it was written
+    // (without data: none), so the same report is the same file.
+    let timestamp = r.meta.provenance.as_of.and_then(|t| {
+        use chrono::{Datelike, Timelike};
+        let d = Datetime::from_ymd_hms(
+            t.year(),
+            t.month() as u8,
+            t.day() as u8,
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+        )?;
+        Some(typst_pdf::Timestamp::new_utc(d))
+    });
+    let opts = typst_pdf::PdfOptions {
+        timestamp,
+        ..Default::default()
+    };
     typst_pdf::pdf(&doc, &opts).map_err(|errs| {
         anyhow::anyhow!(
             "cannot write the PDF from {origin}: {}",

@@ -4,13 +4,17 @@
 //! number formats by unit (hours with one decimal, percentages as %, counts as integers), column
 //! widths. Text is always written as a string cell, never as a formula, and a text starting
 //! with = + - @ gets the apostrophe prefix as in kpis.csv, so a copy to CSV stays harmless.
+//! A last sheet ("Herkunft"/"Provenance") states kennzahl's version and the configuration's
+//! and the data's digests in full; the document properties carry the title, the organisation,
+//! the provenance stamp and, as the creation date, the data's as-of instant (never the time
+//! of writing: the same report gives the same bytes).
 
 use super::{Renderer, Target};
 use crate::report::model::{Report, Table};
 use crate::report::safe_cell;
 use crate::words::Words;
 use anyhow::{Context, Result};
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -237,6 +241,88 @@ fn definitions_sheet(
     Ok(())
 }
 
+/// The provenance sheet: kennzahl's version and commit, the configuration's and the data's
+/// digests in full, the data's as-of instant, then every input of the two digests.
+fn provenance_sheet(
+    wb: &mut Workbook,
+    r: &Report,
+    w: &Words,
+    bold: &Format,
+    used: &mut HashSet<String>,
+) -> Result<()> {
+    let p = &r.meta.provenance;
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(w.get("xlsx.provenance"), used))?;
+    let labels = [
+        w.get("xlsx.provenance_what"),
+        w.get("xlsx.provenance_value"),
+    ]
+    .map(str::to_string);
+    header(ws, &labels, bold)?;
+    let mut commit = p.commit.clone();
+    if p.dirty {
+        commit = format!("{commit} ({})", w.get("xlsx.provenance_dirty"));
+    }
+    let mut rows: Vec<(String, String)> = vec![
+        (w.get("xlsx.provenance_version").into(), p.version.clone()),
+        (w.get("xlsx.provenance_commit").into(), commit),
+        (w.get("xlsx.provenance_config").into(), p.config.clone()),
+        (w.get("xlsx.provenance_data").into(), p.data.clone()),
+        (
+            w.get("xlsx.provenance_as_of").into(),
+            p.as_of
+                .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    for i in &p.config_inputs {
+        rows.push((
+            w.fmt("xlsx.provenance_input", &[("name", &i.name)]),
+            i.sha256.clone(),
+        ));
+    }
+    for t in &p.tables {
+        rows.push((
+            w.fmt(
+                "xlsx.provenance_table",
+                &[("table", &t.table), ("rows", &t.rows.to_string())],
+            ),
+            t.hash_sum.clone(),
+        ));
+    }
+    rows.push((
+        w.get("xlsx.provenance_rejected").into(),
+        format!("{}, {}", p.rejected_files, p.rejected_rows),
+    ));
+    for (i, (k, v)) in rows.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, safe_cell(k))?;
+        ws.write_string(i as u32 + 1, 1, safe_cell(v))?;
+    }
+    ws.set_column_width(0, 60.0)?;
+    ws.set_column_width(1, 70.0)?;
+    Ok(())
+}
+
+/// The document properties: title, organisation, the provenance stamp, and the data's as-of
+/// instant as the creation date (1980-01-01, the date of the archive's entries, without data).
+fn properties(r: &Report) -> Result<DocProperties> {
+    let m = &r.meta;
+    let created = match m.provenance.as_of {
+        Some(t) => ExcelDateTime::from_timestamp(t.timestamp()),
+        None => ExcelDateTime::from_ymd(1980, 1, 1),
+    }
+    .or_else(|_| ExcelDateTime::from_ymd(1980, 1, 1))?;
+    let mut title = format!("{} {}", m.title, m.quarter);
+    if !m.subject.is_empty() {
+        title = format!("{title}: {}", m.subject);
+    }
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author(&m.org)
+        .set_comment(&m.labels.generated_by)
+        .set_creation_datetime(&created))
+}
+
 impl Renderer for Xlsx {
     fn format(&self) -> &'static str {
         "xlsx"
@@ -245,7 +331,7 @@ impl Renderer for Xlsx {
         true
     }
     /// The workbook's sheets in order: summary, one per table, the long-format values, the
-    /// definitions; the sheet names are made unique across all of them.
+    /// definitions, the provenance; the sheet names are made unique across all of them.
     fn render(&self, r: &Report, t: &Target) -> Result<PathBuf> {
         let mut wb = Workbook::new();
         let bold = Format::new().set_bold();
@@ -260,6 +346,8 @@ impl Renderer for Xlsx {
         }
         values_sheet(&mut wb, t, &bold, &mut used)?;
         definitions_sheet(&mut wb, t, &bold, &mut used)?;
+        provenance_sheet(&mut wb, r, t.words, &bold, &mut used)?;
+        wb.set_properties(&properties(r)?);
         let p = t.dir.join(format!("{}.xlsx", t.stem));
         wb.save(&p)
             .with_context(|| format!("cannot write {}", p.display()))?;
