@@ -2,9 +2,10 @@
 //! desk serves, each with its id, name and state, and the settings in which it differs from
 //! the provider's `kennzahl.toml`. This module owns reading the stanzas ([`declare`]), the
 //! check of the keys an authority sets (a typo names the key path and the closest valid
-//! key), and the merge of an authority's settings over the provider's TOML ([`merge`]); the
-//! merged document is then read by the one parser of `config`, so every validation of
-//! `kennzahl.toml` applies to an authority's resolved configuration too.
+//! key), and the merge of an authority's settings over the provider's configuration as a
+//! TOML document, every default filled in ([`merge`]); the merged document is then read by
+//! the one parser of `config`, so every validation of `kennzahl.toml` applies to an
+//! authority's resolved configuration too.
 //!
 //! Merge rules (documented in README.md, "Provider workspaces"):
 //! - a table merges key by key (`[authorities.calendar] hours.fri = […]` keeps the provider's

@@ -7,7 +7,7 @@
 
 pub use crate::authorities::Authority;
 use crate::calendar::{Calendar, CalendarConfig, CalendarSpec};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -81,7 +81,7 @@ impl ConfigError {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: Option<String>,
@@ -91,7 +91,7 @@ pub struct Organisation {
 }
 
 /// A priority with its response and resolution targets in service hours.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
     pub priority: i32,
@@ -101,7 +101,7 @@ pub struct Priority {
 }
 
 /// A group of the ticket system: its support level and, for external groups, the vendor.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: String,
@@ -111,7 +111,7 @@ pub struct Group {
 
 /// An underpinning contract (UC) with a vendor: its contract calendar and its response
 /// and resolution targets per priority, in hours of that calendar.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VendorAgreement {
     /// The vendor's name as in `[[groups]] vendor = …`.
@@ -155,7 +155,7 @@ fn default_match_window() -> f64 {
     DEFAULT_MATCH_WINDOW_HOURS
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VendorTarget {
     pub priority: i32,
@@ -165,7 +165,7 @@ pub struct VendorTarget {
 
 /// An operational level agreement (OLA) of an own support level: the most service hours a
 /// ticket may spend with that level (held by its groups, not waiting) before its resolution.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ola {
     pub level: i32,
@@ -176,7 +176,7 @@ pub struct Ola {
 /// promises them. Availability is measured in the service time of the municipality's
 /// calendar (`[calendar]`); planned maintenance windows do not count against it. Every
 /// target but `min_pct` may be left out (no such target).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     /// A service of the model (`network`, `school_server`, …).
@@ -191,13 +191,13 @@ pub struct Availability {
     pub rto_hours: Option<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub calendar: Option<CalendarConfig>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSettings {
     /// Largest share of rejected rows an import may have before it is refused (0.01 = 1 %).
@@ -256,7 +256,7 @@ impl ImportSettings {
 
 /// DuckDB's resources. Memory beyond the limit is spilled to a temporary folder beside the
 /// database (`kennzahl.duckdb.tmp`), so a million tickets import within it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EngineSettings {
     /// Memory DuckDB may hold before it spills to disk, e.g. "1.5GB" or "800MB".
@@ -308,7 +308,7 @@ impl EngineSettings {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
@@ -334,7 +334,7 @@ struct RawConfig {
     #[serde(default)]
     staffing: crate::staffing::config::StaffingConfig,
     /// A provider workspace's school authorities, as written (read by `authorities`).
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     authorities: Vec<toml::Table>,
 }
 
@@ -357,8 +357,9 @@ pub struct Config {
     pub authorities: Vec<Authority>,
     /// In a configuration resolved by [`Config::for_authority`]: the authority it is for.
     pub authority: Option<Authority>,
-    /// The provider's document as written, without `[[authorities]]`: what an authority's
-    /// settings are merged over. Kept only when there are authorities.
+    /// The provider's configuration as a TOML document, every default filled in, without
+    /// `[[authorities]]`: what an authority's settings are merged over. Kept only when there
+    /// are authorities.
     document: Option<Arc<toml::Table>>,
 }
 
@@ -505,13 +506,30 @@ impl Config {
         };
         let mut raw: RawConfig = toml::from_str(text).map_err(parse_err)?;
         let stanzas = std::mem::take(&mut raw.authorities);
+        // What an authority's settings are merged over: the provider's configuration with
+        // every default filled in (the default priorities, the staffing defaults), so that an
+        // authority setting one priority's target or one service's standard minutes keeps
+        // the rest as the provider has them.
+        let effective = if stanzas.is_empty() {
+            None
+        } else {
+            let mut e = raw.clone();
+            if e.priorities.is_empty() {
+                e.priorities = default_priorities();
+            }
+            let doc = toml::Table::try_from(&e).map_err(|e| ConfigError::Parse {
+                path: path.into(),
+                message: format!(
+                    "cannot take the provider's settings as the authorities' base: {e}"
+                ),
+            })?;
+            Some(doc)
+        };
         let mut config = Self::compile(Self::check(raw, path)?, path);
-        if stanzas.is_empty() {
+        let Some(doc) = effective else {
             return Ok(config);
-        }
+        };
         config.authorities = crate::authorities::declare(&stanzas, path)?;
-        let mut doc: toml::Table = toml::from_str(text).map_err(parse_err)?;
-        doc.remove("authorities");
         config.document = Some(Arc::new(doc));
         // Every authority's resolved configuration is checked now, so that a wrong setting is
         // an error when the workspace opens, not when an authority's report is written.
@@ -910,6 +928,32 @@ fri = ["08:00-16:00"]
             Config::builtin().for_authority("west").unwrap_err().to_string(),
             "kennzahl.toml: no authority \"west\" in [[authorities]] (kennzahl.toml declares no authorities)"
         );
+    }
+
+    #[test]
+    fn an_authority_sets_one_of_the_defaults() {
+        // The provider writes no priorities and no staffing: the authority's P1 target and
+        // network minutes are merged over the defaults, not instead of them.
+        let c = parse(
+            "[[authorities]]\nid = \"a\"\nname = \"A\"\nstate = \"HE\"\n\
+             [[authorities.priorities]]\npriority = 1\nresponse_hours = 0.5\n\
+             [authorities.staffing.standard_minutes.network]\nl1 = 12\n",
+        )
+        .unwrap();
+        let a = c.for_authority("a").unwrap();
+        let defaults = default_priorities();
+        assert_eq!(a.priorities.len(), 4);
+        assert_eq!(a.priorities[0].response_hours, 0.5);
+        assert_eq!(a.priorities[0].resolution_hours, 8.0);
+        assert_eq!(a.priorities[0].name, "kritisch");
+        assert_eq!(a.priorities[3].response_hours, defaults[3].response_hours);
+        let provider = &c.staffing.standard_minutes;
+        let own = &a.staffing.standard_minutes;
+        assert_eq!(own.len(), provider.len());
+        assert_eq!(own["network"].l1, Some(12.0));
+        assert_eq!(own["network"].l2, provider["network"].l2);
+        assert_eq!(own["software"], provider["software"]);
+        assert_eq!(a.calendars.default.spec().state, State::HE);
     }
 
     #[test]
