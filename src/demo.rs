@@ -39,6 +39,15 @@ const V_PRINT: &str = "Druckerservice Rhein GmbH";
 const V_MDM: &str = "MDM Mobil GmbH";
 const V_MFR: &str = "Hersteller-Support";
 
+/// The columns of a canonical file the demo writes: the contract's, without `authority_id`
+/// (the demo is the workspace of one authority; optional columns may be left out).
+fn one_authority_columns(table: &str) -> Vec<&'static str> {
+    crate::import::contract::columns(table)
+        .into_iter()
+        .filter(|c| *c != "authority_id")
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct School {
     pub id: String,
@@ -1080,7 +1089,7 @@ impl Demo {
             ))
         };
         let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
-        w.write_record(crate::import::contract::columns("schools"))?;
+        w.write_record(one_authority_columns("schools"))?;
         for s in &self.schools {
             w.write_record(rec([
                 &s.id,
@@ -1094,7 +1103,7 @@ impl Demo {
         }
         w.flush()?;
         let mut w = gz("tickets.csv.gz")?;
-        w.write_record(crate::import::contract::columns("tickets"))?;
+        w.write_record(one_authority_columns("tickets"))?;
         for t in &self.tickets {
             let status = status_at(&t.events, self.as_of).unwrap_or("new");
             let effort: f64 = self

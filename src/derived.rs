@@ -3,7 +3,8 @@
 //! and the configuration tables they are computed with (`cfg_groups`, `cfg_priorities`,
 //! `cfg_vendor_targets`, `cfg_olas`, and `cfg_vendor_links`: the clock tolerance, the
 //! reconciliation threshold and the match window of each vendor, which the queries of
-//! `queries/links/` read), kept in the workspace database, together with the
+//! `queries/links/` read; `cfg_authorities`: the school authorities of a provider
+//! workspace), kept in the workspace database, together with the
 //! tables the availability KPI reads (`cfg_availability`: the targets of `[[availability]]`;
 //! `service_windows` and `service_years`: the open windows and the year bounds of the
 //! municipality's calendar, so that KPI SQL measures service time without kennzahl's
@@ -13,10 +14,10 @@
 //! tickets it touched, inside its own transaction; they are rebuilt whole when what they
 //! depend on changes outside an import. Two stamps in `meta` say what they were computed
 //! from: `derived_config` (a digest of the analysis SQL, every compiled calendar — zone,
-//! hours, holidays, closures — and the groups, priorities, vendor targets and OLAs of
-//! kennzahl.toml) and `derived_data` (the last import and the row counts of the canonical
-//! tables, which catches changes made with `kennzahl sql`). Opening the analysis compares
-//! both and rebuilds when either differs.
+//! hours, holidays, closures — and the groups, priorities, vendor targets, OLAs and
+//! authorities of kennzahl.toml) and `derived_data` (the last import and the row counts of
+//! the canonical tables, which catches changes made with `kennzahl sql`). Opening the
+//! analysis compares both and rebuilds when either differs.
 
 use crate::config::Config;
 use anyhow::{Context, Result};
@@ -36,12 +37,13 @@ pub const CONFIG_TABLES: &[&str] = &[
     "cfg_olas",
     "cfg_vendor_links",
     "cfg_availability",
+    "cfg_authorities",
     "service_windows",
     "service_years",
 ];
 
 /// Bumped when the layout of the derived tables changes in a way the SQL text does not show.
-const VERSION: &str = "derived-v3";
+const VERSION: &str = "derived-v4";
 
 /// The digest of everything in the configuration the derived tables depend on.
 pub fn config_fingerprint(config: &Config) -> String {
@@ -59,6 +61,9 @@ pub fn config_fingerprint(config: &Config) -> String {
     h.update(format!("{:?}", config.priorities).as_bytes());
     h.update(format!("{:?}", config.olas).as_bytes());
     h.update(format!("{:?}", config.availability).as_bytes());
+    for a in &config.authorities {
+        h.update(format!("{}\0{}\0{}\0", a.id, a.name, a.state).as_bytes());
+    }
     for v in &config.vendors {
         h.update(
             format!(
@@ -155,6 +160,7 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
          CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);
          CREATE OR REPLACE TABLE cfg_vendor_links (vendor VARCHAR, tolerance_secs BIGINT, threshold_secs BIGINT, window_secs BIGINT);
          CREATE OR REPLACE TABLE cfg_availability (service VARCHAR, min_pct DOUBLE, max_outages_per_year BIGINT, max_outage_minutes DOUBLE, rto_hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_authorities (ord INTEGER, authority_id VARCHAR, name VARCHAR, state VARCHAR);
          CREATE OR REPLACE TABLE service_windows (day DATE, start_at TIMESTAMP, end_at TIMESTAMP, secs BIGINT);
          CREATE OR REPLACE TABLE service_years (year INTEGER, start_at TIMESTAMP, end_at TIMESTAMP);",
     )?;
@@ -214,6 +220,10 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
             a.max_outage_minutes,
             a.rto_hours
         ])?;
+    }
+    let mut ins = conn.prepare("INSERT INTO cfg_authorities VALUES (?, ?, ?, ?)")?;
+    for (i, a) in config.authorities.iter().enumerate() {
+        ins.execute(duckdb::params![i as i32 + 1, a.id, a.name, a.state.code()])?;
     }
     load_service_time(conn, config)
 }

@@ -37,13 +37,20 @@ pub struct DimDef {
     #[serde(default)]
     pub handoff: Option<String>,
     /// The rows of a table by this breakdown: `priorities` (kennzahl.toml's priorities, in
-    /// their order), `schools` (the school register), `values.<list>` (the keys found, labelled
-    /// by the message `value.<list>.<key>` where there is one), absent: the keys found, sorted.
+    /// their order), `schools` (the school register), `authorities` (kennzahl.toml's
+    /// `[[authorities]]` in their order, by name, then other keys found), `values.<list>` (the
+    /// keys found, labelled by the message `value.<list>.<key>` where there is one), absent:
+    /// the keys found, sorted.
     #[serde(default)]
     pub rows: Option<String>,
     /// KPIs computed by this breakdown besides those whose sidecar lists it.
     #[serde(default)]
     pub kpis: Vec<String>,
+    /// A breakdown of provider workspaces (kennzahl.toml declares `[[authorities]]`): the
+    /// long format of a report (kpis.csv, the workbook's KPI sheet) leaves it out elsewhere.
+    /// `kennzahl kpi --by` and a report section naming it compute it in any workspace.
+    #[serde(default)]
+    pub provider_only: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +94,11 @@ impl Dimension {
     }
     pub fn is_all(self) -> bool {
         self.0.key == "all"
+    }
+    /// Whether the breakdown belongs in a workspace (`provider`: one that declares
+    /// `[[authorities]]`); see `DimDef::provider_only`.
+    pub fn applies(self, provider: bool) -> bool {
+        provider || !self.0.provider_only
     }
     pub fn ticket_expr(self) -> &'static str {
         &self.0.ticket
@@ -137,12 +149,13 @@ fn parse(text: &str, file: &str) -> Result<Vec<DimDef>, DimensionError> {
             });
         }
         if let Some(r) = &d.rows {
-            let fine = r == "priorities" || r == "schools" || r.starts_with("values.");
+            let fine = matches!(r.as_str(), "priorities" | "schools" | "authorities")
+                || r.starts_with("values.");
             if !fine {
                 return Err(DimensionError::File {
                     file: file.to_string(),
                     msg: format!(
-                        "dimension[{}].rows: {r:?} is none of priorities, schools, values.<list>",
+                        "dimension[{}].rows: {r:?} is none of priorities, schools, authorities, values.<list>",
                         i + 1
                     ),
                 });
@@ -234,11 +247,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_declares_the_five_breakdowns() {
+    fn builtin_declares_the_six_breakdowns() {
         let d = Dimensions::builtin();
         assert_eq!(
             d.keys(),
-            vec!["all", "priority", "school", "school_type", "service"]
+            vec![
+                "all",
+                "priority",
+                "school",
+                "school_type",
+                "service",
+                "authority"
+            ]
         );
         assert_eq!(Dimension::all().handoff_expr(), "h.vendor");
         assert!(Dimension::builtin("priority")
@@ -256,7 +276,7 @@ mod tests {
         )
         .unwrap();
         let d = Dimensions::load(&dir).unwrap();
-        assert_eq!(d.keys().len(), 6);
+        assert_eq!(d.keys().len(), 7);
         let c = d.get("channel").unwrap();
         assert!(c.computes("tickets_created", &[]));
         assert_eq!(c.change_expr(), "NULL");

@@ -6,6 +6,7 @@
 //! time from the service-hour `calendar` (registered in DuckDB by `sqlfn`), measured by
 //! one SQL file per KPI (`kpi`, `queries/kpis/`), and rendered as the quarterly `report`.
 
+pub mod authority;
 pub mod cli;
 pub mod cmd;
 pub mod demo;

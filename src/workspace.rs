@@ -97,6 +97,11 @@ impl Workspace {
         // EXISTS keeps the old table).
         conn.execute_batch("ALTER TABLE imports ADD COLUMN IF NOT EXISTS inputs_digest VARCHAR")
             .context("cannot bring the imports log up to date")?;
+        conn.execute_batch(
+            "ALTER TABLE schools ADD COLUMN IF NOT EXISTS authority_id VARCHAR;
+             ALTER TABLE tickets ADD COLUMN IF NOT EXISTS authority_id VARCHAR;",
+        )
+        .context("cannot add the authority columns to the school register and the tickets")?;
         crate::sqlfn::register(&conn, &config.calendars)
             .context("cannot register the calendar functions")?;
         Ok(Workspace {

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod authorities;
 mod availability;
 mod bad;
 mod bpic;

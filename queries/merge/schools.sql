@@ -8,12 +8,13 @@ WHERE s._rn = 1 AND NOT EXISTS (
     SELECT 1 FROM schools x WHERE x.school_id = s.school_id AND x.name = s.name
       AND x.school_type = s.school_type AND x.pupils IS NOT DISTINCT FROM s.pupils
       AND x.teachers IS NOT DISTINCT FROM s.teachers AND x.devices IS NOT DISTINCT FROM s.devices
-      AND x.travel_minutes IS NOT DISTINCT FROM s.travel_minutes);
+      AND x.travel_minutes IS NOT DISTINCT FROM s.travel_minutes
+      AND x.authority_id IS NOT DISTINCT FROM s.authority_id);
 INSERT INTO _outcome
 SELECT _input, count(*) FILTER (WHERE _rn = 1 AND school_id IN (SELECT school_id FROM _sw)),
        count(*) FILTER (WHERE NOT (_rn = 1 AND school_id IN (SELECT school_id FROM _sw)))
 FROM _s GROUP BY _input;
 DELETE FROM schools WHERE school_id IN (SELECT school_id FROM _sw);
-INSERT INTO schools SELECT school_id, name, school_type, pupils, teachers, devices, travel_minutes FROM _sw;
+INSERT INTO schools SELECT school_id, name, school_type, pupils, teachers, devices, travel_minutes, authority_id FROM _sw;
 DROP TABLE _s;
 DROP TABLE _sw;

@@ -13,7 +13,7 @@ WHERE t._rn = 1 AND NOT EXISTS (
             AND x.channel IS NOT DISTINCT FROM t.channel AND x.requester_role IS NOT DISTINCT FROM t.requester_role
             AND x.created_at = t.created_at AND x.status = t.status AND x.status_raw IS NOT DISTINCT FROM t.status_raw
             AND x.satisfaction IS NOT DISTINCT FROM t.satisfaction AND x.effort_minutes IS NOT DISTINCT FROM t.effort_minutes
-            AND x.updated_at IS NOT DISTINCT FROM t.updated_at)));
+            AND x.updated_at IS NOT DISTINCT FROM t.updated_at AND x.authority_id IS NOT DISTINCT FROM t.authority_id)));
 -- Per file: the winning rows that change the workspace are imported, every other row merged.
 INSERT INTO _outcome
 SELECT _input, count(*), -count(*) FROM _tw GROUP BY _input;
@@ -22,6 +22,6 @@ SELECT _input, 0, count(*) FROM _t GROUP BY _input;
 INSERT INTO _touched_tickets SELECT source, ticket_id FROM _tw;
 DELETE FROM tickets x USING _tw w WHERE x.source = w.source AND x.ticket_id = w.ticket_id;
 INSERT INTO tickets SELECT source, ticket_id, type, priority, priority_raw, service, category_raw, school_id, channel,
-       requester_role, created_at, status, status_raw, satisfaction, effort_minutes, updated_at FROM _tw;
+       requester_role, created_at, status, status_raw, satisfaction, effort_minutes, updated_at, authority_id FROM _tw;
 DROP TABLE _t;
 DROP TABLE _tw;

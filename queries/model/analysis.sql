@@ -140,7 +140,9 @@ WITH seg_agg AS (
     FROM d_segments
     GROUP BY ALL
 ), base AS (
-    SELECT t.*, s.name AS school_name, coalesce(s.school_type, 'unknown') AS school_type,
+    -- The ticket's school authority: the export's where it names one, else the school's.
+    SELECT t.* REPLACE (coalesce(t.authority_id, s.authority_id) AS authority_id),
+           s.name AS school_name, coalesce(s.school_type, 'unknown') AS school_type,
            a.first_response_at,
            a.first_resolved_at,
            a.last_resolved_at, a.closed_at,
@@ -252,9 +254,11 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
        vt.resolution_hours AS uc_resolution_hours,
        bsecs('vendor:' || e.vendor, e.handed_at, a.ack_at) <= vt.response_hours * 3600 AS uc_response_met,
        bsecs('vendor:' || e.vendor, e.handed_at, e.ended_at) <= vt.resolution_hours * 3600 AS uc_resolution_met,
-       t.school_id, t.service, t.priority
+       t.school_id, t.service, t.priority,
+       coalesce(t.authority_id, sch.authority_id) AS authority_id
 FROM ended e
 JOIN scope_tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
+LEFT JOIN schools sch ON sch.school_id = t.school_id
 LEFT JOIN acked a ON a.source = e.source AND a.ticket_id = e.ticket_id AND a.run_no = e.run_no
 LEFT JOIN cfg_vendor_targets vt ON vt.vendor = e.vendor AND vt.priority = t.priority
 -- Runs of no duration are artefacts of events at the same instant (a reopen while the

@@ -112,8 +112,31 @@ pub fn run(workspace: &Path, a: ImportArgs) -> Result<ExitCode> {
         if let Err(e) = crate::import::unchanged::record(&ws, before, &digest) {
             eprintln!("note: the inputs' digest was not recorded ({e}); the next identical import is read again");
         }
+        if ws.config.is_provider() {
+            authority_notes(&ws)?;
+        }
     }
     Ok(code)
+}
+
+/// A provider workspace: the tickets no authority accounts for, after the import.
+fn authority_notes(ws: &Workspace) -> Result<()> {
+    let g = crate::authority::gaps(&ws.conn, None)?;
+    if g.unassigned > 0 {
+        eprintln!(
+            "note: {} tickets have no school authority (no school, a school without authority_id, or an id not in [[authorities]]): they count in no authority's figures (e.g. {})",
+            g.unassigned,
+            g.unassigned_examples.join(", ")
+        );
+    }
+    if g.differing > 0 {
+        eprintln!(
+            "note: {} tickets name another authority in the export than their school's in schools.csv; the export's counts (e.g. {})",
+            g.differing,
+            g.differing_examples.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Print what an import did (accounting, notes, rejects); the exit code: 0, or

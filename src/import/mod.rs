@@ -128,6 +128,15 @@ fn stage_side<'a>(
     Ok(())
 }
 
+/// The ids of kennzahl.toml's `[[authorities]]`: what `authority_id` may hold.
+fn authority_ids(ws: &Workspace) -> stage::Authorities {
+    ws.config
+        .authority_ids()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// Import canonical files (`tickets.csv`, `events.csv.gz`, …) in one transaction.
 pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutcome, ImportError> {
     // Refuse unknown file names before touching anything.
@@ -136,7 +145,7 @@ pub fn import_canonical(ws: &Workspace, files: &[PathBuf]) -> Result<ImportOutco
     let salt = salt_of(&ws.conn);
     let mut rejects = Vec::new();
     let labels = files.iter().map(|f| f.display().to_string()).collect();
-    let mut staging = Staging::new(&ws.conn, labels)?;
+    let mut staging = Staging::new(&ws.conn, labels, authority_ids(ws))?;
     for (table, path) in plan {
         let r = stage_canonical_file(
             &mut staging,
@@ -232,6 +241,7 @@ fn stage_canonical_file(
         tz,
         salt,
         "canonical",
+        staging.authorities.clone(),
     );
     let conn = staging.conn;
     // Progress on a terminal (indicatif hides it when stderr is not one).
@@ -377,7 +387,7 @@ pub fn import_profile(
             ]
         })
         .collect();
-    let mut staging = Staging::new(&ws.conn, labels)?;
+    let mut staging = Staging::new(&ws.conn, labels, authority_ids(ws))?;
     // Progress on a terminal (indicatif draws nothing when stderr is not one): files done of
     // files, bytes of the files done (the ETA), and the current file's rows and rate.
     let sizes: Vec<u64> = planned

@@ -35,11 +35,21 @@ pub struct Staging<'a> {
     /// Inputs of events whose rows came in the documented order, and whether they surely
     /// hold no exact duplicates (`Batcher::presorted`).
     pub presorted: Vec<(String, bool)>,
+    /// The ids of `[[authorities]]`: the only values `authority_id` may hold.
+    pub authorities: Authorities,
 }
 
+/// The ids of kennzahl.toml's `[[authorities]]`, shared by every batcher of an import.
+pub type Authorities = Arc<[String]>;
+
 impl<'a> Staging<'a> {
-    /// `labels`: every input label the import may stage (files, and rows derived from them).
-    pub fn new(conn: &'a duckdb::Connection, mut labels: Vec<String>) -> Result<Self, ImportError> {
+    /// `labels`: every input label the import may stage (files, and rows derived from them);
+    /// `authorities`: the ids of kennzahl.toml's `[[authorities]]`.
+    pub fn new(
+        conn: &'a duckdb::Connection,
+        mut labels: Vec<String>,
+        authorities: Authorities,
+    ) -> Result<Self, ImportError> {
         labels.sort();
         labels.dedup();
         conn.execute_batch("CREATE OR REPLACE TEMP TABLE _inputs (input INTEGER, file VARCHAR);")?;
@@ -56,6 +66,7 @@ impl<'a> Staging<'a> {
             reports: Vec::new(),
             labels,
             presorted: Vec::new(),
+            authorities,
         })
     }
 
@@ -97,7 +108,15 @@ impl<'a> Staging<'a> {
         let input = self.input(&label);
         Ok(Stager {
             conn: self.conn,
-            batcher: Batcher::new(table, label, input, tz, salt, source),
+            batcher: Batcher::new(
+                table,
+                label,
+                input,
+                tz,
+                salt,
+                source,
+                self.authorities.clone(),
+            ),
         })
     }
 }
@@ -335,6 +354,9 @@ pub struct Batcher {
     pseudonyms: HashMap<String, String>,
     /// For events: whether the staged rows already are in the documented order.
     order: Option<OrderCheck>,
+    /// The `authority_id` column of schools and tickets, and the ids it may hold.
+    authority_col: Option<usize>,
+    authorities: Authorities,
 }
 
 /// Watches whether a file's events already carry the numbering the merge would give them:
@@ -450,7 +472,8 @@ fn hash_values<'v, 'r: 'v>(values: impl Iterator<Item = &'v Val<'r>>) -> u64 {
 }
 
 impl Batcher {
-    /// `source` fills an empty `source` column; local times are in `tz`.
+    /// `source` fills an empty `source` column; local times are in `tz`; an `authority_id`
+    /// must be one of `authorities`.
     pub fn new(
         table: &'static str,
         file: String,
@@ -458,6 +481,7 @@ impl Batcher {
         tz: Tz,
         salt: &str,
         source: &str,
+        authorities: Authorities,
     ) -> Batcher {
         let t = contract::table(table).expect("contract table");
         let mut fields: Vec<Field> = t
@@ -490,7 +514,33 @@ impl Batcher {
             },
             pseudonyms: HashMap::new(),
             order: (table == "events").then(OrderCheck::default),
+            authority_col: if matches!(table, "schools" | "tickets") {
+                t.position("authority_id")
+            } else {
+                None
+            },
+            authorities,
         }
+    }
+
+    /// Why `id` cannot be an `authority_id`, or `None` when it is declared.
+    fn undeclared_authority(&self, id: &str) -> Option<String> {
+        if self.authorities.iter().any(|a| a == id) {
+            return None;
+        }
+        if self.authorities.is_empty() {
+            return Some(
+                "kennzahl.toml declares no [[authorities]]: authority_id is for a provider workspace (declare the authority, or leave the column empty)".into(),
+            );
+        }
+        let ids: Vec<&str> = self.authorities.iter().map(String::as_str).collect();
+        let hint = kennzahl_parse::import::keys::closest(id, &ids)
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        Some(format!(
+            "not an authority of kennzahl.toml's [[authorities]]; {hint}(declared: {})",
+            ids.join(", ")
+        ))
     }
 
     /// Validate one row given as text in the column order of the table; a valid row is
@@ -528,6 +578,20 @@ impl Batcher {
                 reason: reason.into(),
             });
             return;
+        }
+        if let Some(i) = self.authority_col {
+            if let Val::Text(id) = values[i] {
+                if let Some(reason) = self.undeclared_authority(id) {
+                    rejects.push(Reject {
+                        file: self.report.file.clone(),
+                        line,
+                        column: "authority_id".into(),
+                        value: id.into(),
+                        reason,
+                    });
+                    return;
+                }
+            }
         }
         if let Some(i) = self.source_col {
             if values[i] == Val::Null {

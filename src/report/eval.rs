@@ -37,6 +37,22 @@ pub fn dim_of(ws: &Workspace, d: Option<&str>) -> Dimension {
 }
 
 /// The breakdown of the schools (a school's page reads its own row of it).
+/// The keys the section's KPIs have in the breakdown, sorted.
+fn found_keys(store: &Store, q: Quarter, dim: Dimension, s: &spec::Section) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for c in &s.columns {
+        if let Some(k) = &c.kpi {
+            for key in store.keys(q, dim, k) {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
 fn school_dim() -> Dimension {
     Dimension::builtin("school").expect("the built-in dimensions declare `school`")
 }
@@ -497,18 +513,25 @@ impl<'a> Eval<'a> {
                 .iter()
                 .map(|r| (r.0.clone(), r.1.clone()))
                 .collect(),
-            _ => {
-                let mut keys: Vec<String> = Vec::new();
-                for c in &s.columns {
-                    if let Some(k) = &c.kpi {
-                        for key in store.keys(q, dim, k) {
-                            if !keys.contains(&key) {
-                                keys.push(key);
-                            }
-                        }
+            // kennzahl.toml's authorities by name, in their order; then what else the data
+            // holds (tickets without an authority: `unknown`).
+            "authorities" => {
+                let mut out: Vec<(String, String)> = self
+                    .ws
+                    .config
+                    .authorities
+                    .iter()
+                    .map(|a| (a.id.clone(), a.name.clone()))
+                    .collect();
+                for k in found_keys(store, q, dim, s) {
+                    if !out.iter().any(|(id, _)| *id == k) {
+                        out.push((k.clone(), self.value_label("authorities", &k)));
                     }
                 }
-                keys.sort();
+                out
+            }
+            _ => {
+                let keys = found_keys(store, q, dim, s);
                 let list = rows.strip_prefix("values.");
                 keys.into_iter()
                     .map(|k| {

@@ -79,9 +79,13 @@ pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
     let mut store = eval::Store::new(ws, &kpis, job.quarter);
     if spec.report.all_values && renderers.iter().any(|r| r.needs_values()) {
         // The long format (kpis.csv, the XLSX's KPI sheet): every KPI of the quarter in
-        // every breakdown it has.
+        // every breakdown it has (the authority only in a provider workspace).
         let names: Vec<&str> = kpis.iter().map(|k| k.meta.name.as_str()).collect();
-        for d in ws.dims.iter() {
+        for d in ws
+            .dims
+            .iter()
+            .filter(|d| d.applies(ws.config.is_provider()))
+        {
             store.ensure(job.quarter, d, &names)?;
         }
     }

@@ -13,6 +13,7 @@ pub fn findings(e: &Eval, _store: &Store) -> Result<Vec<String>> {
     no_response_and_negative(e, &mut out)?;
     clock_skew(e, &mut out)?;
     proxy_sources(e, &mut out)?;
+    authorities(e, &mut out)?;
     if out.is_empty() {
         out.push(e.w("quality.nothing_to_report_no_rejected").to_string());
     }
@@ -194,6 +195,35 @@ fn proxy_sources(e: &Eval, out: &mut Vec<String>) -> Result<()> {
         out.push(e.wf(
             "quality.source_src_the_export_holds",
             &[("src", &src.to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// A provider workspace: tickets of the quarter without a declared school authority (in no
+/// authority's figures), and those whose export names another authority than their school's.
+fn authorities(e: &Eval, out: &mut Vec<String>) -> Result<()> {
+    if !e.ws.config.is_provider() {
+        return Ok(());
+    }
+    let (qa, qb) = bounds(e);
+    let g = crate::authority::gaps(&e.ws.conn, Some((&qa, &qb)))?;
+    if g.unassigned > 0 {
+        out.push(e.wf(
+            "quality.tickets_without_authority",
+            &[
+                ("n", &g.unassigned.to_string()),
+                ("ex", &g.unassigned_examples.join(", ")),
+            ],
+        ));
+    }
+    if g.differing > 0 {
+        out.push(e.wf(
+            "quality.authority_differs_from_school",
+            &[
+                ("n", &g.differing.to_string()),
+                ("ex", &g.differing_examples.join(", ")),
+            ],
         ));
     }
     Ok(())

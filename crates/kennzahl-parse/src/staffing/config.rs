@@ -4,10 +4,10 @@
 //! references to schools, school types and services that only the data can resolve are
 //! checked when `kennzahl staffing` runs.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffingConfig {
     /// Productive hours one full-time equivalent works in a year, net of leave, public
@@ -50,7 +50,7 @@ pub struct StaffingConfig {
     pub scenarios: Vec<Scenario>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LevelMinutes {
     #[serde(default)]
@@ -72,7 +72,7 @@ impl LevelMinutes {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Task {
     pub service: String,
@@ -85,7 +85,7 @@ pub struct Task {
     pub scales_with_devices: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueConfig {
     /// Share of tickets that get a first response within `target_minutes` service minutes.
@@ -117,7 +117,7 @@ impl Default for QueueConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PayConfig {
     #[serde(default = "d_grade_l1")]
@@ -146,7 +146,7 @@ impl Default for PayConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Benchmark {
     /// Devices one technician supports. Default 400: Breiter, Zeising, Stolpmann, "IT-Ausstattung
@@ -167,7 +167,7 @@ impl Default for Benchmark {
 }
 
 /// A growth scenario: changes that take effect from a year on.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
@@ -180,7 +180,7 @@ pub struct Scenario {
 }
 
 /// More (or fewer) devices at one school, the schools of one type, or every school.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceChange {
     pub from: i32,
@@ -200,7 +200,7 @@ pub struct DeviceChange {
 }
 
 /// New schools of a type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchools {
     pub from: i32,
@@ -215,7 +215,7 @@ pub struct NewSchools {
 }
 
 /// A service's share of tickets handed to a vendor changes (0: moved in-house).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VendorShift {
     pub from: i32,
