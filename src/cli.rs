@@ -323,6 +323,16 @@ pub struct ReportArgs {
     /// (vendors/<name>.*).
     #[arg(long, alias = "no-schools")]
     pub no_annex: bool,
+    /// A provider workspace: write the pack of this school authority (an `id` of
+    /// [[authorities]]) only, with its data and its configuration: the quarterly report, its
+    /// school and vendor pages and its staffing report, in <out> (default:
+    /// authorities/<id>/ in the workspace).
+    #[arg(long, conflicts_with = "each_authority")]
+    pub authority: Option<String>,
+    /// A provider workspace: write every authority's pack, each in authorities/<id>/ (or
+    /// <out>/<id>/).
+    #[arg(long)]
+    pub each_authority: bool,
 }
 
 #[derive(Debug, clap::Args)]

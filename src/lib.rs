@@ -9,6 +9,7 @@
 pub mod authority;
 pub mod cli;
 pub mod cmd;
+pub mod compare;
 pub mod demo;
 pub mod derived;
 pub mod dimension;
@@ -22,6 +23,7 @@ pub mod output;
 pub mod provenance;
 pub mod quarter;
 pub mod report;
+pub mod scope;
 pub mod sqlfn;
 pub mod staffing;
 pub mod stats;

@@ -21,6 +21,10 @@ pub struct Workspace {
     pub conn: Connection,
     /// The breakdowns: built in, and the workspace's `queries/dimensions.toml`.
     pub dims: Dimensions,
+    /// A workspace narrowed to one school authority's data (`scope::narrow`): the
+    /// authority's id. Its reports live in the authority's own folder, not beside the
+    /// provider's.
+    pub scope: Option<String>,
 }
 
 /// Connection settings shared by every open: no extension downloads, no autoload.
@@ -109,6 +113,7 @@ impl Workspace {
             config,
             conn,
             dims,
+            scope: None,
         })
     }
 
@@ -122,6 +127,7 @@ impl Workspace {
             config,
             conn,
             dims: Dimensions::builtin(),
+            scope: None,
         })
     }
 

@@ -1,43 +1,191 @@
-//! `kennzahl report --quarter Q [--out DIR] [--lang de|en]`.
+//! `kennzahl report --quarter Q [--out DIR] [--lang de|en]`: the quarterly report pack; in a
+//! provider workspace also `--authority ID` or `--each-authority`: each school authority's
+//! own pack, computed on a workspace narrowed to its data (`scope`).
 
 use crate::cli::ReportArgs;
+use crate::quarter::Quarter;
 use crate::workspace::Workspace;
-use anyhow::Result;
-use std::path::Path;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
     let ws = Workspace::open(workspace, false)?;
+    let lang = a
+        .lang
+        .clone()
+        .unwrap_or_else(|| ws.config.language().to_string());
+    let formats = crate::report::render::parse_formats(&a.format)?;
+    if a.authority.is_some() || a.each_authority {
+        return authorities(&ws, &a, &lang, &formats);
+    }
     let out = a
         .out
+        .clone()
         .unwrap_or_else(|| ws.dir.join(format!("report-{}", a.quarter)));
-    let lang = a.lang.unwrap_or_else(|| ws.config.language().to_string());
-    let formats = crate::report::render::parse_formats(&a.format)?;
-    let job = crate::report::job::Job {
-        spec: "quarterly",
-        subject: crate::report::eval::Subject::All,
-        quarter: a.quarter,
-        lang: &lang,
-        formats: &formats,
-        dir: &out,
-        stem: "report",
-        annexes: !a.no_annex,
-        source: None,
-    };
-    let r = crate::report::job::write(&ws, &job)?;
-    for f in &r.files {
+    let files = quarterly(&ws, a.quarter, &lang, &formats, &out, !a.no_annex)?;
+    for f in &files {
         println!("{}", f.display());
     }
     eprintln!(
         "report {} written to {} ({}{})",
         a.quarter,
-        r.dir.display(),
+        out.display(),
         formats.join(", "),
-        if job.annexes {
-            "; a page per school in schools/, per vendor in vendors/"
-        } else {
+        if a.no_annex {
             ""
+        } else {
+            "; a page per school in schools/, per vendor in vendors/"
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The quarterly report (and its annexes) of `ws` into `out`.
+fn quarterly(
+    ws: &Workspace,
+    quarter: Quarter,
+    lang: &str,
+    formats: &[String],
+    out: &Path,
+    annexes: bool,
+) -> Result<Vec<PathBuf>> {
+    let job = crate::report::job::Job {
+        spec: "quarterly",
+        subject: crate::report::eval::Subject::All,
+        quarter,
+        lang,
+        formats,
+        dir: out,
+        stem: "report",
+        annexes,
+        source: None,
+    };
+    Ok(crate::report::job::write(ws, &job)?.files)
+}
+
+/// The packs of one or every school authority: each in its own folder, from a workspace that
+/// holds that authority's data and configuration only.
+fn authorities(ws: &Workspace, a: &ReportArgs, lang: &str, formats: &[String]) -> Result<ExitCode> {
+    let ids: Vec<String> = match &a.authority {
+        Some(id) => vec![id.clone()],
+        None => ws
+            .config
+            .authority_ids()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    };
+    if ids.is_empty() {
+        anyhow::bail!(
+            "--each-authority: kennzahl.toml declares no [[authorities]] (a provider workspace \
+             names the school authorities it serves)"
+        );
+    }
+    let root = a.out.clone().unwrap_or_else(|| ws.dir.join("authorities"));
+    let dir_of = |id: &str| match (&a.out, &a.authority) {
+        (Some(out), Some(_)) => out.clone(),
+        _ => root.join(crate::report::eval::sanitize(id)),
+    };
+    let heads = crate::compare::headlines(ws)?;
+    let mut figures = Vec::new();
+    for id in &ids {
+        let dir = dir_of(id);
+        let (files, f) =
+            authority_pack(ws, id, a.quarter, lang, formats, &dir, !a.no_annex, &heads)
+                .with_context(|| format!("the pack of authority {id:?}"))?;
+        for f in &files {
+            println!("{}", f.display());
+        }
+        eprintln!(
+            "authority {id}: report {} written to {} ({})",
+            a.quarter,
+            dir.display(),
+            formats.join(", ")
+        );
+        figures.push(f);
+    }
+    if a.each_authority {
+        // The comparison: the provider's edition names every authority; each authority's
+        // edition, in its own pack, names only itself.
+        let letters = crate::compare::letters(ws, &ids)?;
+        let from = a.quarter.prev().prev().prev();
+        let provider = crate::staffing::evaluate(ws, from, a.quarter)?;
+        let cost = crate::compare::TeamCost {
+            personnel_cost: provider.est.personnel_cost,
+            from,
+            to: a.quarter,
+        };
+        let mut edition = crate::compare::Edition {
+            heads: &heads,
+            figures: &figures,
+            reader: None,
+            letters: &letters,
+            quarter: a.quarter,
+            cost: Some(&cost),
+        };
+        let mut files = Vec::new();
+        let dir = root.join(format!("comparison-{}", a.quarter));
+        files.extend(crate::compare::write(ws, &edition, lang, formats, &dir)?);
+        for id in &ids {
+            edition.reader = Some(id);
+            let dir = dir_of(id).join(format!("comparison-{}", a.quarter));
+            files.extend(crate::compare::write(ws, &edition, lang, formats, &dir)?);
+        }
+        for f in &files {
+            println!("{}", f.display());
+        }
+        eprintln!(
+            "the comparison of {} authorities written to {} (each authority's edition in its pack)",
+            ids.len(),
+            root.join(format!("comparison-{}", a.quarter)).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One authority's pack in `dir`: its staffing report over the four quarters ending with
+/// `quarter` (staffing-<from>_<to>/, linked from the quarterly report) and its quarterly
+/// report with the school and vendor pages (report-<quarter>/); and its headline figures for
+/// the comparison.
+#[allow(clippy::too_many_arguments)]
+fn authority_pack(
+    ws: &Workspace,
+    id: &str,
+    quarter: Quarter,
+    lang: &str,
+    formats: &[String],
+    dir: &Path,
+    annexes: bool,
+    heads: &[crate::compare::Headline],
+) -> Result<(Vec<PathBuf>, crate::compare::Figures)> {
+    let config = ws.config.for_authority(id)?;
+    let name = config.org_name().to_string();
+    let narrowed = crate::scope::narrow(ws, &crate::scope::Scope::authority(id), config)?;
+    let mut files = Vec::new();
+    let from = quarter.prev().prev().prev();
+    let tz = narrowed.config.calendars.default.tz();
+    let (a, b) = (from.bounds(tz).0, quarter.bounds(tz).1);
+    let tickets: i64 = narrowed.conn.query_row(
+        "SELECT count(*) FROM tickets WHERE created_at >= ? AND created_at < ?",
+        duckdb::params![a.naive_utc(), b.naive_utc()],
+        |r| r.get(0),
+    )?;
+    let mut workload = Vec::new();
+    if tickets > 0 {
+        let run = crate::staffing::evaluate(&narrowed, from, quarter)?;
+        let out = dir.join(format!("staffing-{}", run.period_slug()));
+        files.extend(crate::staffing::write(
+            &narrowed, &run, &out, lang, formats,
+        )?);
+        workload = crate::compare::workload(&run.est);
+    } else {
+        // Nothing to estimate a staff need from; the quarterly report says the rest.
+        eprintln!("authority {id}: no tickets from {from} to {quarter}: no staffing report");
+    }
+    let out = dir.join(format!("report-{quarter}"));
+    files.extend(quarterly(&narrowed, quarter, lang, formats, &out, annexes)?);
+    let mut figures = crate::compare::figures(&narrowed, id, &name, quarter, heads)?;
+    figures.workload = workload;
+    Ok((files, figures))
 }

@@ -370,6 +370,9 @@ impl<'a> Eval<'a> {
         // definitions section).
         let mut shown_queries: Vec<String> = Vec::new();
         for (i, s) in spec.sections.iter().enumerate() {
+            if !self.applies(s) {
+                continue;
+            }
             // The kind as the model names it (HTML class, JSON): without underscores.
             let kind = s.kind.replace('_', "");
             let title = self.label(&s.title, "");
@@ -950,6 +953,16 @@ impl<'a> Eval<'a> {
         };
         let c = chart.map_err(|e| anyhow::anyhow!("cannot draw the chart of {title:?}: {e}"))?;
         Ok(Some(self.save_chart(c, title)?))
+    }
+
+    /// Whether a section belongs in this workspace's report: a breakdown by school authority
+    /// belongs in a provider's only.
+    fn applies(&self, s: &spec::Section) -> bool {
+        let provider = self.ws.config.is_provider();
+        s.dimension
+            .as_deref()
+            .and_then(|d| self.ws.dims.get(d))
+            .is_none_or(|d| d.applies(provider))
     }
 
     /// Write a drawn chart's SVG into the chart folder (its PNG is there already) and give it

@@ -39,12 +39,8 @@ pub struct Job<'a> {
 /// Write `job`; nothing is written when a spec is wrong.
 pub fn write(ws: &Workspace, job: &Job) -> Result<ReportOutput> {
     let checks = crate::timing::stage("report: catalogues and specs");
-    // A source brings its own figures: the KPI catalogue is only the specs' business.
-    let kpis = if job.source.is_some() {
-        Vec::new()
-    } else {
-        kpi::catalog(ws)?
-    };
+    // Also for a source's report: its tables may name KPIs by title (`values = "kpis"`).
+    let kpis = kpi::catalog(ws)?;
     let words = words_for(ws, &kpis, job.lang)?;
     let spec = spec::Spec::load(&ws.dir, job.spec)?;
     let kinds = job.source.map(|s| s.kinds()).unwrap_or_default();

@@ -121,7 +121,12 @@ pub(super) fn staffing_link(
     w: &Words,
 ) -> Option<model::Link> {
     let mut best: Option<(Quarter, Quarter, PathBuf)> = None;
-    for entry in std::fs::read_dir(&ws.dir).ok()?.flatten() {
+    // An authority's pack links its own staffing report, beside its quarterly report.
+    let dir = match &ws.scope {
+        Some(_) => out.parent()?,
+        None => ws.dir.as_path(),
+    };
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         let Some(period) = name.strip_prefix("staffing-") else {
             continue;

@@ -181,6 +181,21 @@ const REPORT_QUERIES: &[(&str, &str, &str)] = &[
         include_str!("../../reports/staffing/staffing_ratios.sql"),
         include_str!("../../reports/staffing/staffing_ratios.toml"),
     ),
+    (
+        "reports/authorities/authority_kpis.sql",
+        include_str!("../../reports/authorities/authority_kpis.sql"),
+        include_str!("../../reports/authorities/authority_kpis.toml"),
+    ),
+    (
+        "reports/authorities/authority_spread.sql",
+        include_str!("../../reports/authorities/authority_spread.sql"),
+        include_str!("../../reports/authorities/authority_spread.toml"),
+    ),
+    (
+        "reports/authorities/authority_cost.sql",
+        include_str!("../../reports/authorities/authority_cost.sql"),
+        include_str!("../../reports/authorities/authority_cost.toml"),
+    ),
 ];
 
 /// kennzahl's own query files, by their path in the repository.
@@ -475,6 +490,8 @@ fn cell(e: &Eval, row: &[Value], p: &Picked) -> Result<Cell> {
     };
     if unit == "text" {
         let text = match (&raw, &p.col.values) {
+            // KPIs by their full name (`response_time.median`), labelled by their titles.
+            (Some(v), Some(lists)) if lists.names() == ["kpis"] => e.title_of(v),
             (Some(v), Some(lists)) => e.words.value_label_in(&lists.names(), v),
             (Some(v), None) => v.clone(),
             (None, _) => e.w("number.none").to_string(),

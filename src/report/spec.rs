@@ -16,6 +16,7 @@ pub const SCHOOL: &str = include_str!("../../reports/school/report.toml");
 pub const VENDOR: &str = include_str!("../../reports/vendor/report.toml");
 pub const VENDORS: &str = include_str!("../../reports/vendors/report.toml");
 pub const STAFFING: &str = include_str!("../../reports/staffing/report.toml");
+pub const AUTHORITIES: &str = include_str!("../../reports/authorities/report.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -336,8 +337,9 @@ impl Spec {
                 "vendor" => VENDOR,
                 "vendors" => VENDORS,
                 "staffing" => STAFFING,
+                "authorities" => AUTHORITIES,
                 _ => bail!(
-                    "no report spec named {name:?} (built in: quarterly, school, vendor, vendors, staffing)"
+                    "no report spec named {name:?} (built in: quarterly, school, vendor, vendors, staffing, authorities)"
                 ),
             };
             (
