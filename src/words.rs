@@ -256,6 +256,18 @@ impl Words {
         self.msgs.entry(id).or_insert_with(|| text.to_string());
     }
 
+    /// Read the catalogue's variant `prefix` (`in_authority`): every id `<prefix>.<id>` replaces
+    /// `<id>`, so a report of another kind of subject words its labels for it.
+    pub fn apply_variant(&mut self, prefix: &str) {
+        let lead = format!("{prefix}.");
+        let over: Vec<(String, String)> = self
+            .msgs
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&lead).map(|id| (id.to_string(), v.clone())))
+            .collect();
+        self.msgs.extend(over);
+    }
+
     pub fn has(&self, id: &str) -> bool {
         self.msgs.contains_key(id)
     }

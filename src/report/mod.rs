@@ -62,6 +62,10 @@ pub fn words_for(ws: &Workspace, kpis: &[kpi::Kpi], lang: &str) -> Result<Words>
     for f in query::known_files(&ws.dir) {
         query::add_defaults(&mut w, &f);
     }
+    if ws.scope.is_some() {
+        // A school authority's pack: the whole it compares with is the authority.
+        w.apply_variant("in_authority");
+    }
     w.require_builtin()?;
     for k in kpis {
         let n = &k.meta.name;
