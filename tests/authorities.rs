@@ -416,3 +416,127 @@ fn wrong_authority_stanzas_name_the_key() {
     ws.write("kennzahl.toml", &fixture_toml());
     assert_eq!(counts(&ws), before, "nothing was changed");
 }
+
+/// Each authority's pack holds its own data, measured by its own targets, and its edition of
+/// the comparison names no other authority; the provider's edition names both and shares the
+/// team's cost out in full.
+#[test]
+fn each_authority_gets_its_own_pack_and_comparison() {
+    let ws = provider_with(&fixture_toml());
+    import_all(&ws);
+    ws.ok(&[
+        "report",
+        "--quarter",
+        "2026-Q1",
+        "--each-authority",
+        "--format",
+        "md,csv",
+    ]);
+    let root = ws.path().join("authorities");
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    // kreis-sued: T3, T4, T8 (T7 is stadt-nord's by the export's column).
+    let sued = kpi_map(&read("kreis-sued/report-2026-Q1/kpis.csv"));
+    assert_close(
+        sued[&("tickets_created".into(), "all".into())],
+        3.0,
+        "created",
+    );
+    // Its own P1 response target is 0.25 h: T4 (P1, 0.5 h) misses it, T3 (P4, 0.5 h of 8 h)
+    // and T8 (P2, 1.5 h of 2 h) meet theirs: 2 of 3. The provider's targets (P1 1 h) give 3
+    // of 3 in the provider's report.
+    assert_close(
+        sued[&("sla_compliance.response_pct".into(), "all".into())],
+        200.0 / 3.0,
+        "kreis-sued by its own targets",
+    );
+    let schools: Vec<String> = std::fs::read_dir(root.join("kreis-sued/report-2026-Q1/schools"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".md"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(schools, ["S2.md", "S3.md"]);
+    let page = read("kreis-sued/report-2026-Q1/schools/S2.md");
+    assert!(page.contains("## Die Schule und der Schulträger"), "{page}");
+    assert!(page.contains("Kreis Südland"), "{page}");
+    assert!(read("kreis-sued/staffing-2025-Q2_2026-Q1/staffing.md").contains("Kreis Südland"));
+    // stadt-nord: T1, T2, T5, T7.
+    let nord = kpi_map(&read("stadt-nord/report-2026-Q1/kpis.csv"));
+    assert_close(
+        nord[&("tickets_created".into(), "all".into())],
+        4.0,
+        "created",
+    );
+
+    let named = read("comparison-2026-Q1/comparison.md");
+    assert!(
+        named.contains("| Eingegangene Tickets | Stadt Nordheim | 4 |"),
+        "{named}"
+    );
+    assert!(
+        named.contains("| Eingegangene Tickets | Kreis Südland | 3 |"),
+        "{named}"
+    );
+    // Per 100 devices: 4 tickets / 100 devices, 3 / 500.
+    assert!(
+        named.contains("| Stadt Nordheim | 4 | 4,00 | 2,00 |"),
+        "{named}"
+    );
+    assert!(
+        named.contains("| Kreis Südland | 3 | 0,60 | 0,23 |"),
+        "{named}"
+    );
+    // The cost shares add up to the whole: 100 % and the personnel cost of the provider's own
+    // staffing estimate of the same four quarters.
+    ws.ok(&[
+        "report",
+        "--quarter",
+        "2026-Q1",
+        "--each-authority",
+        "--format",
+        "json",
+        "--no-annex",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&read("comparison-2026-Q1/comparison.json")).unwrap();
+    let cost = json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "cost")
+        .expect("a cost section");
+    let rows = cost["tables"][0]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let col = |i: usize| -> f64 { rows.iter().map(|r| r[i]["value"].as_f64().unwrap()).sum() };
+    assert_close(Some(col(6)), 100.0, "shares");
+    ws.ok(&[
+        "staffing", "--from", "2025-Q2", "--to", "2026-Q1", "--format", "csv",
+    ]);
+    let staffing =
+        std::fs::read_to_string(ws.path().join("staffing-2025-Q2_2026-Q1/staffing.csv")).unwrap();
+    let personnel: f64 = staffing
+        .lines()
+        .find(|l| l.contains(",staffing.personnel_cost,all,all,"))
+        .and_then(|l| l.split(',').nth(4))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_close(Some(col(7)), personnel, "cost shared out");
+    for (reader, other) in [
+        ("kreis-sued", "Stadt Nordheim"),
+        ("stadt-nord", "Kreis Südland"),
+    ] {
+        let own = read(&format!("{reader}/comparison-2026-Q1/comparison.md"));
+        assert!(
+            !own.contains(other),
+            "{reader}'s edition names {other}:\n{own}"
+        );
+        assert!(!own.contains(if reader == "kreis-sued" {
+            "stadt-nord"
+        } else {
+            "kreis-sued"
+        }));
+    }
+}
