@@ -68,7 +68,11 @@ pub fn evaluate(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Run> {
                 .unwrap_or_else(|| "kennzahl.toml".into())
         )
     };
-    let est = model::estimate(&facts, &cfg).map_err(at)?;
+    let mut cfg = cfg;
+    let mut est = model::estimate(&facts, &cfg).map_err(at)?;
+    if ws.scope.is_some() {
+        foreign_scenarios(&mut cfg, &mut est, &facts, to.year);
+    }
     let scenarios = model::scenarios(&est, &facts, &cfg, to.year).map_err(at)?;
     Ok(Run {
         from,
@@ -78,6 +82,34 @@ pub fn evaluate(ws: &Workspace, from: Quarter, to: Quarter) -> Result<Run> {
         est,
         scenarios,
     })
+}
+
+/// In a school authority's pack: the provider's growth scenarios that do not fit the
+/// authority (a school or school type it does not have) are left out, each said in the data
+/// gaps, instead of failing the authority's report.
+fn foreign_scenarios(
+    cfg: &mut config::StaffingConfig,
+    est: &mut model::Estimate,
+    facts: &model::Facts,
+    year: i32,
+) {
+    let all = std::mem::take(&mut cfg.scenarios);
+    for sc in all {
+        let one = config::StaffingConfig {
+            scenarios: vec![sc.clone()],
+            ..cfg.clone()
+        };
+        match model::scenarios(est, facts, &one, year) {
+            Ok(_) => cfg.scenarios.push(sc),
+            Err(e) => est.findings.push(model::Finding {
+                id: "staffing.finding.scenario_not_for_this_authority",
+                args: vec![
+                    ("name", sc.name.clone()),
+                    ("reason", format!("{:?}: {}", e.value, e.reason)),
+                ],
+            }),
+        }
+    }
 }
 
 /// Write the staffing report of `run` into `out` as `staffing.<format>` (+ charts/): a job of
