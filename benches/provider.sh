@@ -20,16 +20,7 @@ rm -rf "$B"; mkdir -p "$B"
 cp "$CARGO_TARGET_DIR/release/kennzahl" "$B/kennzahl"
 K="$B/kennzahl"
 
-row() { printf '| %-62s | %8s | %6s |\n' "$1" "$2" "$3"; }
-n=0
-run() {
-    local label=$1; shift
-    n=$((n + 1))
-    /usr/bin/time -f "%e %M" -o "$B/time" "$@" > "$B/$n.out" 2> "$B/$n.log"
-    read -r secs kb < "$B/time"
-    row "$label" "$secs" "$(awk -v k="$kb" 'BEGIN { printf "%.2f", k / 1048576 }')"
-    LAST=$secs
-}
+. benches/lib.sh
 
 echo "kennzahl provider benchmark: $N tickets, $A authorities, $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(date -u +%F)"
 row step seconds "RSS GB"
@@ -63,7 +54,6 @@ run "report --quarter 2026-Q3 --each-authority (every pack, the comparison)" "$K
 EACH=$LAST
 LOG=$B/$n.log
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "every authority's pack / the provider's pack: $(ratio "$EACH" "$PROVIDER") ($A packs, each with its staffing report and comparison edition)"
 echo "per authority: $(awk -v a="$EACH" -v n="$A" 'BEGIN { printf "%.2f", a / n }') s"

@@ -20,17 +20,7 @@ rm -rf "$B"; mkdir -p "$B"
 cp "$CARGO_TARGET_DIR/release/kennzahl" "$B/kennzahl"
 K="$B/kennzahl"
 
-row() { printf '| %-58s | %8s | %6s |\n' "$1" "$2" "$3"; }
-# run LABEL CMD…: wall time and peak RSS of one command; its stderr goes to $B/<n>.log
-n=0
-run() {
-    local label=$1; shift
-    n=$((n + 1))
-    /usr/bin/time -f "%e %M" -o "$B/time" "$@" > "$B/$n.out" 2> "$B/$n.log"
-    read -r secs kb < "$B/time"
-    row "$label" "$secs" "$(awk -v k="$kb" 'BEGIN { printf "%.2f", k / 1048576 }')"
-    LAST=$secs
-}
+. benches/lib.sh
 
 echo "kennzahl scale benchmark: $N tickets, $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(date -u +%F)"
 echo "DuckDB (Python, release) $("$PYTHON" benches/floor.py version)"
@@ -85,7 +75,6 @@ REL=$("$PYTHON" benches/floor.py query "$Q")
 row "guard query, kennzahl's embedded DuckDB" "$EMB" -
 row "guard query, release DuckDB (Python)" "$REL" -
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "import / floor (.gz):    $(ratio "$IMPORT_GZ" "$FLOOR_GZ")   (target ≤ 1.3)"
 echo "import / floor (plain):  $(ratio "$IMPORT_PLAIN" "$FLOOR_PLAIN")   (target ≤ 1.3)"
