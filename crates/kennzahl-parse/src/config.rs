@@ -1,8 +1,11 @@
 //! `kennzahl.toml`: the workspace configuration (organisation, calendar, priorities
 //! with their targets, groups and vendors, availability targets of the services,
-//! per-site calendar overrides, import settings), read and validated into [`Config`].
+//! per-site calendar overrides, import settings, and the school authorities of a provider
+//! workspace), read and validated into [`Config`]; [`Config::for_authority`] resolves one
+//! authority's configuration (its settings merged over the provider's, see `authorities`).
 //! Errors name the file and the key.
 
+pub use crate::authorities::Authority;
 use crate::calendar::{Calendar, CalendarConfig, CalendarSpec};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -32,6 +35,50 @@ pub enum ConfigError {
         value: String,
         reason: String,
     },
+    /// A key that is wrong where it stands (a typo, or a setting an authority cannot set).
+    #[error("{path}: {key}: {reason}")]
+    Key {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
+    /// An authority's resolved configuration (its settings over the provider's) is invalid.
+    #[error(
+        "{path}: authorities[{index}] (id {id:?}), resolved over the provider's settings: {detail}"
+    )]
+    Authority {
+        path: PathBuf,
+        index: usize,
+        id: String,
+        /// What is wrong, without the file (the message of the resolved configuration's error).
+        detail: String,
+    },
+    #[error("{path}: no authority {id:?} in [[authorities]] ({known})")]
+    UnknownAuthority {
+        path: PathBuf,
+        id: String,
+        /// The declared ids, or that there are none.
+        known: String,
+    },
+}
+
+impl ConfigError {
+    /// The message without the file it names.
+    fn detail(&self) -> String {
+        match self {
+            ConfigError::Read { source, .. } => source.to_string(),
+            ConfigError::Parse { message, .. } => message.clone(),
+            ConfigError::Calendar { source, .. } => source.to_string(),
+            ConfigError::Invalid {
+                key, value, reason, ..
+            } => format!("{key} = {value:?}: {reason}"),
+            ConfigError::Key { key, reason, .. } => format!("{key}: {reason}"),
+            ConfigError::Authority { detail, .. } => detail.clone(),
+            ConfigError::UnknownAuthority { id, known, .. } => {
+                format!("no authority {id:?} ({known})")
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -286,6 +333,9 @@ struct RawConfig {
     engine: EngineSettings,
     #[serde(default)]
     staffing: crate::staffing::config::StaffingConfig,
+    /// A provider workspace's school authorities, as written (read by `authorities`).
+    #[serde(default)]
+    authorities: Vec<toml::Table>,
 }
 
 /// The validated configuration with compiled calendars.
@@ -302,6 +352,22 @@ pub struct Config {
     pub engine: EngineSettings,
     pub staffing: crate::staffing::config::StaffingConfig,
     pub calendars: Arc<CalendarSet>,
+    /// The school authorities a provider workspace serves (`[[authorities]]`), in the order
+    /// they are written; empty in the workspace of one authority, and in a resolved one.
+    pub authorities: Vec<Authority>,
+    /// In a configuration resolved by [`Config::for_authority`]: the authority it is for.
+    pub authority: Option<Authority>,
+    /// The provider's document as written, without `[[authorities]]`: what an authority's
+    /// settings are merged over. Kept only when there are authorities.
+    document: Option<Arc<toml::Table>>,
+}
+
+/// A configuration that passed every check, its calendars validated but not yet compiled.
+struct Checked {
+    raw: RawConfig,
+    priorities: Vec<Priority>,
+    base: CalendarSpec,
+    sites: BTreeMap<String, CalendarSpec>,
 }
 
 /// The municipality's calendar and the sites that override it.
@@ -418,6 +484,9 @@ impl Config {
                 default: Arc::new(Calendar::build(CalendarSpec::default())),
                 sites: BTreeMap::new(),
             }),
+            authorities: Vec::new(),
+            authority: None,
+            document: None,
         }
     }
 
@@ -430,10 +499,99 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let parse_err = |e: toml::de::Error| ConfigError::Parse {
             path: path.into(),
             message: e.to_string(),
-        })?;
+        };
+        let mut raw: RawConfig = toml::from_str(text).map_err(parse_err)?;
+        let stanzas = std::mem::take(&mut raw.authorities);
+        let mut config = Self::compile(Self::check(raw, path)?, path);
+        if stanzas.is_empty() {
+            return Ok(config);
+        }
+        config.authorities = crate::authorities::declare(&stanzas, path)?;
+        let mut doc: toml::Table = toml::from_str(text).map_err(parse_err)?;
+        doc.remove("authorities");
+        config.document = Some(Arc::new(doc));
+        // Every authority's resolved configuration is checked now, so that a wrong setting is
+        // an error when the workspace opens, not when an authority's report is written.
+        for i in 0..config.authorities.len() {
+            config.resolve(i)?;
+        }
+        Ok(config)
+    }
+
+    /// The school authorities' ids, in the order of `[[authorities]]`.
+    pub fn authority_ids(&self) -> Vec<&str> {
+        self.authorities.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    /// The declared authority `id`.
+    pub fn authority(&self, id: &str) -> Option<&Authority> {
+        self.authorities.iter().find(|a| a.id == id)
+    }
+
+    /// Whether this is a provider workspace: one that declares `[[authorities]]`.
+    pub fn is_provider(&self) -> bool {
+        !self.authorities.is_empty()
+    }
+
+    /// The configuration of the authority `id`: the provider's `kennzahl.toml` with the
+    /// authority's settings merged over it (see `authorities` for the rules), its calendar in
+    /// the authority's state, the authority's name as the organisation's, checked and compiled
+    /// like any `kennzahl.toml`. The result names the authority (`authority`) and declares no
+    /// authorities itself.
+    pub fn for_authority(&self, id: &str) -> Result<Config, ConfigError> {
+        let path = self.path.clone().unwrap_or_else(|| CONFIG_FILE.into());
+        let Some(i) = self.authorities.iter().position(|a| a.id == id) else {
+            let known = if self.authorities.is_empty() {
+                "kennzahl.toml declares no authorities".to_string()
+            } else {
+                format!("declared: {}", self.authority_ids().join(", "))
+            };
+            return Err(ConfigError::UnknownAuthority {
+                path,
+                id: id.to_string(),
+                known,
+            });
+        };
+        let mut c = Self::compile(self.resolve(i)?, &path);
+        c.authority = Some(self.authorities[i].clone());
+        Ok(c)
+    }
+
+    /// Merge the `i`th authority's settings over the provider's document and check the
+    /// result; an error names the authority.
+    fn resolve(&self, i: usize) -> Result<Checked, ConfigError> {
+        let a = &self.authorities[i];
+        let path = self.path.clone().unwrap_or_else(|| CONFIG_FILE.into());
+        let wrap = |detail: String| ConfigError::Authority {
+            path: path.clone(),
+            index: i,
+            id: a.id.clone(),
+            detail,
+        };
+        let empty = toml::Table::new();
+        let provider = self.document.as_deref().unwrap_or(&empty);
+        let merged = crate::authorities::merge(provider, a);
+        let raw: RawConfig =
+            serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
+                let at = e.path().to_string();
+                // toml adds "in `olas.hours`" on a line of its own: the path above has the
+                // indices too.
+                let inner = e.into_inner().to_string();
+                let inner = inner.lines().next().unwrap_or_default().trim_end();
+                wrap(if at == "." {
+                    inner.to_string()
+                } else {
+                    format!("{at}: {inner}")
+                })
+            })?;
+        Self::check(raw, &path).map_err(|e| wrap(e.detail()))
+    }
+
+    /// Every check of a configuration as written; the calendars are validated, not compiled.
+    fn check(mut raw: RawConfig, path: &Path) -> Result<Checked, ConfigError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         let cal_err = |source| ConfigError::Calendar {
             path: path.into(),
@@ -485,7 +643,7 @@ impl Config {
         let priorities = if raw.priorities.is_empty() {
             default_priorities()
         } else {
-            raw.priorities
+            std::mem::take(&mut raw.priorities)
         };
         for (i, p) in priorities.iter().enumerate() {
             if !(1..=4).contains(&p.priority) {
@@ -562,14 +720,30 @@ impl Config {
                 "at least 1 (leave it out for one per core)",
             ));
         }
+        Ok(Checked {
+            raw,
+            priorities,
+            base,
+            sites,
+        })
+    }
+
+    /// Compile the calendars of a checked configuration.
+    fn compile(c: Checked, path: &Path) -> Config {
         // Compiling a calendar takes a few milliseconds; sites are compiled in parallel.
         use rayon::prelude::*;
+        let Checked {
+            raw,
+            priorities,
+            base,
+            sites,
+        } = c;
         let default = Arc::new(Calendar::build(base));
         let sites: BTreeMap<String, Arc<Calendar>> = sites
             .into_par_iter()
             .map(|(k, s)| (k, Arc::new(Calendar::build(s))))
             .collect();
-        Ok(Config {
+        Config {
             path: Some(path.into()),
             organisation: raw.organisation,
             priorities,
@@ -581,7 +755,10 @@ impl Config {
             engine: raw.engine,
             staffing: raw.staffing,
             calendars: Arc::new(CalendarSet { default, sites }),
-        })
+            authorities: Vec::new(),
+            authority: None,
+            document: None,
+        }
     }
 
     pub fn language(&self) -> &str {
@@ -590,5 +767,156 @@ impl Config {
 
     pub fn org_name(&self) -> &str {
         self.organisation.name.as_deref().unwrap_or("kennzahl")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::State;
+
+    const PROVIDER: &str = r#"
+[organisation]
+name = "Kommunale IT"
+[calendar]
+state = "NW"
+[[priorities]]
+priority = 1
+name = "kritisch"
+response_hours = 1
+resolution_hours = 8
+[[priorities]]
+priority = 2
+name = "hoch"
+response_hours = 2
+resolution_hours = 16
+[[olas]]
+level = 1
+hours = 2
+
+[[authorities]]
+id = "nord"
+name = "Stadt Nord"
+state = "NW"
+
+[[authorities]]
+id = "sued"
+name = "Kreis Süd"
+state = "NI"
+[[authorities.priorities]]
+priority = 1
+response_hours = 0.5
+[authorities.calendar.hours]
+fri = ["08:00-16:00"]
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("kennzahl.toml"))
+    }
+
+    #[test]
+    fn an_authority_inherits_what_it_does_not_set() {
+        let c = parse(PROVIDER).unwrap();
+        assert!(c.is_provider());
+        assert_eq!(c.authority_ids(), vec!["nord", "sued"]);
+        assert_eq!(c.authority("sued").unwrap().name, "Kreis Süd");
+        // The provider's own configuration is untouched by its authorities.
+        assert_eq!(c.priorities[0].response_hours, 1.0);
+        assert_eq!(c.calendars.default.spec().state, State::NW);
+
+        let s = c.for_authority("sued").unwrap();
+        assert_eq!(s.authority.as_ref().unwrap().id, "sued");
+        assert!(s.authorities.is_empty());
+        assert_eq!(s.org_name(), "Kreis Süd");
+        // P1: the response target is the authority's, the rest the provider's.
+        assert_eq!(
+            (
+                s.priorities[0].name.as_str(),
+                s.priorities[0].response_hours,
+                s.priorities[0].resolution_hours
+            ),
+            ("kritisch", 0.5, 8.0)
+        );
+        assert_eq!(s.priorities[1].response_hours, 2.0);
+        assert_eq!(s.olas.len(), 1);
+        // Its calendar: Lower Saxony's holidays, Friday until 16:00, Monday as the provider's.
+        let spec = s.calendars.default.spec();
+        assert_eq!(spec.state, State::NI);
+        assert_eq!(spec.weekly[4][0].end, 16 * 3600);
+        assert_eq!(spec.weekly[4][0].start, 8 * 3600);
+        assert_eq!(spec.weekly[0][0].end, 16 * 3600);
+        // Reformation Day (31 October) is a public holiday in Lower Saxony, not in NRW; All
+        // Saints' Day (1 November, a Sunday in 2026) the other way round. Sat 31.10.2026 is
+        // closed anyway, so take 2025: Fri 31.10.2025 closed for Süd, open for the provider.
+        let fri = chrono::NaiveDate::from_ymd_opt(2025, 10, 31).unwrap();
+        let at_ten = |c: &Config| {
+            let t = crate::calendar::parse_instant(
+                &format!("{fri} 10:00"),
+                c.calendars.default.tz(),
+                None,
+            )
+            .unwrap();
+            c.calendars.default.is_open(t.timestamp())
+        };
+        assert!(!at_ten(&s));
+        assert!(at_ten(&c));
+
+        // "nord" sets nothing: the provider's settings, its name.
+        let n = c.for_authority("nord").unwrap();
+        assert_eq!(n.org_name(), "Stadt Nord");
+        assert_eq!(n.priorities[0].response_hours, 1.0);
+        assert_eq!(
+            n.calendars.default.digest(),
+            c.calendars.default.digest(),
+            "same state, no overrides: the provider's calendar"
+        );
+    }
+
+    #[test]
+    fn errors_of_a_resolved_configuration_name_the_authority() {
+        let e = parse(&format!(
+            "{PROVIDER}\n[[authorities.olas]]\nlevel = 1\nhours = \"zwei\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "kennzahl.toml: authorities[1] (id \"sued\"), resolved over the provider's settings: olas[0].hours: invalid type: string \"zwei\", expected f64"
+        );
+        let e = parse(&format!(
+            "{PROVIDER}\n[[authorities.priorities]]\npriority = 2\nresolution_hours = -4\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "kennzahl.toml: authorities[1] (id \"sued\"), resolved over the provider's settings: priorities[1] = \"hoch\": targets must be positive service hours"
+        );
+        let e = parse(&format!(
+            "{PROVIDER}\n[authorities.calendar]\nclosed = [\"2026-13-01\"]\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "kennzahl.toml: authorities[1] (id \"sued\"), resolved over the provider's settings: calendar.closed = \"2026-13-01\": expected a date YYYY-MM-DD"
+        );
+        let c = parse(PROVIDER).unwrap();
+        assert_eq!(
+            c.for_authority("west").unwrap_err().to_string(),
+            "kennzahl.toml: no authority \"west\" in [[authorities]] (declared: nord, sued)"
+        );
+        assert_eq!(
+            Config::builtin().for_authority("west").unwrap_err().to_string(),
+            "kennzahl.toml: no authority \"west\" in [[authorities]] (kennzahl.toml declares no authorities)"
+        );
+    }
+
+    #[test]
+    fn a_workspace_without_authorities_is_as_before() {
+        let c = parse("[calendar]\nstate = \"BY\"\n").unwrap();
+        assert!(!c.is_provider());
+        assert!(c.authority.is_none());
+        assert!(c.document.is_none());
     }
 }
