@@ -27,3 +27,4 @@ mod report;
 mod report_pack;
 mod staffing;
 mod vendors;
+mod versions;
