@@ -461,3 +461,58 @@ fn bad_versions_are_errors_naming_the_key_and_the_value() {
         );
     }
 }
+
+/// The fenced code block right after `<!-- tested: NAME -->` in README.md.
+fn readme_block(name: &str) -> String {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let marker = format!("<!-- tested: {name} -->");
+    let at = readme
+        .find(&marker)
+        .unwrap_or_else(|| panic!("README.md has no {marker}"));
+    let rest = &readme[at + marker.len()..];
+    let start = rest.find("```").unwrap();
+    let body = &rest[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
+
+#[test]
+fn the_readme_examples_read_as_documented() {
+    use kennzahl::config::Config;
+    let text = format!(
+        "{}{}",
+        readme_block("versions-targets"),
+        readme_block("versions-calendar")
+    );
+    let c = Config::parse(&text, std::path::Path::new("kennzahl.toml")).unwrap();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // P2 responds within 2 h in Q1 2026 and within 1 h from Q2.
+    let p2 = |first: &str, last: &str| {
+        c.priorities_for(d(first), d(last))
+            .iter()
+            .find(|p| p.priority == 2)
+            .map(|p| p.response_hours)
+    };
+    assert_eq!(p2("2026-01-01", "2026-03-31"), Some(2.0));
+    assert_eq!(p2("2026-04-01", "2026-06-30"), Some(1.0));
+    assert_eq!(c.olas.len(), 2);
+    assert_eq!(c.vendors[0].targets.len(), 2);
+    // Friday: 5 open hours before 1 April 2026, 8 from then on; 24 December closed until 2026.
+    let cal = &c.calendars.default;
+    assert_eq!(
+        cal.open_seconds_days(d("2026-03-27"), d("2026-03-27")),
+        5 * 3600
+    );
+    assert_eq!(
+        cal.open_seconds_days(d("2026-04-10"), d("2026-04-10")),
+        8 * 3600
+    );
+    assert_eq!(cal.open_seconds_days(d("2026-12-24"), d("2026-12-24")), 0);
+    assert_eq!(
+        cal.open_seconds_days(d("2027-12-24"), d("2027-12-24")),
+        8 * 3600
+    );
+    assert_eq!(cal.open_seconds_days(d("2027-12-31"), d("2027-12-31")), 0);
+}
