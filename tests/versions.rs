@@ -410,6 +410,48 @@ G,incident,2,software,S1,2026-04-10 12:00,resolved
     );
 }
 
+/// `kennzahl calendar holidays` lists a partial holiday where the version in force on its day
+/// keeps it: Mariä Himmelfahrt (15 August) in Bavaria, kept from 1 August 2026 on.
+#[test]
+fn partial_holidays_by_the_version_in_force_on_their_day() {
+    let ws = Ws::new();
+    let cfg = ws.write(
+        "p.toml",
+        "[calendar]\nstate = \"BY\"\n[[calendar.versions]]\nvalid_from = \"2026-08-01\"\npartial_holidays = [\"mariae-himmelfahrt\"]\n",
+    );
+    let cfg = cfg.to_str().unwrap();
+    let holidays = |year: &str| {
+        ws.ok(&[
+            "calendar", "--config", cfg, "holidays", "--year", year, "--format", "csv",
+        ])
+    };
+    assert!(holidays("2026").contains("2026-08-15,Mariä Himmelfahrt\n"));
+    assert!(!holidays("2025").contains("08-15"));
+    // The desk is closed then: Tue 15.08.2028 (under the version) has no service time, Fri
+    // 15.08.2025 (before it) its usual Friday.
+    let between = ws.ok(&[
+        "calendar",
+        "--config",
+        cfg,
+        "between",
+        "2028-08-15 00:00",
+        "2028-08-16 00:00",
+    ]);
+    assert_eq!(between, "0\t0:00:00\n");
+    let between = ws.ok(&[
+        "calendar",
+        "--config",
+        cfg,
+        "between",
+        "2025-08-15 00:00",
+        "2025-08-16 00:00",
+    ]);
+    assert_eq!(
+        between, "18000\t5:00:00\n",
+        "Fri 15.08.2025: 08:00–13:00, before the version"
+    );
+}
+
 #[test]
 fn bad_versions_are_errors_naming_the_key_and_the_value() {
     let ws = Ws::new();

@@ -267,7 +267,8 @@ impl<'a> Eval<'a> {
         let q = self.q;
         let tz = self.ws.config.calendars.default.tz();
         let (qa, qb) = q.bounds(tz);
-        let cal = self.ws.config.calendars.default.spec();
+        // The calendar's rules in force at the quarter's start (zone and state never change).
+        let cal = self.ws.config.calendars.default.spec().on(q.first_day());
         let datefmt = self.w("format.date");
         model::Meta {
             title: self.w(&spec.report.title).to_string(),
