@@ -10,6 +10,12 @@
 //! municipality's calendar, so that KPI SQL measures service time without kennzahl's
 //! functions).
 //!
+//! Targets, OLAs, availability targets and the vendors' targets may have versions in time
+//! (`valid_from` in kennzahl.toml): each row of a `cfg_*` table is one version, in force from
+//! `valid_from` up to `valid_to` (UTC instants of local midnight in the calendar's zone, the
+//! contract calendar's for a vendor; NULL: since always, and open-ended). The analysis joins
+//! the version in force at a ticket's creation (at a handoff for the vendor's targets).
+//!
 //! They are computed once, not by every `kpi` or `report`: an import refreshes them for the
 //! tickets it touched, inside its own transaction; they are rebuilt whole when what they
 //! depend on changes outside an import. Two stamps in `meta` say what they were computed
@@ -155,11 +161,11 @@ pub fn ensure(conn: &Connection, config: &Config) -> Result<()> {
 fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
     conn.execute_batch(
         "CREATE OR REPLACE TABLE cfg_groups (name VARCHAR, level INTEGER, vendor VARCHAR);
-         CREATE OR REPLACE TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE);
-         CREATE OR REPLACE TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE);
-         CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_priorities (priority INTEGER, name VARCHAR, response_hours DOUBLE, resolution_hours DOUBLE, valid_from TIMESTAMP, valid_to TIMESTAMP);
+         CREATE OR REPLACE TABLE cfg_vendor_targets (vendor VARCHAR, priority INTEGER, response_hours DOUBLE, resolution_hours DOUBLE, valid_from TIMESTAMP, valid_to TIMESTAMP);
+         CREATE OR REPLACE TABLE cfg_olas (level INTEGER, hours DOUBLE, valid_from TIMESTAMP, valid_to TIMESTAMP);
          CREATE OR REPLACE TABLE cfg_vendor_links (vendor VARCHAR, tolerance_secs BIGINT, threshold_secs BIGINT, window_secs BIGINT);
-         CREATE OR REPLACE TABLE cfg_availability (service VARCHAR, min_pct DOUBLE, max_outages_per_year BIGINT, max_outage_minutes DOUBLE, rto_hours DOUBLE);
+         CREATE OR REPLACE TABLE cfg_availability (service VARCHAR, min_pct DOUBLE, max_outages_per_year BIGINT, max_outage_minutes DOUBLE, rto_hours DOUBLE, valid_from TIMESTAMP, valid_to TIMESTAMP);
          CREATE OR REPLACE TABLE cfg_authorities (ord INTEGER, authority_id VARCHAR, name VARCHAR, state VARCHAR);
          CREATE OR REPLACE TABLE service_windows (day DATE, start_at TIMESTAMP, end_at TIMESTAMP, secs BIGINT);
          CREATE OR REPLACE TABLE service_years (year INTEGER, start_at TIMESTAMP, end_at TIMESTAMP);",
@@ -169,23 +175,37 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
     for g in &config.groups {
         ins.execute(duckdb::params![g.name, g.level, g.vendor])?;
     }
-    let mut ins = conn.prepare("INSERT INTO cfg_priorities VALUES (?, ?, ?, ?)")?;
-    for p in &config.priorities {
+    let tz = config.calendars.default.tz();
+    let mut ins = conn.prepare("INSERT INTO cfg_priorities VALUES (?, ?, ?, ?, ?, ?)")?;
+    for (p, (from, to)) in config
+        .priorities
+        .iter()
+        .zip(validity(&config.priorities, tz))
+    {
         ins.execute(duckdb::params![
             p.priority,
             p.name,
             p.response_hours,
-            p.resolution_hours
+            p.resolution_hours,
+            from,
+            to
         ])?;
     }
-    let mut ins = conn.prepare("INSERT INTO cfg_vendor_targets VALUES (?, ?, ?, ?)")?;
+    let mut ins = conn.prepare("INSERT INTO cfg_vendor_targets VALUES (?, ?, ?, ?, ?, ?)")?;
     for v in &config.vendors {
-        for t in &v.targets {
+        // A contract's dates are local days of its own calendar.
+        let vtz = config
+            .calendars
+            .for_site(Some(&format!("vendor:{}", v.name)))
+            .tz();
+        for (t, (from, to)) in v.targets.iter().zip(validity(&v.targets, vtz)) {
             ins.execute(duckdb::params![
                 v.name,
                 t.priority,
                 t.response_hours,
-                t.resolution_hours
+                t.resolution_hours,
+                from,
+                to
             ])?;
         }
     }
@@ -207,18 +227,24 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
             secs(v.match_window_hours * 60.0)
         ])?;
     }
-    let mut ins = conn.prepare("INSERT INTO cfg_olas VALUES (?, ?)")?;
-    for o in &config.olas {
-        ins.execute(duckdb::params![o.level, o.hours])?;
+    let mut ins = conn.prepare("INSERT INTO cfg_olas VALUES (?, ?, ?, ?)")?;
+    for (o, (from, to)) in config.olas.iter().zip(validity(&config.olas, tz)) {
+        ins.execute(duckdb::params![o.level, o.hours, from, to])?;
     }
-    let mut ins = conn.prepare("INSERT INTO cfg_availability VALUES (?, ?, ?, ?, ?)")?;
-    for a in &config.availability {
+    let mut ins = conn.prepare("INSERT INTO cfg_availability VALUES (?, ?, ?, ?, ?, ?, ?)")?;
+    for (a, (from, to)) in config
+        .availability
+        .iter()
+        .zip(validity(&config.availability, tz))
+    {
         ins.execute(duckdb::params![
             a.service,
             a.min_pct,
             a.max_outages_per_year,
             a.max_outage_minutes,
-            a.rto_hours
+            a.rto_hours,
+            from,
+            to
         ])?;
     }
     let mut ins = conn.prepare("INSERT INTO cfg_authorities VALUES (?, ?, ?, ?)")?;
@@ -226,6 +252,23 @@ fn load_config_tables(conn: &Connection, config: &Config) -> Result<()> {
         ins.execute(duckdb::params![i as i32 + 1, a.id, a.name, a.state.code()])?;
     }
     load_service_time(conn, config)
+}
+
+/// Each version's `valid_from` and `valid_to` as UTC instants (local midnight in `tz`), NULL
+/// for since always and for open-ended.
+fn validity<T: crate::versions::Versioned>(
+    list: &[T],
+    tz: chrono_tz::Tz,
+) -> Vec<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)> {
+    let at = |d: chrono::NaiveDate| {
+        chrono::DateTime::from_timestamp(crate::calendar::local_midnight(&tz, d), 0)
+            .expect("a date of the calendar's years")
+            .naive_utc()
+    };
+    crate::versions::ranges(list)
+        .into_iter()
+        .map(|(from, to)| (from.map(at), to.map(at)))
+        .collect()
 }
 
 /// The service time of the municipality's calendar as tables (availability is measured in

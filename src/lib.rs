@@ -32,4 +32,4 @@ pub mod words;
 pub mod workspace;
 
 // The parsers live in `crates/kennzahl-parse` (no DuckDB there, so they can be fuzzed).
-pub use kennzahl_parse::{calendar, config, dialect, timeparse};
+pub use kennzahl_parse::{calendar, config, dialect, timeparse, versions};

@@ -380,7 +380,7 @@ fn wrong_authority_stanzas_name_the_key() {
         (
             "a key that does not exist",
             "\n[[authorities]]\nid = \"gemeinde-west\"\nname = \"Gemeinde West\"\nstate = \"NW\"\n[[authorities.priorities]]\npriority = 2\nresponse_hour = 3\n",
-            "kennzahl.toml: authorities[2].priorities[0].response_hour: \"response_hour\" is not a key of `priorities`; did you mean `response_hours`? (valid: priority, name, response_hours, resolution_hours)",
+            "kennzahl.toml: authorities[2].priorities[0].response_hour: \"response_hour\" is not a key of `priorities`; did you mean `response_hours`? (valid: priority, name, response_hours, resolution_hours, valid_from)",
         ),
         (
             "a section that does not exist",

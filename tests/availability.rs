@@ -229,6 +229,90 @@ fn availability_targets_follow_the_configuration() {
     assert_eq!(get(&after, "met", "network"), Some(0.0));
 }
 
+/// Versions of the service sheets: the network's from 1 June (99.0 %, at most 10 outages a
+/// year, 120 minutes, RTO 4 h), and telephony and end devices with targets from 1 July.
+const VERSIONS: &str = r#"
+[[availability]]
+service = "network"
+min_pct = 99.0
+max_outages_per_year = 10
+max_outage_minutes = 120
+rto_hours = 4
+valid_from = "2026-06-01"
+
+[[availability]]
+service = "telephony"
+min_pct = 99.0
+valid_from = "2026-07-01"
+
+[[availability]]
+service = "end_devices"
+min_pct = 98.0
+valid_from = 2026-07-01
+"#;
+
+/// A quarter is judged against the targets in force at its start, each outage against the
+/// limits in force when it began; the earlier quarters stay as they were.
+#[test]
+fn availability_targets_in_force_when_the_quarter_and_the_outage_began() {
+    let ws = workspace();
+    let q1_before = ws.ok(&[
+        "kpi",
+        "--quarter",
+        "2026-Q1",
+        "--by",
+        "service",
+        "--format",
+        "csv",
+    ]);
+    ws.write("kennzahl.toml", &format!("{CONFIG}{VERSIONS}"));
+    assert_eq!(
+        ws.ok(&[
+            "kpi",
+            "--quarter",
+            "2026-Q1",
+            "--by",
+            "service",
+            "--format",
+            "csv"
+        ]),
+        q1_before
+    );
+    let q2 = kpis(&ws, "2026-Q2", "service");
+    let v = |measure: &str, key: &str| get(&q2, measure, key);
+    // Q2 began under the first sheet: its targets are shown and judge the quarter.
+    assert_eq!(v("target_pct", "network"), Some(99.5));
+    assert_eq!(v("target_max_minutes", "network"), Some(35.0));
+    assert_eq!(v("target_rto_hours", "network"), Some(2.0));
+    // The outages: O2 (6 May, 90 min) against 35 min: over, within 2 h; O8 (14 May, 0 min)
+    // within; from June the new limits: O3 (8 June, 180 min) over 120 min but within 4 h,
+    // O5 (30 min) and O6 (30 June, 60 min in Q2) within. Over the longest: O2 and O3 = 2
+    // (3 with the first sheet alone); over the RTO: none (O3 before).
+    assert_eq!(v("over_max_minutes", "network"), Some(2.0));
+    assert_eq!(v("over_rto", "network"), Some(0.0));
+    // 99.43 % < 99.5 %: missed as before.
+    assert_eq!(v("met", "network"), Some(0.0));
+    // Telephony has no targets in Q2 (its sheet begins in July); end devices are not listed.
+    assert_eq!(v("target_pct", "telephony"), None);
+    assert_eq!(v("met", "telephony"), None);
+    assert!(!q2.contains_key(&("availability.quarter_pct".into(), "end_devices".into())));
+
+    // Q3 begins under the new sheets: the network at 99.0 % and 10 outages a year (O6 keeps
+    // S3 down: 75 %, missed); telephony (an outage in April, none in Q3: 100 %) and end
+    // devices (no outage: 100 %) meet theirs.
+    let q3 = kpis(&ws, "2026-Q3", "service");
+    assert_eq!(get(&q3, "target_pct", "network"), Some(99.0));
+    assert_eq!(get(&q3, "target_max_outages", "network"), Some(10.0));
+    assert_eq!(get(&q3, "target_max_minutes", "network"), Some(120.0));
+    assert_close(get(&q3, "quarter_pct", "network"), 75.0, "network Q3");
+    assert_eq!(get(&q3, "met", "network"), Some(0.0));
+    assert_eq!(get(&q3, "target_pct", "telephony"), Some(99.0));
+    assert_eq!(get(&q3, "quarter_pct", "telephony"), Some(100.0));
+    assert_eq!(get(&q3, "met", "telephony"), Some(1.0));
+    assert_eq!(get(&q3, "target_pct", "end_devices"), Some(98.0));
+    assert_eq!(get(&q3, "met", "end_devices"), Some(1.0));
+}
+
 #[test]
 fn availability_config_errors_name_key_and_value() {
     let ws = workspace();
@@ -254,8 +338,9 @@ fn availability_config_errors_name_key_and_value() {
             "availability[0].max_outages_per_year = \"-3\"",
         ),
         (
+            // A second entry of a service is a version of its targets: it needs a valid_from.
             CONFIG.replace("service = \"school_server\"", "service = \"network\""),
-            "availability[1].service = \"network\"",
+            "availability[1]: service \"network\" has two versions without valid_from (availability[0] and availability[1])",
         ),
     ] {
         ws.write("kennzahl.toml", &bad);

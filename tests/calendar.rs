@@ -207,7 +207,8 @@ fn naive_between(spec: &CalendarSpec, a: i64, b: i64) -> i64 {
     let mut d = da;
     while d <= db {
         if !closed.contains_key(&d) {
-            for w in &spec.weekly[d.weekday().num_days_from_monday() as usize] {
+            // The version of the rules in force on the day ([[calendar.versions]]).
+            for w in &spec.on(d).weekly[d.weekday().num_days_from_monday() as usize] {
                 let mid = d.and_hms_opt(0, 0, 0).unwrap();
                 let ws = tz
                     .from_local_datetime(&(mid + Duration::seconds(w.start as i64)))
@@ -238,6 +239,56 @@ fn split_calendar() -> &'static Calendar {
     C.get_or_init(|| with("hours.mon = [\"07:30-12:00\", \"12:30-16:00\"]\nhours.sat = [\"09:00-12:00\"]\nhours.sun = [\"01:00-04:00\"]\nclosed_annual = [\"12-24\"]\nschool_holidays = true"))
 }
 
+/// A calendar with versions: Fridays to 16:00 and Mondays split from 2026-04-01 (a
+/// Wednesday), the yearly closures replaced and Saturdays open from 2027-03-28 (the night of
+/// the switch to summer time), school holidays from 2028.
+fn versioned_calendar() -> &'static Calendar {
+    static C: OnceLock<Calendar> = OnceLock::new();
+    C.get_or_init(|| {
+        with(
+            "closed_annual = [\"12-24\"]\n\
+             [[versions]]\nvalid_from = \"2026-04-01\"\nhours.fri = [\"08:00-16:00\"]\nhours.mon = [\"07:30-12:00\", \"12:30-16:00\"]\nclosed = [\"2026-05-15\"]\n\
+             [[versions]]\nvalid_from = \"2027-03-28\"\nclosed_annual = [\"12-31\"]\nhours.sat = [\"01:00-04:00\"]\n\
+             [[versions]]\nvalid_from = \"2028-01-01\"\nschool_holidays = true\n",
+        )
+    })
+}
+
+#[test]
+fn versions_of_the_hours_from_their_dates() {
+    let c = versioned_calendar();
+    // Fri 27.03.2026: 08–13 (the first version); Fri 03.04. is Good Friday; Fri 10.04.: 08–16.
+    assert_eq!(between(c, "2026-03-27 00:00", "2026-03-28 00:00"), 5 * 3600);
+    assert_eq!(between(c, "2026-04-10 00:00", "2026-04-11 00:00"), 8 * 3600);
+    // Tue 31.03. 15:00 to Wed 01.04. 09:00 across the change: 1 h + 1 h.
+    assert_eq!(between(c, "2026-03-31 15:00", "2026-04-01 09:00"), 2 * 3600);
+    // The version's closed day, and 24.12. closed until 2026 only; 31.12.2027 closed.
+    assert_eq!(between(c, "2026-05-15 00:00", "2026-05-16 00:00"), 0);
+    assert_eq!(between(c, "2026-12-24 00:00", "2026-12-25 00:00"), 0);
+    assert_eq!(between(c, "2027-12-24 00:00", "2027-12-25 00:00"), 8 * 3600);
+    assert_eq!(between(c, "2027-12-31 00:00", "2028-01-01 00:00"), 0);
+    // Saturday night 01:00–04:00 from Sun 28.03.2027 on: not Sat 27.03., but Sat 03.04.2027.
+    assert_eq!(between(c, "2027-03-27 00:00", "2027-03-28 00:00"), 0);
+    assert_eq!(between(c, "2027-04-03 00:00", "2027-04-04 00:00"), 3 * 3600);
+    // Due instants cross versions too: 6 h from Fri 27.03.2026 12:00 is 1 h on Friday,
+    // Monday 08:00–13:00 (the old Monday) → Mon 30.03. 13:00.
+    assert_eq!(
+        due(c, "2026-03-27 12:00", 6 * 3600),
+        "2026-03-30T13:00:00+02:00"
+    );
+    // School holidays from 2028: NW's Easter holidays 2028 close the desk.
+    let spec = c.spec();
+    assert!(
+        !spec
+            .on(NaiveDate::from_ymd_opt(2027, 12, 31).unwrap())
+            .exclude_school_holidays
+    );
+    assert!(
+        spec.on(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap())
+            .exclude_school_holidays
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -245,7 +296,7 @@ proptest! {
     fn additivity(a in instant(), b in instant(), c in instant()) {
         let mut v = [a, b, c];
         v.sort();
-        for cal in [model(), split_calendar()] {
+        for cal in [model(), split_calendar(), versioned_calendar()] {
             prop_assert_eq!(cal.between_secs(v[0], v[1]) + cal.between_secs(v[1], v[2]), cal.between_secs(v[0], v[2]));
         }
     }
@@ -254,7 +305,7 @@ proptest! {
     fn monotonic(a in instant(), b in instant(), c in instant()) {
         let mut v = [b, c];
         v.sort();
-        for cal in [model(), split_calendar()] {
+        for cal in [model(), split_calendar(), versioned_calendar()] {
             prop_assert!(cal.between_secs(a, v[0]) <= cal.between_secs(a, v[1]));
         }
     }
@@ -262,7 +313,7 @@ proptest! {
     #[test]
     fn due_is_the_first_instant_with_that_business_time(s in instant(), span in 0i64..40 * 86_400) {
         let x = s + span;
-        for cal in [model(), split_calendar()] {
+        for cal in [model(), split_calendar(), versioned_calendar()] {
             let d = cal.between_secs(s, x);
             let y = cal.due_secs(s, d).unwrap();
             prop_assert_eq!(cal.between_secs(s, y), d);
@@ -278,7 +329,7 @@ proptest! {
     #[test]
     fn agrees_with_the_naive_walk(a in instant(), span in 0i64..20 * 86_400) {
         let b = a + span;
-        for cal in [model(), split_calendar()] {
+        for cal in [model(), split_calendar(), versioned_calendar()] {
             prop_assert_eq!(cal.between_secs(a, b), naive_between(cal.spec(), a, b));
         }
     }

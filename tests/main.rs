@@ -28,3 +28,4 @@ mod report;
 mod report_pack;
 mod staffing;
 mod vendors;
+mod versions;

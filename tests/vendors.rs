@@ -161,6 +161,43 @@ V3,B,open,,,false,,\n"
     );
 }
 
+/// Versions of B's contract: from 1 April its P3 targets are 12 h to acknowledge and 10 h to
+/// resolve (4 h / 16 h before), and from Tuesday 7 April its Tuesday hours are 08:00–18:00
+/// (07:00–18:00 before). A handoff is judged against the targets in force when it was handed
+/// over; its contract time is counted with the contract calendar in force at each instant.
+/// - V3 (handed Tue 31.03. 14:30): the old targets, 4 h / 16 h; open, not judged.
+/// - V2 (handed Thu 02.04. 10:00): the new targets. Acknowledged Tue 07.04. 09:00: Thu 10–18
+///   8 h + Tue 08–09 1 h (the new Tuesday) = 9 h = 32400 s <= 12 h: met; returned Tue 10:00:
+///   8 h + 2 h = 10 h = 36000 s <= 10 h: met exactly (before: 10 h > 4 h missed, 11 h <= 16 h).
+#[test]
+fn contract_versions_in_force_at_the_handoff() {
+    let ws = fixture_workspace();
+    let q1 = ws.ok(&["kpi", "--quarter", "2026-Q1", "--format", "csv"]);
+    let config = format!(
+        "{CONFIG}[[vendors.targets]]\npriority = 3\nresponse_hours = 12\nresolution_hours = 10\nvalid_from = \"2026-04-01\"\n\
+         [[vendors.calendar.versions]]\nvalid_from = \"2026-04-07\"\nhours.tue = [\"08:00-18:00\"]\n"
+    );
+    ws.write("kennzahl.toml", &config);
+    assert_eq!(
+        ws.ok(&["sql", "--analysis", "--format", "csv", "SELECT ticket_id, ack_contract_bsecs, contract_bsecs, uc_response_hours, uc_resolution_hours, uc_response_met, uc_resolution_met FROM handoffs WHERE vendor = 'B' ORDER BY handed_at"]),
+        "ticket_id,ack_contract_bsecs,contract_bsecs,uc_response_hours,uc_resolution_hours,uc_response_met,uc_resolution_met\n\
+V3,,,4,16,,\nV2,32400,36000,12,10,true,true\n"
+    );
+    // Q1 (V3 only, with the old contract) is as before.
+    assert_eq!(
+        ws.ok(&["kpi", "--quarter", "2026-Q1", "--format", "csv"]),
+        q1
+    );
+    let q2 = vendor_kpis(&ws, "2026-Q2");
+    let v = |k: &str| q2.get(&(k.to_string(), "B".to_string())).copied().flatten();
+    assert_close(v("vendor_handoffs.uc_response_pct"), 100.0, "B UC response");
+    assert_close(
+        v("vendor_handoffs.uc_resolution_pct"),
+        100.0,
+        "B UC resolution",
+    );
+}
+
 #[test]
 fn vendors_command_scorecard_and_one_vendor_report() {
     let ws = fixture_workspace();

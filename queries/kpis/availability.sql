@@ -3,11 +3,19 @@
 -- availability.toml. Reads outages, schools, cfg_availability, service_windows (the open
 -- windows of the calendar as UTC instants) and service_years (the UTC bounds of the local
 -- calendar years); the breakdown is getvariable('dimension'): 'service' or 'all'.
+-- Versions of the targets (cfg_availability.valid_from/valid_to): the quarter is judged
+-- against the version in force at its start, each outage's length and restore time against
+-- the version in force when it began.
 WITH p AS (
     -- The quarter, and the year to date: local 1 January of the quarter's year to its end.
     SELECT getvariable('q_start') AS q_start, getvariable('q_end') AS q_end,
            (SELECT y.start_at FROM service_years y
             WHERE y.start_at <= getvariable('q_start') AND getvariable('q_start') < y.end_at) AS y_start
+), tq AS (
+    -- The targets in force at the start of the quarter.
+    SELECT c.* FROM cfg_availability c, p
+    WHERE (c.valid_from IS NULL OR c.valid_from <= p.q_start)
+      AND (c.valid_to IS NULL OR p.q_start < c.valid_to)
 ), o AS (
     -- The outages that touch the year to date. One still open lasts until the quarter end.
     SELECT x.service, x.school_id, x.planned, x.start_at,
@@ -76,7 +84,7 @@ WITH p AS (
 ), dur AS (
     -- Each unplanned outage that began in the quarter: its whole duration in service
     -- seconds (to its end, also after the quarter; an open one to the quarter end).
-    SELECT u.oid, u.service,
+    SELECT u.oid, u.service, u.start_at,
            -- (greatest and least skip NULLs: without a window the outage has 0 seconds.)
            coalesce(sum(date_diff('microsecond', greatest(u.start_at, w.start_at), least(u.end_at, w.end_at)))
                         FILTER (WHERE w.start_at IS NOT NULL), 0) / 1e6 AS secs
@@ -84,12 +92,18 @@ WITH p AS (
     CROSS JOIN p
     LEFT JOIN service_windows w ON w.start_at < u.end_at AND w.end_at > u.start_at
     WHERE u.start_at >= p.q_start
-    GROUP BY u.oid, u.service
+    GROUP BY u.oid, u.service, u.start_at
 ), dur_agg AS (
+    -- Each outage against the limits in force when it began.
     SELECT d.service, max(d.secs) AS longest_secs,
            count(*) FILTER (WHERE d.secs > c.max_outage_minutes * 60) AS over_max,
-           count(*) FILTER (WHERE d.secs > c.rto_hours * 3600) AS over_rto
-    FROM dur d LEFT JOIN cfg_availability c USING (service)
+           count(*) FILTER (WHERE d.secs > c.rto_hours * 3600) AS over_rto,
+           bool_or(c.max_outage_minutes IS NOT NULL) AS max_limited,
+           bool_or(c.rto_hours IS NOT NULL) AS rto_limited
+    FROM dur d
+    LEFT JOIN cfg_availability c ON c.service = d.service
+         AND (c.valid_from IS NULL OR c.valid_from <= d.start_at)
+         AND (c.valid_to IS NULL OR d.start_at < c.valid_to)
     GROUP BY d.service
 ), cnt AS (
     SELECT o.service,
@@ -100,7 +114,8 @@ WITH p AS (
     FROM o, p
     GROUP BY o.service
 ), per_service AS (
-    -- The services with targets, and any other service with an outage in the year to date.
+    -- The services with targets in force at the quarter's start, and any other service with
+    -- an outage in the year to date.
     SELECT s.service,
            coalesce(d.q_secs, 0) AS q_down, n.n * t.q_secs AS q_den,
            coalesce(d.ytd_secs, 0) AS ytd_down, n.n * t.ytd_secs AS ytd_den,
@@ -109,17 +124,17 @@ WITH p AS (
            coalesce(x.school_outages_quarter, 0) AS school_outages_quarter,
            coalesce(x.planned_quarter, 0) AS planned_quarter,
            g.longest_secs,
-           CASE WHEN c.max_outage_minutes IS NOT NULL THEN coalesce(g.over_max, 0) END AS over_max,
-           CASE WHEN c.rto_hours IS NOT NULL THEN coalesce(g.over_rto, 0) END AS over_rto,
+           CASE WHEN c.max_outage_minutes IS NOT NULL OR g.max_limited THEN coalesce(g.over_max, 0) END AS over_max,
+           CASE WHEN c.rto_hours IS NOT NULL OR g.rto_limited THEN coalesce(g.over_rto, 0) END AS over_rto,
            c.service IS NOT NULL AS has_targets,
            c.min_pct, c.max_outages_per_year, c.max_outage_minutes, c.rto_hours
-    FROM (SELECT service FROM cfg_availability UNION SELECT service FROM o) s
+    FROM (SELECT service FROM tq UNION SELECT service FROM o) s
     CROSS JOIN n
     CROSS JOIN total t
     LEFT JOIN down d USING (service)
     LEFT JOIN cnt x USING (service)
     LEFT JOIN dur_agg g USING (service)
-    LEFT JOIN cfg_availability c USING (service)
+    LEFT JOIN tq c USING (service)
 ), rated AS (
     SELECT *,
            100.0 * (1 - q_down / nullif(q_den, 0)) AS quarter_pct,

@@ -6,7 +6,7 @@ WITH t AS (
       AND resolution_bsecs IS NOT NULL
 ), held AS (
     -- Service seconds each own level held the ticket before its first resolution (not waiting).
-    SELECT t.dim, t.source, t.ticket_id, sg.level,
+    SELECT t.dim, t.source, t.ticket_id, t.created_at, sg.level,
            sum(sg.resolution_secs) AS secs
     FROM t
     JOIN segments sg ON sg.source = t.source AND sg.ticket_id = t.ticket_id
@@ -19,5 +19,8 @@ SELECT h.dim AS key,
        100.0 * count(*) FILTER (WHERE h.level = 2 AND h.secs <= o.hours * 3600) / nullif(count(*) FILTER (WHERE h.level = 2 AND o.hours IS NOT NULL), 0) AS level2_pct,
        100.0 * count(*) FILTER (WHERE h.level = 3 AND h.secs <= o.hours * 3600) / nullif(count(*) FILTER (WHERE h.level = 3 AND o.hours IS NOT NULL), 0) AS level3_pct
 FROM held h
+-- The OLA in the version in force at the ticket's creation.
 LEFT JOIN cfg_olas o ON o.level = h.level
+     AND (o.valid_from IS NULL OR o.valid_from <= h.created_at)
+     AND (o.valid_to IS NULL OR h.created_at < o.valid_to)
 GROUP BY ALL

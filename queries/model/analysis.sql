@@ -1,7 +1,7 @@
 -- Derived tables, computed by kennzahl at import (for the tickets an import touched) and
 -- whenever kennzahl.toml's calendars, groups or targets change (src/derived.rs), from the
--- canonical tables and the configuration tables cfg_groups, cfg_priorities,
--- cfg_vendor_targets and cfg_olas. This file reads the views scope_tickets and scope_events
+-- canonical tables and the configuration tables cfg_groups, cfg_priorities and
+-- cfg_vendor_targets. This file reads the views scope_tickets and scope_events
 -- (all tickets, or only those to refresh) and leaves the tables d_segments, d_ticket_facts,
 -- d_handoffs and d_effort_entries, which src/derived.rs installs as segments, ticket_facts,
 -- handoffs and effort_entries (renamed in a rebuild, merged in a refresh). Every service-time figure a KPI needs is computed here, so the KPI SQL
@@ -17,6 +17,11 @@
 --   * First resolution: the first event that sets "resolved" or "closed" (a ticket closed
 --     without a resolution step is resolved at closing). Cancelled tickets are never resolved.
 --   * Reopen: a segment in an active class whose previous segment was resolved or closed.
+--   * Targets in time: a ticket is measured against the version of its priority's targets
+--     in force at its creation (cfg_priorities.valid_from <= created_at < valid_to, NULL
+--     bounds open), a vendor handoff against the version of the contract's target in force
+--     when it was handed over. Service time is counted with the calendar's rules in force
+--     at each instant (bsecs).
 
 -- Tickets imported without a created event get one at their creation instant (seq 0).
 CREATE OR REPLACE TEMP TABLE ev_created AS
@@ -178,7 +183,9 @@ SELECT b.* EXCLUDE (clock_resolution_bsecs, clock_own_bsecs, res_bsecs, own_cloc
        bsecs(b.school_id, b.created_at, b.first_response_at) <= p.response_hours * 3600 AS response_met,
        b.res_bsecs <= p.resolution_hours * 3600 AS resolution_met
 FROM clock b
-LEFT JOIN cfg_priorities p ON p.priority = b.priority;
+LEFT JOIN cfg_priorities p ON p.priority = b.priority
+     AND (p.valid_from IS NULL OR p.valid_from <= b.created_at)
+     AND (p.valid_to IS NULL OR b.created_at < p.valid_to);
 
 -- Vendor handoffs: maximal runs of consecutive segments in which a vendor holds the ticket
 -- (a group with `vendor` set) or it waits for a vendor, and which are not resolved, closed
@@ -247,7 +254,8 @@ SELECT e.source, e.ticket_id, e.run_no AS handoff_no, e.vendor, e.handed_at, e.e
               AND r.from_at >= e.ended_at AND r.prev_status_class IN ('resolved', 'closed')
               AND r.status_class NOT IN ('resolved', 'closed', 'cancelled'))) AS reopened_after_fix,
        -- The same in the vendor's contract calendar ([[vendors]] calendar; else the municipality's)
-       -- against the underpinning contract's targets for the ticket's priority.
+       -- against the underpinning contract's targets for the ticket's priority, in the
+       -- version of the contract in force when the ticket was handed over.
        bsecs('vendor:' || e.vendor, e.handed_at, a.ack_at) AS ack_contract_bsecs,
        bsecs('vendor:' || e.vendor, e.handed_at, e.ended_at) AS contract_bsecs,
        vt.response_hours AS uc_response_hours,
@@ -261,6 +269,8 @@ JOIN scope_tickets t ON t.source = e.source AND t.ticket_id = e.ticket_id
 LEFT JOIN schools sch ON sch.school_id = t.school_id
 LEFT JOIN acked a ON a.source = e.source AND a.ticket_id = e.ticket_id AND a.run_no = e.run_no
 LEFT JOIN cfg_vendor_targets vt ON vt.vendor = e.vendor AND vt.priority = t.priority
+     AND (vt.valid_from IS NULL OR vt.valid_from <= e.handed_at)
+     AND (vt.valid_to IS NULL OR e.handed_at < vt.valid_to)
 -- Runs of no duration are artefacts of events at the same instant (a reopen while the
 -- vendor's group is still set, immediately followed by the assignment back), not handoffs.
 WHERE e.ended_at IS NULL OR e.ended_at > e.handed_at;

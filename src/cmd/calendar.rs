@@ -70,11 +70,16 @@ pub fn run(a: CalendarArgs) -> Result<ExitCode> {
             }
             let mut list = calendar::holidays::public_holidays(st, year);
             if state_is_config(&a.config, st, cal) {
-                list.extend(calendar::holidays::partial_holidays(
-                    st,
-                    year,
-                    &cal.spec().partial,
-                ));
+                // Each partial holiday where the version of the calendar in force on its day
+                // keeps it (`partial_holidays` may change with `[[calendar.versions]]`).
+                let spec = cal.spec();
+                for (_, rules) in spec.versions() {
+                    list.extend(
+                        calendar::holidays::partial_holidays(st, year, &rules.partial)
+                            .into_iter()
+                            .filter(|(d, _)| std::ptr::eq(spec.on(*d), rules)),
+                    );
+                }
                 list.sort();
             }
             match format {

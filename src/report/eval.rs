@@ -283,7 +283,8 @@ impl<'a> Eval<'a> {
         let q = self.q;
         let tz = self.ws.config.calendars.default.tz();
         let (qa, qb) = q.bounds(tz);
-        let cal = self.ws.config.calendars.default.spec();
+        // The calendar's rules in force at the quarter's start (zone and state never change).
+        let cal = self.ws.config.calendars.default.spec().on(q.first_day());
         let datefmt = self.w("format.date");
         model::Meta {
             title: self.w(&spec.report.title).to_string(),
@@ -504,11 +505,12 @@ impl<'a> Eval<'a> {
         let q = self.q;
         let rows = dim.def().rows.as_deref().unwrap_or("");
         match rows {
+            // The priorities of the quarter, each in the version in force at its start.
             "priorities" => self
                 .ws
                 .config
-                .priorities
-                .iter()
+                .priorities_for(q.first_day(), q.last_day())
+                .into_iter()
                 .map(|p| (p.priority.to_string(), format!("{} {}", p.priority, p.name)))
                 .collect(),
             "schools" => self
@@ -558,11 +560,12 @@ impl<'a> Eval<'a> {
     fn field(&self, dim: Dimension, key: &str, field: &str) -> (String, Option<f64>, String) {
         match dim.def().rows.as_deref().unwrap_or("") {
             "priorities" => {
+                // The target in force at the quarter's start (see `Config::priorities_for`).
                 let p = self
                     .ws
                     .config
-                    .priorities
-                    .iter()
+                    .priorities_for(self.q.first_day(), self.q.last_day())
+                    .into_iter()
                     .find(|p| p.priority.to_string() == key);
                 let v = p.map(|p| {
                     if field == "response_hours" {

@@ -12,17 +12,22 @@
 //!   zone and the other days);
 //! - the lists of tables with an identifying key merge entry by entry: `priorities` by
 //!   `priority`, `olas` by `level`, `availability` by `service`, `vendors` by `name` (and a
-//!   vendor's `targets` by `priority`), `staffing.scenarios` by `name`; an entry with a new key
-//!   is added;
-//! - `closed`, `closed_annual` and `ics` of a calendar add to the provider's, as they do for
-//!   `[sites.<id>.calendar]`;
+//!   vendor's `targets` by `priority`), `staffing.scenarios` by `name`, a calendar's
+//!   `versions` by `valid_from`; an entry with a new key is added;
+//! - versions in time: an entry of `priorities`, `olas`, `availability` or a vendor's
+//!   `targets` is the provider's entry with the same key *and* the same `valid_from` (both
+//!   absent: the version since always); an entry with a `valid_from` the provider does not
+//!   have for that key is a version of the authority's own, placed among the key's versions
+//!   in the order of the dates (so it must be complete, like any version);
+//! - `closed`, `closed_annual` and `ics` of a calendar (and of a calendar's version) add to
+//!   the provider's, as they do for `[sites.<id>.calendar]`;
 //! - any other value the authority sets replaces the provider's (`staffing.tasks` is the
 //!   authority's whole list).
 //!
 //! The authority's `state` is its calendar's state (public and school holidays).
 
 use crate::calendar::holidays::State;
-use crate::calendar::spec::{CalendarConfig, HoursConfig};
+use crate::calendar::spec::{CalendarConfig, CalendarVersion, HoursConfig};
 use crate::config::{Availability, ConfigError, Ola, Priority, VendorAgreement, VendorTarget};
 use crate::import::keys::closest;
 use crate::staffing::config as st;
@@ -80,7 +85,12 @@ const ENTRY_KEYS: &[(&str, &str)] = &[
     ("vendors", "name"),
     ("vendors.targets", "priority"),
     ("staffing.scenarios", "name"),
+    ("calendar.versions", "valid_from"),
+    ("vendors.calendar.versions", "valid_from"),
 ];
+
+/// Lists whose entries may be versions in time of their key (`valid_from`).
+const VERSIONED: &[&str] = &["priorities", "olas", "availability", "vendors.targets"];
 
 /// Calendar lists that add to the provider's instead of replacing them.
 const ADDING: &[&str] = &["closed", "closed_annual", "ics"];
@@ -93,9 +103,25 @@ fn entry_key(shape: &str) -> Option<&'static str> {
 }
 
 fn adds(shape: &str) -> bool {
-    ADDING
+    ADDING.iter().any(|k| {
+        [
+            "calendar",
+            "vendors.calendar",
+            "calendar.versions",
+            "vendors.calendar.versions",
+        ]
         .iter()
-        .any(|k| shape == format!("calendar.{k}") || shape == format!("vendors.calendar.{k}"))
+        .any(|c| shape == format!("{c}.{k}"))
+    })
+}
+
+/// A `valid_from` as a comparable date text (a TOML date or a string, trimmed); `None` when
+/// absent.
+fn valid_from_of(v: &Value) -> Option<String> {
+    match v.get("valid_from")? {
+        Value::String(s) => Some(s.trim().to_string()),
+        other => Some(other.to_string()),
+    }
 }
 
 fn join(shape: &str, key: &str) -> String {
@@ -133,7 +159,11 @@ fn fields<T: DeserializeOwned>() -> Vec<String> {
 fn keys_at(shape: &str) -> Option<Vec<String>> {
     Some(match shape {
         "calendar" | "vendors.calendar" => fields::<CalendarConfig>(),
-        "calendar.hours" | "vendors.calendar.hours" => fields::<HoursConfig>(),
+        "calendar.hours"
+        | "vendors.calendar.hours"
+        | "calendar.versions.hours"
+        | "vendors.calendar.versions.hours" => fields::<HoursConfig>(),
+        "calendar.versions" | "vendors.calendar.versions" => fields::<CalendarVersion>(),
         "priorities" => fields::<Priority>(),
         "olas" => fields::<Ola>(),
         "availability" => fields::<Availability>(),
@@ -357,12 +387,42 @@ pub fn merge_tables(base: &mut Table, over: &Table, shape: &str) {
             (Some(Value::Array(b)), Value::Array(o)) if adds(&inner) => b.extend(o.iter().cloned()),
             (Some(Value::Array(b)), Value::Array(o)) if entry_key(&inner).is_some() => {
                 let id = entry_key(&inner).expect("checked");
+                let versioned = VERSIONED.contains(&inner.as_str());
+                // The same entry: the same key, and in a list of versions the same valid_from.
+                let same_key = |x: &Value, e: &Value| {
+                    let key = |v: &Value| {
+                        v.get(id).map(|k| match k {
+                            Value::String(s) if id == "valid_from" => s.trim().to_string(),
+                            k => k.to_string(),
+                        })
+                    };
+                    key(x).is_some() && key(x) == key(e)
+                };
                 for e in o {
-                    let same = e.get(id).and_then(|key| {
-                        b.iter_mut().find(|x| x.get(id).is_some_and(|k2| k2 == key))
+                    let same = b.iter_mut().find(|x| {
+                        same_key(x, e) && (!versioned || valid_from_of(x) == valid_from_of(e))
                     });
                     match (same, e) {
                         (Some(Value::Table(bt)), Value::Table(et)) => merge_tables(bt, et, &inner),
+                        _ if versioned => {
+                            // A version of the authority's own: before the provider's first
+                            // later version of the key (dates as written, YYYY-MM-DD, sort as
+                            // text), so that the key's versions stay in the order of their dates.
+                            let date = valid_from_of(e);
+                            let at = b.iter().position(|x| {
+                                same_key(x, e)
+                                    && match (&date, valid_from_of(x)) {
+                                        // Since always: before the provider's dated ones.
+                                        (None, _) => true,
+                                        (Some(d), Some(xd)) => xd > *d,
+                                        (Some(_), None) => false,
+                                    }
+                            });
+                            match at {
+                                Some(j) => b.insert(j, e.clone()),
+                                None => b.push(e.clone()),
+                            }
+                        }
                         _ => b.push(e.clone()),
                     }
                 }
@@ -417,9 +477,15 @@ mod tests {
     fn fields_come_from_the_structs() {
         assert_eq!(
             fields::<Priority>(),
-            vec!["priority", "name", "response_hours", "resolution_hours"]
+            vec![
+                "priority",
+                "name",
+                "response_hours",
+                "resolution_hours",
+                "valid_from"
+            ]
         );
-        assert_eq!(fields::<Ola>(), vec!["level", "hours"]);
+        assert_eq!(fields::<Ola>(), vec!["level", "hours", "valid_from"]);
         assert!(fields::<CalendarConfig>().contains(&"closed_annual".to_string()));
         assert!(fields::<st::StaffingConfig>().contains(&"net_hours_per_fte".to_string()));
         assert_eq!(fields::<HoursConfig>().len(), 7);
@@ -534,7 +600,7 @@ tasks = [{ service = "software", name = "Lizenzen", hours_per_year = 50 }]
         let e = err("[[authorities]]\nid = \"a\"\nname = \"A\"\nstate = \"NW\"\n[[authorities.priorities]]\npriority = 1\nrespons_hours = 2\n");
         assert_eq!(
             e,
-            "kennzahl.toml: authorities[0].priorities[0].respons_hours: \"respons_hours\" is not a key of `priorities`; did you mean `response_hours`? (valid: priority, name, response_hours, resolution_hours)"
+            "kennzahl.toml: authorities[0].priorities[0].respons_hours: \"respons_hours\" is not a key of `priorities`; did you mean `response_hours`? (valid: priority, name, response_hours, resolution_hours, valid_from)"
         );
         let e = err("[[authorities]]\nid = \"a\"\nname = \"A\"\nstate = \"NW\"\n[authorities.calender]\nstate = \"NW\"\n");
         assert!(

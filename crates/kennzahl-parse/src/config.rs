@@ -7,6 +7,9 @@
 
 pub use crate::authorities::Authority;
 use crate::calendar::{Calendar, CalendarConfig, CalendarSpec};
+pub use crate::versions::ValidFrom;
+use crate::versions::{VersionError, Versioned};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,10 +26,12 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("{path}: {source}")]
+    // (Not `source`: the message holds it already, and a source would print it twice in
+    // the error chain `error: {e:#}` shows.)
+    #[error("{path}: {error}")]
     Calendar {
         path: PathBuf,
-        source: crate::calendar::spec::CalendarConfigError,
+        error: crate::calendar::spec::CalendarConfigError,
     },
     #[error("{path}: {key} = {value:?}: {reason}")]
     Invalid {
@@ -53,6 +58,13 @@ pub enum ConfigError {
         /// What is wrong, without the file (the message of the resolved configuration's error).
         detail: String,
     },
+    /// The versions of a list (`valid_from`): a date that is none, two versions of a key from
+    /// one date, versions out of order.
+    #[error("{path}: {error}")]
+    Version {
+        path: PathBuf,
+        error: Box<VersionError>,
+    },
     #[error("{path}: no authority {id:?} in [[authorities]] ({known})")]
     UnknownAuthority {
         path: PathBuf,
@@ -68,12 +80,13 @@ impl ConfigError {
         match self {
             ConfigError::Read { source, .. } => source.to_string(),
             ConfigError::Parse { message, .. } => message.clone(),
-            ConfigError::Calendar { source, .. } => source.to_string(),
+            ConfigError::Calendar { error, .. } => error.to_string(),
             ConfigError::Invalid {
                 key, value, reason, ..
             } => format!("{key} = {value:?}: {reason}"),
             ConfigError::Key { key, reason, .. } => format!("{key}: {reason}"),
             ConfigError::Authority { detail, .. } => detail.clone(),
+            ConfigError::Version { error, .. } => error.to_string(),
             ConfigError::UnknownAuthority { id, known, .. } => {
                 format!("no authority {id:?} ({known})")
             }
@@ -90,7 +103,8 @@ pub struct Organisation {
     pub language: Option<String>,
 }
 
-/// A priority with its response and resolution targets in service hours.
+/// A priority with its response and resolution targets in service hours. Several entries of
+/// one priority are its versions in time (`valid_from`; see `versions`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
@@ -98,6 +112,18 @@ pub struct Priority {
     pub name: String,
     pub response_hours: f64,
     pub resolution_hours: f64,
+    /// The local date from which this version holds (absent: since always).
+    #[serde(default)]
+    pub valid_from: Option<ValidFrom>,
+}
+
+impl Versioned for Priority {
+    fn key(&self) -> String {
+        format!("priority {}", self.priority)
+    }
+    fn valid_from(&self) -> Option<&ValidFrom> {
+        self.valid_from.as_ref()
+    }
 }
 
 /// A group of the ticket system: its support level and, for external groups, the vendor.
@@ -155,21 +181,47 @@ fn default_match_window() -> f64 {
     DEFAULT_MATCH_WINDOW_HOURS
 }
 
+/// The targets of an underpinning contract for one priority; several entries of one
+/// priority are the contract's versions in time (`valid_from`, a date in the contract
+/// calendar's zone).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VendorTarget {
     pub priority: i32,
     pub response_hours: f64,
     pub resolution_hours: f64,
+    #[serde(default)]
+    pub valid_from: Option<ValidFrom>,
+}
+
+impl Versioned for VendorTarget {
+    fn key(&self) -> String {
+        format!("priority {}", self.priority)
+    }
+    fn valid_from(&self) -> Option<&ValidFrom> {
+        self.valid_from.as_ref()
+    }
 }
 
 /// An operational level agreement (OLA) of an own support level: the most service hours a
 /// ticket may spend with that level (held by its groups, not waiting) before its resolution.
+/// Several entries of one level are its versions in time (`valid_from`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ola {
     pub level: i32,
     pub hours: f64,
+    #[serde(default)]
+    pub valid_from: Option<ValidFrom>,
+}
+
+impl Versioned for Ola {
+    fn key(&self) -> String {
+        format!("level {}", self.level)
+    }
+    fn valid_from(&self) -> Option<&ValidFrom> {
+        self.valid_from.as_ref()
+    }
 }
 
 /// The availability targets of one IT service, as the school authority's service sheet
@@ -189,6 +241,19 @@ pub struct Availability {
     pub max_outage_minutes: Option<f64>,
     /// Recovery time objective: the longest time to restore the service, in service hours.
     pub rto_hours: Option<f64>,
+    /// The local date from which this version of the service's targets holds (absent: since
+    /// always); several entries of one service are its versions in time.
+    #[serde(default)]
+    pub valid_from: Option<ValidFrom>,
+}
+
+impl Versioned for Availability {
+    fn key(&self) -> String {
+        format!("service {:?}", self.service)
+    }
+    fn valid_from(&self) -> Option<&ValidFrom> {
+        self.valid_from.as_ref()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
@@ -394,30 +459,35 @@ pub fn default_priorities() -> Vec<Priority> {
             name: "kritisch".into(),
             response_hours: 1.0,
             resolution_hours: 8.0,
+            valid_from: None,
         },
         Priority {
             priority: 2,
             name: "hoch".into(),
             response_hours: 2.0,
             resolution_hours: 16.0,
+            valid_from: None,
         },
         Priority {
             priority: 3,
             name: "mittel".into(),
             response_hours: 4.0,
             resolution_hours: 40.0,
+            valid_from: None,
         },
         Priority {
             priority: 4,
             name: "niedrig".into(),
             response_hours: 8.0,
             resolution_hours: 80.0,
+            valid_from: None,
         },
     ]
 }
 
-/// Check `[[availability]]`: a known service, once; a percentage in (0, 100]; targets
-/// that are not negative. Err: (key, value, reason).
+/// Check `[[availability]]`: a known service; a percentage in (0, 100]; targets that are not
+/// negative. (Several entries of one service are versions: `versions::check`.)
+/// Err: (key, value, reason).
 fn validate_availability(list: &[Availability]) -> Result<(), (String, String, String)> {
     let services = crate::import::contract::allowed("outages", "service");
     for (i, a) in list.iter().enumerate() {
@@ -427,13 +497,6 @@ fn validate_availability(list: &[Availability]) -> Result<(), (String, String, S
                 key("service"),
                 a.service.clone(),
                 format!("unknown service; expected one of {}", services.join(", ")),
-            ));
-        }
-        if list[..i].iter().any(|b| b.service == a.service) {
-            return Err((
-                key("service"),
-                a.service.clone(),
-                "the service has targets already (one [[availability]] per service)".into(),
             ));
         }
         if !(a.min_pct > 0.0 && a.min_pct <= 100.0) {
@@ -611,9 +674,9 @@ impl Config {
     /// Every check of a configuration as written; the calendars are validated, not compiled.
     fn check(mut raw: RawConfig, path: &Path) -> Result<Checked, ConfigError> {
         let dir = path.parent().unwrap_or(Path::new("."));
-        let cal_err = |source| ConfigError::Calendar {
+        let cal_err = |error| ConfigError::Calendar {
             path: path.into(),
-            source,
+            error,
         };
         let base = CalendarSpec::default()
             .apply(&raw.calendar, "calendar", dir)
@@ -715,6 +778,18 @@ impl Config {
             .map_err(|(key, value, reason)| invalid(key, value, &reason))?;
         validate_availability(&raw.availability)
             .map_err(|(key, value, reason)| invalid(key, value, &reason))?;
+        // Versions in time: several entries of one key, each from its `valid_from`.
+        let version_err = |error| ConfigError::Version {
+            path: path.into(),
+            error: Box::new(error),
+        };
+        crate::versions::check("priorities", &priorities).map_err(version_err)?;
+        crate::versions::check("olas", &raw.olas).map_err(version_err)?;
+        crate::versions::check("availability", &raw.availability).map_err(version_err)?;
+        for (i, v) in raw.vendors.iter().enumerate() {
+            crate::versions::check(&format!("vendors[{i}].targets"), &v.targets)
+                .map_err(version_err)?;
+        }
         if let Err(reason) = raw.engine.memory_bytes() {
             return Err(invalid(
                 "engine.memory_limit".into(),
@@ -777,6 +852,27 @@ impl Config {
             authority: None,
             document: None,
         }
+    }
+
+    /// The priorities of a period of local days `first..=last` (a quarter), once each in the
+    /// order written: the version in force on `first`, or for a priority that comes into
+    /// force during the period its first version then. (A report's target column; each
+    /// ticket is measured against the version in force at its creation.)
+    pub fn priorities_for(&self, first: NaiveDate, last: NaiveDate) -> Vec<&Priority> {
+        let mut out: Vec<&Priority> = crate::versions::in_force(&self.priorities, first);
+        for p in &self.priorities {
+            let starts_inside = p.valid_from_date().is_some_and(|d| first < d && d <= last);
+            if starts_inside && !out.iter().any(|q| q.priority == p.priority) {
+                out.push(p);
+            }
+        }
+        let order = |p: &Priority| {
+            self.priorities
+                .iter()
+                .position(|q| q.priority == p.priority)
+        };
+        out.sort_by_key(|p| order(p));
+        out
     }
 
     pub fn language(&self) -> &str {
@@ -927,6 +1023,170 @@ fri = ["08:00-16:00"]
         assert_eq!(
             Config::builtin().for_authority("west").unwrap_err().to_string(),
             "kennzahl.toml: no authority \"west\" in [[authorities]] (kennzahl.toml declares no authorities)"
+        );
+    }
+
+    const VERSIONED: &str = r#"
+[[priorities]]
+priority = 1
+name = "kritisch"
+response_hours = 1
+resolution_hours = 8
+[[priorities]]
+priority = 2
+name = "hoch"
+response_hours = 2
+resolution_hours = 16
+[[priorities]]
+priority = 2
+name = "hoch"
+response_hours = 1
+resolution_hours = 16
+valid_from = "2026-04-01"
+[[priorities]]
+priority = 2
+name = "hoch"
+response_hours = 1
+resolution_hours = 12
+valid_from = 2027-01-01
+"#;
+
+    #[test]
+    fn versions_of_targets() {
+        let c = parse(VERSIONED).unwrap();
+        assert_eq!(c.priorities.len(), 4);
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let targets = |first: &str, last: &str| {
+            c.priorities_for(d(first), d(last))
+                .iter()
+                .map(|p| (p.priority, p.response_hours, p.resolution_hours))
+                .collect::<Vec<_>>()
+        };
+        // A quarter shows each priority once, in the version in force at its start.
+        assert_eq!(
+            targets("2026-01-01", "2026-03-31"),
+            vec![(1, 1.0, 8.0), (2, 2.0, 16.0)]
+        );
+        assert_eq!(
+            targets("2026-04-01", "2026-06-30"),
+            vec![(1, 1.0, 8.0), (2, 1.0, 16.0)]
+        );
+        assert_eq!(
+            targets("2027-01-01", "2027-03-31"),
+            vec![(1, 1.0, 8.0), (2, 1.0, 12.0)]
+        );
+        // A priority that comes into force inside the quarter: its first version.
+        let c = parse("[[priorities]]\npriority = 1\nname = \"k\"\nresponse_hours = 1\nresolution_hours = 8\nvalid_from = \"2026-05-01\"\n").unwrap();
+        assert_eq!(c.priorities_for(d("2026-04-01"), d("2026-06-30")).len(), 1);
+        assert!(c
+            .priorities_for(d("2026-01-01"), d("2026-03-31"))
+            .is_empty());
+    }
+
+    #[test]
+    fn bad_versions_name_the_key_and_both_entries() {
+        let err = |text: &str| parse(text).unwrap_err().to_string();
+        assert_eq!(
+            err(&VERSIONED.replace("valid_from = 2027-01-01", "valid_from = \"2026-13-01\"")),
+            "kennzahl.toml: priorities[3].valid_from = \"2026-13-01\": not a date; write valid_from = \"YYYY-MM-DD\" (from local midnight in the calendar's zone)"
+        );
+        assert_eq!(
+            err(&VERSIONED.replace("valid_from = 2027-01-01", "valid_from = \"2026-04-01\"")),
+            "kennzahl.toml: priorities[3].valid_from = \"2026-04-01\": priority 2 has two versions valid from 2026-04-01 (priorities[2] and priorities[3]); one version per date"
+        );
+        assert_eq!(
+            err(&VERSIONED.replace("valid_from = 2027-01-01", "valid_from = 2026-01-01")),
+            "kennzahl.toml: priorities[3].valid_from = \"2026-01-01\": the versions of priority 2 are out of order: priorities[2] (valid from 2026-04-01) stands before it; write the versions of a key in the order they come into force"
+        );
+        assert_eq!(
+            err("[[olas]]\nlevel = 1\nhours = 4\n[[olas]]\nlevel = 2\nhours = 8\n[[olas]]\nlevel = 1\nhours = 2\n"),
+            "kennzahl.toml: olas[2]: level 1 has two versions without valid_from (olas[0] and olas[2]); only the first version of a key may leave it out (valid since always), each later one needs the date it comes into force (valid_from = \"YYYY-MM-DD\")"
+        );
+        assert_eq!(
+            err("[[availability]]\nservice = \"network\"\nmin_pct = 99\nvalid_from = \"2026-04-01\"\n[[availability]]\nservice = \"network\"\nmin_pct = 99.5\n"),
+            "kennzahl.toml: availability[1]: the versions of service \"network\" are out of order: availability[1] has no valid_from (valid since always) but availability[0] (valid from 2026-04-01) stands before it; the version valid since always comes first"
+        );
+        assert_eq!(
+            err("[[vendors]]\nname = \"A\"\n[[vendors.targets]]\npriority = 3\nresponse_hours = 4\nresolution_hours = 16\nvalid_from = \"2026-04-01\"\n[[vendors.targets]]\npriority = 3\nresponse_hours = 2\nresolution_hours = 8\nvalid_from = \"2026-04-01\"\n"),
+            "kennzahl.toml: vendors[0].targets[1].valid_from = \"2026-04-01\": priority 3 has two versions valid from 2026-04-01 (vendors[0].targets[0] and vendors[0].targets[1]); one version per date"
+        );
+        assert_eq!(
+            err("[calendar]\n[[calendar.versions]]\nvalid_from = \"2026-04-01\"\n[[calendar.versions]]\nvalid_from = \"2026-01-01\"\n"),
+            "kennzahl.toml: calendar.versions[1].valid_from = \"2026-01-01\": the versions of the calendar are out of order: calendar.versions[0] (valid from 2026-04-01) stands before it; write the versions of a key in the order they come into force"
+        );
+        assert_eq!(
+            err("[[vendors]]\nname = \"A\"\n[[vendors.calendar.versions]]\nvalid_from = \"2026-04-31\"\n"),
+            "kennzahl.toml: vendors[0].calendar.versions[0].valid_from = \"2026-04-31\": not a date; write valid_from = \"YYYY-MM-DD\" (from local midnight in the calendar's zone)"
+        );
+    }
+
+    #[test]
+    fn an_authority_sets_a_version_or_adds_its_own() {
+        let text = format!(
+            "{VERSIONED}
+[[authorities]]
+id = \"a\"
+name = \"A\"
+state = \"NW\"
+# The provider's version from 2026-04-01, with another response target.
+[[authorities.priorities]]
+priority = 2
+valid_from = \"2026-04-01\"
+response_hours = 0.5
+# A version of its own, between the provider's two.
+[[authorities.priorities]]
+priority = 2
+name = \"hoch\"
+response_hours = 0.75
+resolution_hours = 16
+valid_from = \"2026-07-01\"
+# The version since always of priority 1.
+[[authorities.priorities]]
+priority = 1
+response_hours = 2
+[[authorities.calendar.versions]]
+valid_from = \"2026-08-01\"
+hours.fri = [\"08:00-16:00\"]
+"
+        );
+        let c = parse(&text).unwrap();
+        let a = c.for_authority("a").unwrap();
+        let list: Vec<_> = a
+            .priorities
+            .iter()
+            .map(|p| {
+                (
+                    p.priority,
+                    p.response_hours,
+                    p.valid_from.as_ref().map(|v| v.text.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            list,
+            vec![
+                (1, 2.0, None),
+                (2, 2.0, None),
+                (2, 0.5, Some("2026-04-01".into())),
+                (2, 0.75, Some("2026-07-01".into())),
+                (2, 1.0, Some("2027-01-01".into())),
+            ]
+        );
+        let spec = a.calendars.default.spec();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(spec.on(d("2026-07-31")).weekly[4][0].end, 13 * 3600);
+        assert_eq!(spec.on(d("2026-08-07")).weekly[4][0].end, 16 * 3600);
+        // The provider's own configuration has no such calendar version.
+        assert!(c.calendars.default.spec().later.is_empty());
+        // An authority's version with a date the provider lacks must be complete.
+        let e = parse(&format!(
+            "{VERSIONED}\n[[authorities]]\nid = \"a\"\nname = \"A\"\nstate = \"NW\"\n[[authorities.priorities]]\npriority = 2\nvalid_from = \"2026-10-01\"\nresponse_hours = 0.5\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "kennzahl.toml: authorities[0] (id \"a\"), resolved over the provider's settings: priorities[3]: missing field `name`"
         );
     }
 

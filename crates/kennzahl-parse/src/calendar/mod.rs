@@ -1,5 +1,6 @@
 //! The business calendar: service hours, public, partial and school holidays, extra
-//! closed days, and the arithmetic of business time on UTC instants.
+//! closed days, their versions in time (each local day by the rules in force on it), and
+//! the arithmetic of business time on UTC instants.
 //!
 //! A [`Calendar`] is compiled once from a [`CalendarSpec`] into a sorted table of open
 //! intervals (UTC seconds) with a cumulative sum of open seconds, plus an index from
@@ -16,7 +17,7 @@ use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
 pub use holidays::{PartialHoliday, State};
-pub use spec::{CalendarConfig, CalendarSpec, Window};
+pub use spec::{CalendarConfig, CalendarSpec, CalendarVersion, Window};
 
 /// Local dates the open-interval table covers. Instants before the first or after the
 /// last covered day count as closed.
@@ -89,6 +90,12 @@ fn local_to_utc(tz: &Tz, ndt: NaiveDateTime, prefer_later: bool) -> i64 {
     }
 }
 
+/// Local midnight at the start of `day` in `tz`, as UTC seconds (where midnight falls into
+/// a switch to summer time, the switch instant): the instant a `valid_from` date begins.
+pub fn local_midnight(tz: &Tz, day: NaiveDate) -> i64 {
+    local_to_utc(tz, day.and_time(chrono::NaiveTime::MIN), false)
+}
+
 impl Calendar {
     /// Compile a spec into the interval table (local years 1995–2100).
     pub fn build(spec: CalendarSpec) -> Calendar {
@@ -99,10 +106,20 @@ impl Calendar {
         let mut starts = Vec::with_capacity(60_000);
         let mut ends = Vec::with_capacity(60_000);
         let mut day = first;
+        // The versions of the rules (`[[calendar.versions]]`): each day by the one in force.
+        let versions = spec.versions();
+        let mut v = 0usize;
         while day <= last {
+            while versions
+                .get(v + 1)
+                .is_some_and(|(from, _)| from.is_some_and(|f| f <= day))
+            {
+                v += 1;
+            }
+            let rules = versions[v].1;
             if !closed.contains_key(&day) {
                 let wd = day.weekday().num_days_from_monday() as usize;
-                for w in &spec.weekly[wd] {
+                for w in &rules.weekly[wd] {
                     let s = local_to_utc(
                         &tz,
                         day.and_time(chrono::NaiveTime::MIN)
@@ -148,6 +165,7 @@ impl Calendar {
             }
             day_index.push(k as u32);
         }
+        drop(versions);
         let covered = (
             local_to_utc(&tz, first.and_time(chrono::NaiveTime::MIN), false),
             local_to_utc(
@@ -326,7 +344,7 @@ impl Calendar {
 
     fn is_open_day(&self, day: NaiveDate) -> bool {
         !self.closed.contains_key(&day)
-            && !self.spec.weekly[day.weekday().num_days_from_monday() as usize].is_empty()
+            && !self.spec.on(day).weekly[day.weekday().num_days_from_monday() as usize].is_empty()
     }
 
     /// Whether the service desk is open at `t`.
