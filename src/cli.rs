@@ -302,6 +302,11 @@ pub struct KpiArgs {
     /// or spark (Spark SQL 4, derived from them).
     #[arg(long, value_enum)]
     pub dialect: Option<crate::dialect::Dialect>,
+    /// A provider workspace: the KPIs of this school authority (an `id` of [[authorities]])
+    /// as its own pack computes them: its data only, measured with its configuration (its
+    /// calendar, targets, OLAs, contracts).
+    #[arg(long, conflicts_with_all = ["print_scope", "print_sql", "list"])]
+    pub authority: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
