@@ -342,19 +342,29 @@ pub struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Number of tickets (default 20000; up to a million for benchmarks).
+    /// Number of tickets (default 20000; up to a million for benchmarks). With --provider:
+    /// of the whole provider, shared out over its authorities by their devices.
     #[arg(long)]
     pub tickets: Option<usize>,
-    /// Workspace folder for the demo (default: demo).
+    /// Workspace folder for the demo (default: demo; with --provider: demo-provider).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Folder for the generated canonical files (default: sample-data/muster-kommune,
-    /// or <out>/data with --tickets).
+    /// or <out>/data with --tickets or --provider).
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Only generate the files; no import, no report.
     #[arg(long)]
     pub no_report: bool,
+    /// Generate a provider workspace instead: one service desk for several school
+    /// authorities in North Rhine-Westphalia and Lower Saxony, with their own schools,
+    /// targets, contracts and ground truth; import it and write the provider's report and
+    /// every authority's pack.
+    #[arg(long)]
+    pub provider: bool,
+    /// With --provider: the number of school authorities (4 to 12; default 4).
+    #[arg(long, requires = "provider")]
+    pub authorities: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]

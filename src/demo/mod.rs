@@ -12,7 +12,10 @@
 //!
 //! The generator is parameterised ([`Params`]: seed, school register, state, number of
 //! tickets, the desk that works them and how fast it is in which period); `kennzahl demo` runs
-//! it with the municipality's parameters.
+//! it with the municipality's parameters, and the provider demo ([`provider`]) once per school
+//! authority of a provider.
+
+pub mod provider;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
@@ -1239,6 +1242,77 @@ fn gen_changes(
     out
 }
 
+/// A change as a row of changes.csv, with its id and its school's.
+fn change_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    c: &Change,
+    id: &str,
+    school: &str,
+) -> Result<()> {
+    w.write_record(rec([
+        "demo",
+        id,
+        c.ctype,
+        &ts(c.created),
+        &ts(c.planned_start),
+        &ts(c.planned_end),
+        &opt_ts(c.actual_start),
+        &opt_ts(c.actual_end),
+        &opt_ts(c.closed),
+        c.outcome.unwrap_or(""),
+        school,
+        c.service,
+        "",
+    ]))?;
+    Ok(())
+}
+
+/// An outage as a row of outages.csv, with its school's id ("" for every school).
+fn outage_row<W: std::io::Write>(w: &mut csv::Writer<W>, o: &Outage, school: &str) -> Result<()> {
+    w.write_record(rec([
+        o.service,
+        school,
+        &ts(o.start),
+        &opt_ts(o.end),
+        if o.planned { "true" } else { "false" },
+    ]))?;
+    Ok(())
+}
+
+/// A gzip-compressed CSV file (no time stamp in its header: the same rows, the same bytes).
+fn gz_csv(path: &Path) -> Result<csv::Writer<flate2::write::GzEncoder<std::fs::File>>> {
+    let f =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(csv::Writer::from_writer(
+        flate2::GzBuilder::new()
+            .mtime(0)
+            .write(f, flate2::Compression::default()),
+    ))
+}
+
+/// Finish a file of `gz_csv`.
+fn gz_finish(w: csv::Writer<flate2::write::GzEncoder<std::fs::File>>) -> Result<()> {
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .finish()?;
+    Ok(())
+}
+
+impl School {
+    /// The school's row of schools.csv (the contract's columns before `authority_id`).
+    pub fn fields(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.school_type.to_string(),
+            self.pupils.to_string(),
+            self.teachers.to_string(),
+            self.devices.to_string(),
+            self.travel_minutes.to_string(),
+        ]
+    }
+}
+
 /// Fixes the element type of a CSV record so that `&String` coerces to `&str`.
 fn rec<const N: usize>(v: [&str; N]) -> [&str; N] {
     v
@@ -1290,34 +1364,8 @@ impl Demo {
             .map(|e| e.at)
     }
 
-    /// Write the canonical files into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let gz = |name: &str| -> Result<csv::Writer<flate2::write::GzEncoder<std::fs::File>>> {
-            let f = std::fs::File::create(dir.join(name))
-                .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
-            Ok(csv::Writer::from_writer(
-                flate2::GzBuilder::new()
-                    .mtime(0)
-                    .write(f, flate2::Compression::default()),
-            ))
-        };
-        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
-        w.write_record(one_authority_columns("schools"))?;
-        for s in &self.schools {
-            w.write_record(rec([
-                &s.id,
-                &s.name,
-                s.school_type,
-                &s.pupils.to_string(),
-                &s.teachers.to_string(),
-                &s.devices.to_string(),
-                &s.travel_minutes.to_string(),
-            ]))?;
-        }
-        w.flush()?;
-        let mut w = gz("tickets.csv.gz")?;
-        w.write_record(one_authority_columns("tickets"))?;
+    /// The tickets as rows of tickets.csv (the contract's columns without `authority_id`).
+    pub fn ticket_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
             let status = status_at(&t.events, self.as_of).unwrap_or("new");
             let effort: f64 = self
@@ -1352,11 +1400,11 @@ impl Demo {
                 &ts(self.as_of - 1),
             ]))?;
         }
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .finish()?;
-        let mut w = gz("events.csv.gz")?;
-        w.write_record(crate::import::contract::columns("events"))?;
+        Ok(())
+    }
+
+    /// The events as exported (nothing at or after the snapshot), rows of events.csv.
+    pub fn event_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
             for (i, e) in self.visible(t).enumerate() {
                 w.write_record(rec([
@@ -1375,39 +1423,38 @@ impl Demo {
                 ]))?;
             }
         }
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .finish()?;
+        Ok(())
+    }
+
+    /// Write the canonical files into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let gz = |name: &str| gz_csv(&dir.join(name));
+        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
+        w.write_record(one_authority_columns("schools"))?;
+        for s in &self.schools {
+            w.write_record(s.fields())?;
+        }
+        w.flush()?;
+        let mut w = gz("tickets.csv.gz")?;
+        w.write_record(one_authority_columns("tickets"))?;
+        self.ticket_rows(&mut w)?;
+        gz_finish(w)?;
+        let mut w = gz("events.csv.gz")?;
+        w.write_record(crate::import::contract::columns("events"))?;
+        self.event_rows(&mut w)?;
+        gz_finish(w)?;
         let mut w = csv::Writer::from_path(dir.join("changes.csv"))?;
         w.write_record(crate::import::contract::columns("changes"))?;
         for c in &self.changes {
-            w.write_record(rec([
-                "demo",
-                &c.id,
-                c.ctype,
-                &ts(c.created),
-                &ts(c.planned_start),
-                &ts(c.planned_end),
-                &opt_ts(c.actual_start),
-                &opt_ts(c.actual_end),
-                &opt_ts(c.closed),
-                c.outcome.unwrap_or(""),
-                &self.schools[c.school].id,
-                c.service,
-                "",
-            ]))?;
+            change_row(&mut w, c, &c.id, &self.schools[c.school].id)?;
         }
         w.flush()?;
         let mut w = csv::Writer::from_path(dir.join("outages.csv"))?;
         w.write_record(crate::import::contract::columns("outages"))?;
         for o in &self.outages {
-            w.write_record(rec([
-                o.service,
-                o.school.map(|i| self.schools[i].id.as_str()).unwrap_or(""),
-                &ts(o.start),
-                &opt_ts(o.end),
-                if o.planned { "true" } else { "false" },
-            ]))?;
+            let school = o.school.map(|i| self.schools[i].id.as_str()).unwrap_or("");
+            outage_row(&mut w, o, school)?;
         }
         w.flush()?;
         self.write_vendor(dir)?;
@@ -1755,6 +1802,43 @@ impl Demo {
             q = q.next();
         }
         out
+    }
+
+    /// The SLA compliance of quarter `q` as the KPI `sla_compliance` measures it: of the
+    /// tickets first responded (first resolved) in the quarter whose priority has targets,
+    /// the share in percent within the response (resolution) target, `targets(ticket)` giving
+    /// (response, resolution) in service hours.
+    pub fn sla_truth(
+        &self,
+        q: Quarter,
+        targets: &dyn Fn(&Ticket) -> Option<(f64, f64)>,
+    ) -> (f64, f64) {
+        let tz = self.config.calendars.default.tz();
+        let (a, b) = q.bounds(tz);
+        let (a, b) = (a.timestamp(), b.timestamp());
+        let inq = |t: Option<i64>| t.is_some_and(|t| t >= a && t < b);
+        let (mut resp, mut resp_met, mut res, mut res_met) = (0usize, 0usize, 0usize, 0usize);
+        for t in &self.tickets {
+            let Some((rh, sh)) = targets(t) else {
+                continue;
+            };
+            if inq(self.first_response(t)) {
+                resp += 1;
+                resp_met += usize::from(t.response_bsecs as f64 <= rh * 3600.0);
+            }
+            if inq(self.first_resolved(t)) {
+                res += 1;
+                res_met += usize::from(t.resolution_bsecs as f64 <= sh * 3600.0);
+            }
+        }
+        let pct = |n: usize, d: usize| {
+            if d == 0 {
+                f64::NAN
+            } else {
+                100.0 * n as f64 / d as f64
+            }
+        };
+        (pct(resp_met, resp), pct(res_met, res))
     }
 
     /// The availability KPI of all services together in quarter `q`, from the outages and
