@@ -463,7 +463,20 @@ pub fn config_text(plans: &[Plan], registers: &[Vec<School>]) -> String {
             stanzas.push('\n');
             stanzas.push_str(p.settings);
         }
-        // Its share of the provider's team and of the work without tickets, by its devices.
+        // Its share of the contracts the provider holds for everyone (without it, an
+        // authority inherits a contract's whole annual cost), of the provider's team and of
+        // the work without tickets, by its devices.
+        stanzas.push_str(&format!(
+            "\n# Its share of the provider's contracts ({:.0} % of the devices), recharged to it.\n",
+            100.0 * share
+        ));
+        for v in provider.vendors.iter().filter(|v| v.annual_cost.is_some()) {
+            stanzas.push_str(&format!(
+                "[[authorities.vendors]]\nname = \"{}\"\nannual_cost = {}\n",
+                v.name,
+                (v.annual_cost.unwrap_or(0.0) * share).round()
+            ));
+        }
         stanzas.push_str(&format!(
             "\n# Its share of the provider's team and of the work without tickets ({:.0} % of the devices).\n[authorities.staffing]\ncurrent_fte = {:.1}\n",
             100.0 * share,
