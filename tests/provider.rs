@@ -497,9 +497,12 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// What a scan found: (file, token), and the files scanned per kind (extension).
+type Scanned = (Vec<(String, String)>, BTreeMap<String, usize>);
+
 /// Every (file, token) of `tokens` found below `dir`: in the file's text and in its path
 /// relative to `dir`; and the kinds of file scanned.
-fn scan(dir: &Path, tokens: &Owned) -> (Vec<(String, String)>, BTreeMap<String, usize>) {
+fn scan(dir: &Path, tokens: &Owned) -> Scanned {
     let mut found = Vec::new();
     let mut kinds = BTreeMap::new();
     for f in files_below(dir) {
@@ -568,27 +571,23 @@ fn no_authority_pack_names_another_authority() {
         .into_iter()
         .flat_map(|root| all.keys().map(|a| (root.join(a), foreign(&all, a))))
         .collect();
-    let results: Vec<(PathBuf, Vec<(String, String)>, BTreeMap<String, usize>)> =
-        std::thread::scope(|s| {
-            let handles: Vec<_> = jobs
-                .iter()
-                .map(|(dir, tokens)| {
-                    assert!(
-                        tokens.ids.len() > 1000 && tokens.names.len() > 20,
-                        "{}: {tokens:?}",
-                        dir.display()
-                    );
-                    s.spawn(move || {
-                        let (found, kinds) = scan(dir, tokens);
-                        (dir.clone(), found, kinds)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
+    let results: Vec<(PathBuf, Scanned)> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .iter()
+            .map(|(dir, tokens)| {
+                assert!(
+                    tokens.ids.len() > 1000 && tokens.names.len() > 20,
+                    "{}: {tokens:?}",
+                    dir.display()
+                );
+                s.spawn(move || (dir.clone(), scan(dir, tokens)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
     let mut leaks = Vec::new();
     let mut files = 0;
-    for (dir, found, kinds) in results {
+    for (dir, (found, kinds)) in results {
         for k in ["pdf", "xlsx", "html", "md", "csv", "json", "svg"] {
             assert!(
                 kinds.get(k).is_some_and(|n| *n > 0),
