@@ -302,6 +302,11 @@ pub struct KpiArgs {
     /// or spark (Spark SQL 4, derived from them).
     #[arg(long, value_enum)]
     pub dialect: Option<crate::dialect::Dialect>,
+    /// A provider workspace: the KPIs of this school authority (an `id` of [[authorities]])
+    /// as its own pack computes them: its data only, measured with its configuration (its
+    /// calendar, targets, OLAs, contracts).
+    #[arg(long, conflicts_with_all = ["print_scope", "print_sql", "list"])]
+    pub authority: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -337,19 +342,29 @@ pub struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Number of tickets (default 20000; up to a million for benchmarks).
+    /// Number of tickets (default 20000; up to a million for benchmarks). With --provider:
+    /// of the whole provider, shared out over its authorities by their devices.
     #[arg(long)]
     pub tickets: Option<usize>,
-    /// Workspace folder for the demo (default: demo).
+    /// Workspace folder for the demo (default: demo; with --provider: demo-provider).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Folder for the generated canonical files (default: sample-data/muster-kommune,
-    /// or <out>/data with --tickets).
+    /// or <out>/data with --tickets or --provider).
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Only generate the files; no import, no report.
     #[arg(long)]
     pub no_report: bool,
+    /// Generate a provider workspace instead: one service desk for several school
+    /// authorities in North Rhine-Westphalia and Lower Saxony, with their own schools,
+    /// targets, contracts and ground truth; import it and write the provider's report and
+    /// every authority's pack.
+    #[arg(long)]
+    pub provider: bool,
+    /// With --provider: the number of school authorities (4 to 12; default 4).
+    #[arg(long, requires = "provider")]
+    pub authorities: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]

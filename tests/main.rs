@@ -23,6 +23,7 @@ mod lake;
 mod links;
 mod privacy;
 mod profiles;
+mod provider;
 mod realsys;
 mod report;
 mod report_pack;

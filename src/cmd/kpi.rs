@@ -1,4 +1,5 @@
-//! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format;
+//! `kennzahl kpi --quarter Q [--by D]`: the KPIs of a quarter in long format (with
+//! `--authority ID`: a school authority's own, on the workspace narrowed to it: `scope`);
 //! `kennzahl kpi --list`: the catalogue a report spec can name;
 //! `kennzahl kpi --print-sql NAME | --print-scope [--dialect duckdb|spark]`: the SQL to run
 //! a KPI on the Parquet lake with another engine.
@@ -65,6 +66,13 @@ pub fn run(workspace: &Path, a: KpiArgs) -> Result<ExitCode> {
         print!("{sql}");
         return Ok(ExitCode::SUCCESS);
     }
+    let ws = match &a.authority {
+        Some(id) => {
+            let config = ws.config.for_authority(id)?;
+            crate::scope::narrow(&ws, &crate::scope::Scope::authority(id), config)?
+        }
+        None => ws,
+    };
     ws.prepare_analysis()?;
     let kpis = crate::kpi::catalog(&ws)?;
     let values = crate::kpi::run(&ws, &kpis, quarter, by)?;

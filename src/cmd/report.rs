@@ -42,7 +42,7 @@ pub fn run(workspace: &Path, a: ReportArgs) -> Result<ExitCode> {
 }
 
 /// The quarterly report (and its annexes) of `ws` into `out`.
-fn quarterly(
+pub(crate) fn quarterly(
     ws: &Workspace,
     quarter: Quarter,
     lang: &str,
@@ -82,66 +82,106 @@ fn authorities(ws: &Workspace, a: &ReportArgs, lang: &str, formats: &[String]) -
              names the school authorities it serves)"
         );
     }
-    let root = a.out.clone().unwrap_or_else(|| ws.dir.join("authorities"));
-    let dir_of = |id: &str| match (&a.out, &a.authority) {
-        (Some(out), Some(_)) => out.clone(),
-        _ => root.join(crate::report::eval::sanitize(id)),
+    let packs = Packs {
+        ids,
+        comparison: a.each_authority,
+        quarter: a.quarter,
+        lang,
+        formats,
+        root: a.out.clone().unwrap_or_else(|| ws.dir.join("authorities")),
+        flat: a.out.is_some() && a.authority.is_some(),
+        annexes: !a.no_annex,
     };
+    for f in write_packs(ws, &packs)? {
+        println!("{}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Which school authorities' packs to write, and where.
+pub(crate) struct Packs<'a> {
+    pub ids: Vec<String>,
+    /// Also the comparison of the authorities: the provider's edition in
+    /// `<root>/comparison-<quarter>/`, each authority's in its pack.
+    pub comparison: bool,
+    pub quarter: Quarter,
+    pub lang: &'a str,
+    pub formats: &'a [String],
+    /// `<root>/<id>/` per authority.
+    pub root: PathBuf,
+    /// One authority's pack straight into `root` (`--authority ID --out DIR`).
+    pub flat: bool,
+    /// The school and vendor pages.
+    pub annexes: bool,
+}
+
+impl Packs<'_> {
+    fn dir_of(&self, id: &str) -> PathBuf {
+        if self.flat {
+            self.root.clone()
+        } else {
+            self.root.join(crate::report::eval::sanitize(id))
+        }
+    }
+}
+
+/// Write the packs of `p` (and the comparison); the files written.
+pub(crate) fn write_packs(ws: &Workspace, p: &Packs) -> Result<Vec<PathBuf>> {
     let heads = crate::compare::headlines(ws)?;
     let mut figures = Vec::new();
-    for id in &ids {
-        let dir = dir_of(id);
-        let (files, f) =
-            authority_pack(ws, id, a.quarter, lang, formats, &dir, !a.no_annex, &heads)
-                .with_context(|| format!("the pack of authority {id:?}"))?;
-        for f in &files {
-            println!("{}", f.display());
-        }
+    let mut written = Vec::new();
+    for id in &p.ids {
+        let dir = p.dir_of(id);
+        let (files, f) = authority_pack(
+            ws, id, p.quarter, p.lang, p.formats, &dir, p.annexes, &heads,
+        )
+        .with_context(|| format!("the pack of authority {id:?}"))?;
+        written.extend(files);
         eprintln!(
             "authority {id}: report {} written to {} ({})",
-            a.quarter,
+            p.quarter,
             dir.display(),
-            formats.join(", ")
+            p.formats.join(", ")
         );
         figures.push(f);
     }
-    if a.each_authority {
+    if p.comparison {
         // The comparison: the provider's edition names every authority; each authority's
         // edition, in its own pack, names only itself.
-        let letters = crate::compare::letters(ws, &ids)?;
-        let from = a.quarter.prev().prev().prev();
-        let provider = crate::staffing::evaluate(ws, from, a.quarter)?;
+        let letters = crate::compare::letters(ws, &p.ids)?;
+        let from = p.quarter.prev().prev().prev();
+        let provider = crate::staffing::evaluate(ws, from, p.quarter)?;
         let cost = crate::compare::TeamCost {
             personnel_cost: provider.est.personnel_cost,
             from,
-            to: a.quarter,
+            to: p.quarter,
         };
         let mut edition = crate::compare::Edition {
             heads: &heads,
             figures: &figures,
             reader: None,
             letters: &letters,
-            quarter: a.quarter,
+            quarter: p.quarter,
             cost: Some(&cost),
         };
-        let mut files = Vec::new();
-        let dir = root.join(format!("comparison-{}", a.quarter));
-        files.extend(crate::compare::write(ws, &edition, lang, formats, &dir)?);
-        for id in &ids {
+        let dir = p.root.join(format!("comparison-{}", p.quarter));
+        written.extend(crate::compare::write(
+            ws, &edition, p.lang, p.formats, &dir,
+        )?);
+        for id in &p.ids {
             edition.reader = Some(id);
-            let dir = dir_of(id).join(format!("comparison-{}", a.quarter));
-            files.extend(crate::compare::write(ws, &edition, lang, formats, &dir)?);
-        }
-        for f in &files {
-            println!("{}", f.display());
+            let dir = p.dir_of(id).join(format!("comparison-{}", p.quarter));
+            written.extend(crate::compare::write(
+                ws, &edition, p.lang, p.formats, &dir,
+            )?);
         }
         eprintln!(
             "the comparison of {} authorities written to {} (each authority's edition in its pack)",
-            ids.len(),
-            root.join(format!("comparison-{}", a.quarter)).display()
+            p.ids.len(),
+            p.root.join(format!("comparison-{}", p.quarter)).display()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(written)
 }
 
 /// One authority's pack in `dir`: its staffing report over the four quarters ending with

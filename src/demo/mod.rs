@@ -9,6 +9,13 @@
 //! calendar the KPIs use, so the generator knows each ticket's true response and
 //! resolution time. It records quarterly ground truth computed from its own timeline
 //! (not from SQL), which the tests compare with the KPIs.
+//!
+//! The generator is parameterised ([`Params`]: seed, school register, state, number of
+//! tickets, the desk that works them and how fast it is in which period); `kennzahl demo` runs
+//! it with the municipality's parameters, and the provider demo ([`provider`]) once per school
+//! authority of a provider.
+
+pub mod provider;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
@@ -21,7 +28,7 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
-pub const DEMO_CONFIG: &str = include_str!("templates/kennzahl.toml");
+pub const DEMO_CONFIG: &str = include_str!("../templates/kennzahl.toml");
 pub const FIRST_QUARTER: Quarter = Quarter { year: 2024, q: 4 };
 pub const LAST_QUARTER: Quarter = Quarter { year: 2026, q: 3 };
 pub const DEFAULT_TICKETS: usize = 20_000;
@@ -38,6 +45,142 @@ const L2: &str = "2nd Level Schul-IT";
 const V_PRINT: &str = "Druckerservice Rhein GmbH";
 const V_MDM: &str = "MDM Mobil GmbH";
 const V_MFR: &str = "Hersteller-Support";
+
+/// A factor on a mean duration of the simulation for the tickets created within
+/// `from`..`to` (UTC seconds): the municipality's triage rota (responses 30 % faster from
+/// 2026-Q3), a provider authority's staff shortage (twice as slow in one quarter).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+    pub factor: f64,
+}
+
+/// The product of the factors of the windows containing `t` (1 in none).
+fn factor_at(windows: &[Window], t: i64) -> f64 {
+    windows
+        .iter()
+        .filter(|w| t >= w.from && t < w.to)
+        .map(|w| w.factor)
+        .product()
+}
+
+/// Who works a demo's tickets and how fast: what the school authorities of the provider demo
+/// have differently (the municipality's: [`Desk::municipality`]). Group and vendor names are
+/// `&'static str` like the rest of the timeline ([`intern`] makes them for the provider).
+#[derive(Debug, Clone)]
+pub struct Desk {
+    /// The first level (the service desk that takes every ticket).
+    pub l1: &'static str,
+    /// The own second level.
+    pub l2: &'static str,
+    /// The manufacturer the second level escalates to (level 3).
+    pub mfr: &'static str,
+    /// Vendors at level 2, in the order of the truth: the tickets of `service` (and
+    /// `category`, "" for any) are handed to `vendor`.
+    pub vendors: Vec<(&'static str, &'static str, &'static str)>,
+    /// Pseudonyms of the agents as exported: three at level 1, three at level 2.
+    pub agents: [String; 6],
+    /// Factors on the mean time to the first response, by the ticket's creation.
+    pub response: Vec<Window>,
+    /// Factors on the own team's working and queueing time, by the ticket's creation.
+    pub work: Vec<Window>,
+}
+
+impl Desk {
+    /// The model municipality's: its service desk and second level, the printer and MDM
+    /// vendors, the manufacturer, six agents, and the triage rota from 2026-Q3.
+    pub fn municipality() -> Desk {
+        Desk {
+            l1: SD,
+            l2: L2,
+            mfr: V_MFR,
+            vendors: vec![
+                ("peripherals", "Drucker", V_PRINT),
+                ("end_devices", "iPad", V_MDM),
+            ],
+            agents: std::array::from_fn(|i| format!("agent-{:010x}", 0xa1000 + i as u64 * 7919)),
+            response: vec![Window {
+                from: TRIAGE_ROTA_FROM,
+                to: i64::MAX,
+                factor: 0.7,
+            }],
+            work: Vec::new(),
+        }
+    }
+
+    /// The vendor a ticket of this service and category goes to, if any.
+    fn vendor_for(&self, service: &str, category: &str) -> Option<&'static str> {
+        self.vendors
+            .iter()
+            .find(|(s, c, _)| *s == service && (c.is_empty() || *c == category))
+            .map(|(_, _, v)| *v)
+    }
+
+    /// Every external group: the vendors, then the manufacturer.
+    fn externals(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.vendors.iter().map(|(_, _, v)| *v).collect();
+        out.dedup();
+        out.push(self.mfr);
+        out
+    }
+}
+
+/// A name that lives as long as the program, made once per distinct text: the provider
+/// demo's groups and vendors in the `&'static str` fields of the timeline (a few dozen names).
+pub fn intern(name: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.get(name) {
+        return n;
+    }
+    let n: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(n);
+    n
+}
+
+/// What a run of the generator simulates.
+pub struct Params {
+    /// The seed of every random stream.
+    pub seed: u64,
+    /// Tickets over the eight quarters.
+    pub tickets: usize,
+    /// The configuration whose default calendar the durations are drawn in (and whose
+    /// staffing visit shares and targets the truth reads).
+    pub config: Config,
+    pub schools: Vec<School>,
+    /// Whose school holidays make the quiet weeks and the peak after the summer break.
+    pub state: crate::calendar::State,
+    pub desk: Desk,
+    /// The outages (school indices into `schools`).
+    pub outages: Vec<Outage>,
+    /// Whether the printer vendor keeps an export of its own (`VENDOR_FILE`).
+    pub vendor_export: bool,
+}
+
+impl Params {
+    /// The model municipality with `tickets` tickets: what `kennzahl demo` generates.
+    pub fn municipality(tickets: usize) -> Result<Params> {
+        let config = Config::parse(DEMO_CONFIG, Path::new("kennzahl.toml"))
+            .context("the demo configuration is invalid")?;
+        let tz = config.calendars.default.tz();
+        Ok(Params {
+            seed: SEED,
+            tickets,
+            config,
+            schools: schools(),
+            state: crate::calendar::State::NW,
+            desk: Desk::municipality(),
+            outages: gen_outages(tz),
+            vendor_export: true,
+        })
+    }
+}
 
 /// The columns of a canonical file the demo writes: the contract's, without `authority_id`
 /// (the demo is the workspace of one authority; optional columns may be left out).
@@ -163,6 +306,8 @@ pub struct VendorTicket {
 
 pub struct Demo {
     pub config: Config,
+    /// Who worked the tickets (the truth reads its groups and vendors).
+    pub desk: Desk,
     pub schools: Vec<School>,
     pub tickets: Vec<Ticket>,
     pub changes: Vec<Change>,
@@ -197,10 +342,13 @@ fn exp_secs(rng: &mut ChaCha8Rng, mean: f64, min: i64) -> i64 {
     ((-u.ln() * mean).round() as i64).max(min)
 }
 
+/// The school types of a register: (key, label, count, mean pupils, mean teachers).
+pub type SchoolPlan = [(&'static str, &'static str, usize, u32, u32)];
+
+/// The model municipality's 32 schools.
 pub fn schools() -> Vec<School> {
     // 18 Grundschulen, 3 Gesamtschulen, 3 Realschulen, 1 Hauptschule, 3 Gymnasien,
     // 2 Förderschulen, 2 Berufskollegs: 32 schools, about 15,000 pupils and 1,700 teachers.
-    let mut rng = rng_for(SEED, 1);
     let plan: [(&str, &str, usize, u32, u32); 7] = [
         ("grundschule", "Grundschule", 18, 230, 16),
         ("gesamtschule", "Gesamtschule", 3, 1000, 95),
@@ -210,54 +358,79 @@ pub fn schools() -> Vec<School> {
         ("foerderschule", "Förderschule", 2, 150, 30),
         ("berufskolleg", "Berufskolleg", 2, 1600, 110),
     ];
-    let places = [
-        "Am Park",
-        "Lindenstraße",
-        "Im Grünen",
-        "Am Markt",
-        "Kirchweg",
-        "Sonnenhang",
-        "Am Bach",
-        "Bergstraße",
-        "Waldschule",
-        "Rosenhof",
-        "Am Schloss",
-        "Mühlenweg",
-        "Feldmark",
-        "Nordstadt",
-        "Südstadt",
-        "Weststadt",
-        "Oststadt",
-        "Am Hafen",
-        "Rheinufer",
-        "Marienplatz",
-        "Goetheplatz",
-        "Schillerhöhe",
-        "Kastanienallee",
-        "Am Turm",
-        "Brückenstraße",
-        "Eichendorff",
-        "Humboldt",
-        "Lessing",
-        "Kopernikus",
-        "Europa",
-        "Hansa",
-        "Am Ring",
-    ];
+    register(SEED, &plan, |n, label| {
+        (format!("S{:02}", n + 1), format!("{label} {}", PLACES[n]))
+    })
+}
+
+/// The places the schools are named after (the municipality's 32 first).
+pub const PLACES: [&str; 40] = [
+    "Am Park",
+    "Lindenstraße",
+    "Im Grünen",
+    "Am Markt",
+    "Kirchweg",
+    "Sonnenhang",
+    "Am Bach",
+    "Bergstraße",
+    "Waldschule",
+    "Rosenhof",
+    "Am Schloss",
+    "Mühlenweg",
+    "Feldmark",
+    "Nordstadt",
+    "Südstadt",
+    "Weststadt",
+    "Oststadt",
+    "Am Hafen",
+    "Rheinufer",
+    "Marienplatz",
+    "Goetheplatz",
+    "Schillerhöhe",
+    "Kastanienallee",
+    "Am Turm",
+    "Brückenstraße",
+    "Eichendorff",
+    "Humboldt",
+    "Lessing",
+    "Kopernikus",
+    "Europa",
+    "Hansa",
+    "Am Ring",
+    "Am Wall",
+    "Heideweg",
+    "Pestalozzi",
+    "Am Sportpark",
+    "Kantstraße",
+    "Fröbel",
+    "Am Mühlenteich",
+    "Geschwister Scholl",
+];
+
+/// A school register drawn from `plan` with `seed`: sizes vary by ±25 % around the type's
+/// means, devices follow pupils and teachers, travel times 15–50 minutes; `name(n, label)`
+/// gives the `n`th school's id and name.
+pub fn register(
+    seed: u64,
+    plan: &SchoolPlan,
+    name: impl Fn(usize, &str) -> (String, String),
+) -> Vec<School> {
+    let mut rng = rng_for(seed, 1);
     let mut out = Vec::new();
     let mut n = 0;
     // Travel times from their own stream, so the rest of the register stays as it was.
-    let mut trng = rng_for(SEED, 4);
+    let mut trng = rng_for(seed, 4);
     for (key, label, count, pupils, teachers) in plan {
-        for _ in 0..count {
+        for _ in 0..*count {
             let f = 0.75 + 0.5 * rng.random::<f64>();
-            let p = (pupils as f64 * f).round() as u32;
-            let t = (teachers as f64 * f).round() as u32;
+            let p = (*pupils as f64 * f).round() as u32;
+            let t = (*teachers as f64 * f).round() as u32;
             // Devices: one per ~3 pupils plus teacher devices, printers and displays.
             let d = (p as f64 / 3.2 + t as f64 * 0.9 + 8.0).round() as u32;
+            let (id, name) = name(n, label);
             out.push(School {
-                id: format!("S{:02}", n + 1),
-                name: format!("{label} {}", places[n]),
+                id,
+                name,
                 school_type: key,
                 pupils: p,
                 teachers: t,
@@ -279,6 +452,8 @@ struct Builder<'a> {
     own: i64,
     agents: [String; 6],
     handoffs: Vec<Handoff>,
+    /// The factor on the own team's time (`Desk::work` at the ticket's creation).
+    slow: f64,
 }
 
 impl Builder<'_> {
@@ -332,7 +507,7 @@ impl Builder<'_> {
     }
     /// Own-team work, with a chance of waiting for the customer in between (paused).
     fn own_step(&mut self, group: &'static str, level: usize, mean_h: f64, wait_p: f64) {
-        let w = exp_secs(&mut self.rng, mean_h * 3600.0, 300);
+        let w = exp_secs(&mut self.rng, mean_h * 3600.0 * self.slow, 300);
         let agent = self.agent(level);
         if self.rng.random_bool(wait_p) {
             let a = w / 3;
@@ -367,8 +542,9 @@ fn simulate(
     idx: usize,
     created: i64,
     school: usize,
-    agents: &[String; 6],
+    desk: &Desk,
 ) -> Ticket {
+    let (sd, l2, mfr) = (desk.l1, desk.l2, desk.mfr);
     let mut rng = rng_for(seed, 1000 + idx as u64);
     let service = pick(
         &mut rng,
@@ -439,84 +615,77 @@ fn simulate(
         ev: Vec::new(),
         counted: 0,
         own: 0,
-        agents: agents.clone(),
+        agents: desk.agents.clone(),
         handoffs: Vec::new(),
+        slow: factor_at(&desk.work, created),
     };
     b.push("created", None, None, None, None);
-    b.push("assign_group", None, Some(SD), None, None);
+    b.push("assign_group", None, Some(sd), None, None);
     // Response: mean 0.4 h for priority 1 up to 3 h for priority 4 (business time). On
     // purpose, so that the report's significance calls can be checked: from 2026-Q3 a triage
-    // rota answers 30 % faster. No other rate changes between quarters.
-    let rota = if created >= TRIAGE_ROTA_FROM {
-        0.7
-    } else {
-        1.0
-    };
+    // rota answers 30 % faster (`Desk::response`). No other rate changes between quarters.
+    let rota = factor_at(&desk.response, created);
     let resp_mean = [0.4, 0.9, 1.8, 3.0][priority as usize - 1] * 3600.0 * rota;
     let r = exp_secs(&mut b.rng, resp_mean, 60);
     b.work(r, true);
     let response = r;
     let a1 = b.agent(1);
-    b.push("assign_agent", None, None, Some(SD), Some(a1.clone()));
-    b.push("status", Some("open"), None, Some(SD), Some(a1.clone()));
+    b.push("assign_agent", None, None, Some(sd), Some(a1.clone()));
+    b.push("status", Some("open"), None, Some(sd), Some(a1.clone()));
     if b.rng.random_bool(0.6) {
-        b.push("reply_public", None, None, Some(SD), Some(a1));
+        b.push("reply_public", None, None, Some(sd), Some(a1));
     }
     if b.rng.random_bool(0.01) {
-        b.push("status", Some("cancelled"), None, Some(SD), None);
+        b.push("status", Some("cancelled"), None, Some(sd), None);
         let t = b.t;
         return finish(
             b, idx, ttype, priority, service, category, school, channel, role, created, response,
             None, t,
         );
     }
-    let vendor = match (service, category) {
-        ("peripherals", "Drucker") => Some(V_PRINT),
-        ("end_devices", "iPad") => Some(V_MDM),
-        _ => None,
-    };
+    let vendor = desk.vendor_for(service, category);
     let path = if vendor.is_some() {
         pick(&mut b.rng, &[("l1", 35.0), ("vendor", 55.0), ("l2", 10.0)])
     } else {
         pick(&mut b.rng, &[("l1", 62.0), ("l2", 33.0), ("mfr", 5.0)])
     };
     let scale = [0.5, 0.7, 1.0, 1.3][priority as usize - 1];
-    b.own_step(SD, 1, 1.2 * scale, 0.12);
-    let mut resolver = SD;
+    b.own_step(sd, 1, 1.2 * scale, 0.12);
+    let mut resolver = sd;
     match path {
         "l2" | "mfr" => {
-            b.push("assign_group", None, Some(L2), Some(SD), None);
+            b.push("assign_group", None, Some(l2), Some(sd), None);
             // Waiting in the level-2 queue is own time.
-            let q = exp_secs(&mut b.rng, 3.0 * 3600.0 * scale, 300);
+            let q = exp_secs(&mut b.rng, 3.0 * 3600.0 * scale * b.slow, 300);
             b.work(q, true);
-            b.own_step(L2, 2, 4.0 * scale, 0.18);
-            resolver = L2;
+            b.own_step(l2, 2, 4.0 * scale, 0.18);
+            resolver = l2;
             if path == "mfr" {
-                b.push("assign_group", None, Some(V_MFR), Some(L2), None);
-                b.push("status", Some("waiting_vendor"), None, Some(L2), None);
+                b.push("assign_group", None, Some(mfr), Some(l2), None);
+                b.push("status", Some("waiting_vendor"), None, Some(l2), None);
                 let handed = b.t;
                 let v = exp_secs(&mut b.rng, 24.0 * 3600.0, 1800);
                 b.work(v, false);
                 // The manufacturer's only action is handing the ticket back.
                 b.handoffs.push(Handoff {
-                    vendor: V_MFR,
+                    vendor: mfr,
                     handed,
                     ack_at: b.t,
                     ack_bsecs: v,
                     end: b.t,
                     bsecs: v,
                 });
-                b.push("assign_group", None, Some(L2), Some(V_MFR), None);
-                b.push("status", Some("open"), None, Some(V_MFR), None);
-                b.own_step(L2, 2, 1.5 * scale, 0.0);
+                b.push("assign_group", None, Some(l2), Some(mfr), None);
+                b.push("status", Some("open"), None, Some(mfr), None);
+                b.own_step(l2, 2, 1.5 * scale, 0.0);
             }
         }
         "vendor" => {
             let v = vendor.unwrap();
             let mut rounds = if b.rng.random_bool(0.12) { 2 } else { 1 };
             while rounds > 0 {
-                b.push("assign_group", None, Some(v), Some(SD), None);
-                b.push("status", Some("waiting_vendor"), None, Some(SD), None);
+                b.push("assign_group", None, Some(v), Some(sd), None);
+                b.push("status", Some("waiting_vendor"), None, Some(sd), None);
                 let handed = b.t;
                 let ack = exp_secs(&mut b.rng, 2.5 * 3600.0, 300);
                 b.work(ack, false);
@@ -537,15 +706,15 @@ fn simulate(
                 rounds -= 1;
                 if rounds > 0 {
                     // Bounce-back: the vendor returns the ticket unsolved; level 2 checks, sends it again.
-                    b.push("assign_group", None, Some(L2), Some(v), None);
+                    b.push("assign_group", None, Some(l2), Some(v), None);
                     b.push("status", Some("open"), None, Some(v), None);
-                    b.own_step(L2, 2, 2.0 * scale, 0.1);
+                    b.own_step(l2, 2, 2.0 * scale, 0.1);
                 }
             }
             resolver = v;
         }
         _ => {
-            b.own_step(SD, 1, 0.8 * scale, 0.05);
+            b.own_step(sd, 1, 0.8 * scale, 0.05);
         }
     }
     b.push("resolved", Some("resolved"), None, Some(resolver), None);
@@ -554,10 +723,10 @@ fn simulate(
     if reopened {
         b.t += exp_secs(&mut b.rng, 30.0 * 3600.0, 1800);
         b.push("reopened", Some("open"), None, None, None);
-        b.push("assign_group", None, Some(SD), None, None);
+        b.push("assign_group", None, Some(sd), None, None);
         let before = (b.counted, b.own);
-        b.own_step(SD, 1, 1.0, 0.0);
-        b.push("resolved", Some("resolved"), None, Some(SD), None);
+        b.own_step(sd, 1, 1.0, 0.0);
+        b.push("resolved", Some("resolved"), None, Some(sd), None);
         // Work after the first resolution does not count towards the resolution duration.
         (b.counted, b.own) = before;
     }
@@ -580,7 +749,7 @@ fn simulate(
         0,
     );
     if answered {
-        let mut rng = rng_for(SEED, 500_000_000 + idx as u64);
+        let mut rng = rng_for(seed, 500_000_000 + idx as u64);
         t.satisfaction = Some(if reopened {
             pick(
                 &mut rng,
@@ -665,34 +834,135 @@ fn day_weight(
     f
 }
 
+/// The model municipality with `tickets` tickets (`kennzahl demo`).
 pub fn generate(tickets: usize) -> Result<Demo> {
-    let config = Config::parse(DEMO_CONFIG, Path::new("kennzahl.toml"))
-        .context("the demo configuration is invalid")?;
-    let cal = config.calendars.default.clone();
-    let tz = cal.tz();
-    let schools = schools();
-    let (start, _) = FIRST_QUARTER.bounds(tz);
-    let (_, end) = LAST_QUARTER.bounds(tz);
-    let as_of = end.timestamp();
-    let breaks: Vec<(NaiveDate, NaiveDate, String)> = crate::calendar::school::builtin()
-        .iter()
-        .filter(|b| b.state == crate::calendar::State::NW)
-        .map(|b| (b.start, b.end, b.name.clone()))
-        .collect();
-    // Distribute exactly `tickets` arrivals over the days by weight (largest remainders).
-    let first_day = FIRST_QUARTER.first_day();
-    let last_day = LAST_QUARTER.last_day();
-    let mut days = Vec::new();
-    let mut d = first_day;
-    while d <= last_day {
-        days.push((d, day_weight(&cal, d, &breaks)));
-        d = d.succ_opt().unwrap();
+    let p = Params::municipality(tickets)?;
+    let arrivals = p.arrivals();
+    let index: Vec<usize> = (0..arrivals.len()).collect();
+    Ok(p.simulate(&arrivals, &index))
+}
+
+impl Params {
+    /// The instants the tickets come in, with their schools, sorted: exactly `tickets`,
+    /// spread over the days by weekday, public and school holidays and the peak after the
+    /// summer break, most within school hours, the school drawn by its devices.
+    pub fn arrivals(&self) -> Vec<(i64, usize)> {
+        let cal = &self.config.calendars.default;
+        let tz = cal.tz();
+        let (start, _) = FIRST_QUARTER.bounds(tz);
+        let breaks: Vec<(NaiveDate, NaiveDate, String)> = crate::calendar::school::builtin()
+            .iter()
+            .filter(|b| b.state == self.state)
+            .map(|b| (b.start, b.end, b.name.clone()))
+            .collect();
+        // Distribute exactly `tickets` arrivals over the days by weight (largest remainders).
+        let first_day = FIRST_QUARTER.first_day();
+        let last_day = LAST_QUARTER.last_day();
+        let mut days = Vec::new();
+        let mut d = first_day;
+        while d <= last_day {
+            days.push((d, day_weight(cal, d, &breaks)));
+            d = d.succ_opt().unwrap();
+        }
+        let counts = spread(
+            self.tickets,
+            &days.iter().map(|(_, w)| *w).collect::<Vec<_>>(),
+        );
+        let mut arrivals: Vec<(i64, usize)> = Vec::with_capacity(self.tickets);
+        let mut rng = rng_for(self.seed, 2);
+        let device_weights: Vec<(usize, f64)> = self
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.devices as f64))
+            .collect();
+        for ((day, _), n) in days.iter().zip(&counts) {
+            for _ in 0..*n {
+                // Time of day: mostly school hours, some afternoons and evenings, a few at night.
+                let minute = match pick(&mut rng, &[(0u8, 72.0), (1, 23.0), (2, 5.0)]) {
+                    0 => rng.random_range(7 * 60 + 30..16 * 60),
+                    1 => rng.random_range(16 * 60..21 * 60),
+                    _ => rng.random_range(0..24 * 60),
+                };
+                let second = rng.random_range(0..60);
+                let local = day
+                    .and_time(NaiveTime::from_hms_opt(minute / 60, minute % 60, second).unwrap());
+                let t = match tz.from_local_datetime(&local).earliest() {
+                    Some(t) => t.timestamp(),
+                    None => (tz
+                        .from_local_datetime(&(local + Duration::hours(1)))
+                        .earliest()
+                        .unwrap())
+                    .timestamp(),
+                };
+                arrivals.push((t.max(start.timestamp()), pick(&mut rng, &device_weights)));
+            }
+        }
+        arrivals.sort();
+        arrivals
     }
-    let total: f64 = days.iter().map(|(_, w)| w).sum();
-    let mut counts: Vec<(usize, f64)> = days
+
+    /// Simulate the tickets of `arrivals` (as `arrivals` gives them), the `i`th numbered and
+    /// seeded by `index[i]` (the municipality: 0, 1, 2…; a provider: the ticket's place in
+    /// the provider's one ticket system), and the changes, outages and vendor export.
+    pub fn simulate(self, arrivals: &[(i64, usize)], index: &[usize]) -> Demo {
+        let cal = self.config.calendars.default.clone();
+        let tz = cal.tz();
+        let (start, _) = FIRST_QUARTER.bounds(tz);
+        let (_, end) = LAST_QUARTER.bounds(tz);
+        let as_of = end.timestamp();
+        let seed = self.seed;
+        let visit_share = &self.config.staffing.visit_share;
+        let desk = &self.desk;
+        let tickets: Vec<Ticket> = arrivals
+            .par_iter()
+            .zip(index)
+            .map(|((t, s), i)| {
+                let mut t = simulate(&cal, seed, *i, *t, *s, desk);
+                let share = visit_share.get(t.service).copied().unwrap_or(0.0);
+                t.visit = rng_for(seed, 700_000_000 + *i as u64).random_bool(share);
+                t
+            })
+            .collect();
+        let changes = gen_changes(
+            &cal,
+            &self.schools,
+            start.timestamp(),
+            as_of,
+            (tickets.len() / 35).max(8),
+            seed,
+        );
+        let vendor_tickets = if self.vendor_export {
+            gen_vendor_tickets(
+                &self.config,
+                &self.schools,
+                &tickets,
+                start.timestamp(),
+                as_of,
+            )
+        } else {
+            Vec::new()
+        };
+        Demo {
+            config: self.config,
+            desk: self.desk,
+            schools: self.schools,
+            tickets,
+            changes,
+            outages: self.outages,
+            vendor_tickets,
+            as_of,
+        }
+    }
+}
+
+/// `n` split over `weights` in proportion, exactly (largest remainders; ties to the first).
+pub fn spread(n: usize, weights: &[f64]) -> Vec<usize> {
+    let total: f64 = weights.iter().sum();
+    let mut counts: Vec<(usize, f64)> = weights
         .iter()
-        .map(|(_, w)| {
-            let x = tickets as f64 * w / total;
+        .map(|w| {
+            let x = n as f64 * w / total;
             (x.floor() as usize, x - x.floor())
         })
         .collect();
@@ -705,70 +975,10 @@ pub fn generate(tickets: usize) -> Result<Demo> {
             .unwrap()
             .then(a.cmp(b))
     });
-    for i in order.into_iter().take(tickets - assigned) {
+    for i in order.into_iter().take(n - assigned) {
         counts[i].0 += 1;
     }
-    let mut arrivals: Vec<(i64, usize)> = Vec::with_capacity(tickets);
-    let mut rng = rng_for(SEED, 2);
-    let device_weights: Vec<(usize, f64)> = schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.devices as f64))
-        .collect();
-    for ((day, _), (n, _)) in days.iter().zip(&counts) {
-        for _ in 0..*n {
-            // Time of day: mostly school hours, some afternoons and evenings, a few at night.
-            let minute = match pick(&mut rng, &[(0u8, 72.0), (1, 23.0), (2, 5.0)]) {
-                0 => rng.random_range(7 * 60 + 30..16 * 60),
-                1 => rng.random_range(16 * 60..21 * 60),
-                _ => rng.random_range(0..24 * 60),
-            };
-            let second = rng.random_range(0..60);
-            let local =
-                day.and_time(NaiveTime::from_hms_opt(minute / 60, minute % 60, second).unwrap());
-            let t = match tz.from_local_datetime(&local).earliest() {
-                Some(t) => t.timestamp(),
-                None => (tz
-                    .from_local_datetime(&(local + Duration::hours(1)))
-                    .earliest()
-                    .unwrap())
-                .timestamp(),
-            };
-            arrivals.push((t.max(start.timestamp()), pick(&mut rng, &device_weights)));
-        }
-    }
-    arrivals.sort();
-    let agents: [String; 6] =
-        std::array::from_fn(|i| format!("agent-{:010x}", 0xa1000 + i as u64 * 7919));
-    let visit_share = &config.staffing.visit_share;
-    let tickets: Vec<Ticket> = arrivals
-        .par_iter()
-        .enumerate()
-        .map(|(i, (t, s))| {
-            let mut t = simulate(&cal, SEED, i, *t, *s, &agents);
-            let share = visit_share.get(t.service).copied().unwrap_or(0.0);
-            t.visit = rng_for(SEED, 700_000_000 + i as u64).random_bool(share);
-            t
-        })
-        .collect();
-    let changes = gen_changes(
-        &cal,
-        &schools,
-        start.timestamp(),
-        as_of,
-        (tickets.len() / 35).max(8),
-    );
-    let outages = gen_outages(tz);
-    let vendor_tickets = gen_vendor_tickets(&config, &schools, &tickets, start.timestamp(), as_of);
-    Ok(Demo {
-        config,
-        schools,
-        tickets,
-        changes,
-        outages,
-        vendor_tickets,
-        as_of,
-    })
+    counts.into_iter().map(|(c, _)| c).collect()
 }
 
 /// The printer vendor whose own export the demo writes.
@@ -955,8 +1165,15 @@ fn gen_outages(tz: chrono_tz::Tz) -> Vec<Outage> {
         .collect()
 }
 
-fn gen_changes(cal: &Calendar, schools: &[School], start: i64, end: i64, n: usize) -> Vec<Change> {
-    let mut rng = rng_for(SEED, 3);
+fn gen_changes(
+    cal: &Calendar,
+    schools: &[School],
+    start: i64,
+    end: i64,
+    n: usize,
+    seed: u64,
+) -> Vec<Change> {
+    let mut rng = rng_for(seed, 3);
     let mut out = Vec::new();
     for i in 0..n {
         let created = start + rng.random_range(0..(end - start));
@@ -1025,6 +1242,77 @@ fn gen_changes(cal: &Calendar, schools: &[School], start: i64, end: i64, n: usiz
     out
 }
 
+/// A change as a row of changes.csv, with its id and its school's.
+fn change_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    c: &Change,
+    id: &str,
+    school: &str,
+) -> Result<()> {
+    w.write_record(rec([
+        "demo",
+        id,
+        c.ctype,
+        &ts(c.created),
+        &ts(c.planned_start),
+        &ts(c.planned_end),
+        &opt_ts(c.actual_start),
+        &opt_ts(c.actual_end),
+        &opt_ts(c.closed),
+        c.outcome.unwrap_or(""),
+        school,
+        c.service,
+        "",
+    ]))?;
+    Ok(())
+}
+
+/// An outage as a row of outages.csv, with its school's id ("" for every school).
+fn outage_row<W: std::io::Write>(w: &mut csv::Writer<W>, o: &Outage, school: &str) -> Result<()> {
+    w.write_record(rec([
+        o.service,
+        school,
+        &ts(o.start),
+        &opt_ts(o.end),
+        if o.planned { "true" } else { "false" },
+    ]))?;
+    Ok(())
+}
+
+/// A gzip-compressed CSV file (no time stamp in its header: the same rows, the same bytes).
+fn gz_csv(path: &Path) -> Result<csv::Writer<flate2::write::GzEncoder<std::fs::File>>> {
+    let f =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(csv::Writer::from_writer(
+        flate2::GzBuilder::new()
+            .mtime(0)
+            .write(f, flate2::Compression::default()),
+    ))
+}
+
+/// Finish a file of `gz_csv`.
+fn gz_finish(w: csv::Writer<flate2::write::GzEncoder<std::fs::File>>) -> Result<()> {
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .finish()?;
+    Ok(())
+}
+
+impl School {
+    /// The school's row of schools.csv (the contract's columns before `authority_id`).
+    pub fn fields(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.school_type.to_string(),
+            self.pupils.to_string(),
+            self.teachers.to_string(),
+            self.devices.to_string(),
+            self.travel_minutes.to_string(),
+        ]
+    }
+}
+
 /// Fixes the element type of a CSV record so that `&String` coerces to `&str`.
 fn rec<const N: usize>(v: [&str; N]) -> [&str; N] {
     v
@@ -1076,34 +1364,8 @@ impl Demo {
             .map(|e| e.at)
     }
 
-    /// Write the canonical files into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let gz = |name: &str| -> Result<csv::Writer<flate2::write::GzEncoder<std::fs::File>>> {
-            let f = std::fs::File::create(dir.join(name))
-                .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
-            Ok(csv::Writer::from_writer(
-                flate2::GzBuilder::new()
-                    .mtime(0)
-                    .write(f, flate2::Compression::default()),
-            ))
-        };
-        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
-        w.write_record(one_authority_columns("schools"))?;
-        for s in &self.schools {
-            w.write_record(rec([
-                &s.id,
-                &s.name,
-                s.school_type,
-                &s.pupils.to_string(),
-                &s.teachers.to_string(),
-                &s.devices.to_string(),
-                &s.travel_minutes.to_string(),
-            ]))?;
-        }
-        w.flush()?;
-        let mut w = gz("tickets.csv.gz")?;
-        w.write_record(one_authority_columns("tickets"))?;
+    /// The tickets as rows of tickets.csv (the contract's columns without `authority_id`).
+    pub fn ticket_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
             let status = status_at(&t.events, self.as_of).unwrap_or("new");
             let effort: f64 = self
@@ -1138,11 +1400,11 @@ impl Demo {
                 &ts(self.as_of - 1),
             ]))?;
         }
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .finish()?;
-        let mut w = gz("events.csv.gz")?;
-        w.write_record(crate::import::contract::columns("events"))?;
+        Ok(())
+    }
+
+    /// The events as exported (nothing at or after the snapshot), rows of events.csv.
+    pub fn event_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
             for (i, e) in self.visible(t).enumerate() {
                 w.write_record(rec([
@@ -1161,39 +1423,38 @@ impl Demo {
                 ]))?;
             }
         }
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .finish()?;
+        Ok(())
+    }
+
+    /// Write the canonical files into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let gz = |name: &str| gz_csv(&dir.join(name));
+        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
+        w.write_record(one_authority_columns("schools"))?;
+        for s in &self.schools {
+            w.write_record(s.fields())?;
+        }
+        w.flush()?;
+        let mut w = gz("tickets.csv.gz")?;
+        w.write_record(one_authority_columns("tickets"))?;
+        self.ticket_rows(&mut w)?;
+        gz_finish(w)?;
+        let mut w = gz("events.csv.gz")?;
+        w.write_record(crate::import::contract::columns("events"))?;
+        self.event_rows(&mut w)?;
+        gz_finish(w)?;
         let mut w = csv::Writer::from_path(dir.join("changes.csv"))?;
         w.write_record(crate::import::contract::columns("changes"))?;
         for c in &self.changes {
-            w.write_record(rec([
-                "demo",
-                &c.id,
-                c.ctype,
-                &ts(c.created),
-                &ts(c.planned_start),
-                &ts(c.planned_end),
-                &opt_ts(c.actual_start),
-                &opt_ts(c.actual_end),
-                &opt_ts(c.closed),
-                c.outcome.unwrap_or(""),
-                &self.schools[c.school].id,
-                c.service,
-                "",
-            ]))?;
+            change_row(&mut w, c, &c.id, &self.schools[c.school].id)?;
         }
         w.flush()?;
         let mut w = csv::Writer::from_path(dir.join("outages.csv"))?;
         w.write_record(crate::import::contract::columns("outages"))?;
         for o in &self.outages {
-            w.write_record(rec([
-                o.service,
-                o.school.map(|i| self.schools[i].id.as_str()).unwrap_or(""),
-                &ts(o.start),
-                &opt_ts(o.end),
-                if o.planned { "true" } else { "false" },
-            ]))?;
+            let school = o.school.map(|i| self.schools[i].id.as_str()).unwrap_or("");
+            outage_row(&mut w, o, school)?;
         }
         w.flush()?;
         self.write_vendor(dir)?;
@@ -1349,7 +1610,7 @@ impl Demo {
         }
         let years = n as f64 / 4.0;
         let cfg = &self.config.staffing;
-        let own = |g: &str| g == SD || g == L2;
+        let own = |g: &str| g == self.desk.l1 || g == self.desk.l2;
         let mut effort = 0.0;
         let mut travel = 0.0;
         for t in self
@@ -1417,11 +1678,12 @@ impl Demo {
             push("resolution_time.own_median", quantile(&own, 0.5) / 3600.0);
             let escalated = |t: &Ticket| {
                 self.visible(t)
-                    .any(|e| e.kind == "assign_group" && e.group != Some(SD))
+                    .any(|e| e.kind == "assign_group" && e.group != Some(self.desk.l1))
             };
+            let externals = self.desk.externals();
             let vendor = |t: &Ticket| {
                 self.visible(t).any(|e| {
-                    e.kind == "assign_group" && matches!(e.group, Some(V_PRINT | V_MDM | V_MFR))
+                    e.kind == "assign_group" && e.group.is_some_and(|g| externals.contains(&g))
                 })
             };
             let reopened = |t: &Ticket| self.visible(t).any(|e| e.kind == "reopened");
@@ -1504,7 +1766,7 @@ impl Demo {
                     .count() as f64,
             );
             // Vendor handoffs that started in the quarter, as far as the snapshot shows them.
-            for vendor in [V_PRINT, V_MDM, V_MFR] {
+            for &vendor in &externals {
                 let hs: Vec<&Handoff> = self
                     .tickets
                     .iter()
@@ -1540,6 +1802,43 @@ impl Demo {
             q = q.next();
         }
         out
+    }
+
+    /// The SLA compliance of quarter `q` as the KPI `sla_compliance` measures it: of the
+    /// tickets first responded (first resolved) in the quarter whose priority has targets,
+    /// the share in percent within the response (resolution) target, `targets(ticket)` giving
+    /// (response, resolution) in service hours.
+    pub fn sla_truth(
+        &self,
+        q: Quarter,
+        targets: &dyn Fn(&Ticket) -> Option<(f64, f64)>,
+    ) -> (f64, f64) {
+        let tz = self.config.calendars.default.tz();
+        let (a, b) = q.bounds(tz);
+        let (a, b) = (a.timestamp(), b.timestamp());
+        let inq = |t: Option<i64>| t.is_some_and(|t| t >= a && t < b);
+        let (mut resp, mut resp_met, mut res, mut res_met) = (0usize, 0usize, 0usize, 0usize);
+        for t in &self.tickets {
+            let Some((rh, sh)) = targets(t) else {
+                continue;
+            };
+            if inq(self.first_response(t)) {
+                resp += 1;
+                resp_met += usize::from(t.response_bsecs as f64 <= rh * 3600.0);
+            }
+            if inq(self.first_resolved(t)) {
+                res += 1;
+                res_met += usize::from(t.resolution_bsecs as f64 <= sh * 3600.0);
+            }
+        }
+        let pct = |n: usize, d: usize| {
+            if d == 0 {
+                f64::NAN
+            } else {
+                100.0 * n as f64 / d as f64
+            }
+        };
+        (pct(resp_met, resp), pct(res_met, res))
     }
 
     /// The availability KPI of all services together in quarter `q`, from the outages and
