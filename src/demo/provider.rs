@@ -11,8 +11,9 @@
 //! durations are drawn in its service hours) and desk; the tickets are numbered in the order
 //! they reach the provider's one ticket system. One authority's service gets worse in one
 //! quarter on purpose ([`DEGRADATION`]), and one authority's target changes in the middle of
-//! the year ([`TARGET_CHANGE`]): kennzahl.toml states the current target only, with a comment
-//! where the versioned entry goes, and the truth carries the change as data.
+//! the year ([`TARGET_CHANGE`]): kennzahl.toml holds both versions (`valid_from`), and the
+//! truth carries the change as data and measures each ticket by the version in force at its
+//! creation.
 //!
 //! The ground truth is computed per authority and quarter from the generator's own timeline,
 //! as the municipality's (`Demo::ground_truth`), measured with the authority's calendar and
@@ -75,14 +76,18 @@ pub const PLANS: [Plan; MAX_AUTHORITIES] = [
         rate: 1.0,
         vendor: None,
         settings: r#"# Its service agreement, renewed on 1 July 2026, promises the first response to a critical
-# ticket within half an hour (until 30 June 2026: within one hour).
+# ticket within half an hour (until 30 June 2026: within one hour, the provider's target).
+# Two versions in time (truth.toml, [[target_changes]]): a ticket is measured against the
+# one in force when it was created, so the quarters before July keep their figures.
 [[authorities.priorities]]
 priority = 1
-# TARGET CHANGE (truth.toml, [[target_changes]]): response_hours was 1 until 2026-06-30 and
-# is 0.5 from 2026-07-01. Only the current target is written here; the versioned entry
-# (the old target with its validity, the new one with valid_from = "2026-07-01") goes here
-# once kennzahl.toml can date a target.
+response_hours = 1
+[[authorities.priorities]]
+priority = 1
+name = "kritisch"
 response_hours = 0.5
+resolution_hours = 8
+valid_from = "2026-07-01"
 
 # Its first level may hold a ticket 3 service hours (the provider's OLA: 4).
 [[authorities.olas]]
@@ -332,8 +337,8 @@ pub struct TargetChange {
     pub valid_from: &'static str,
     pub before: f64,
     pub after: f64,
-    /// What kennzahl.toml states: the current target only, for every quarter, until targets
-    /// can be dated (the metrics `versioned:…` of ground_truth.csv are by the target in force).
+    /// The target of today (the last version in kennzahl.toml; the metrics `unversioned:…` of
+    /// ground_truth.csv measure every quarter by it, what a single-version configuration gave).
     pub configured: f64,
 }
 
@@ -547,52 +552,57 @@ fn desk_of(k: usize, p: &Plan, tz: chrono_tz::Tz) -> Desk {
 fn truth_of(d: &Demo, p: &Plan) -> Vec<(String, String, f64)> {
     let mut out = d.ground_truth();
     let tz = d.config.calendars.default.tz();
-    // The new target applies to the tickets created from the first day of its validity.
-    let change = (TARGET_CHANGE.authority == p.id).then(|| {
-        use chrono::TimeZone;
-        let day = chrono::NaiveDate::parse_from_str(TARGET_CHANGE.valid_from, "%Y-%m-%d")
-            .expect("a date");
-        let from = tz
-            .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+    // The targets in force when a ticket was created: the last version of its priority whose
+    // first day (local midnight) is not after the creation (kennzahl.toml lists a priority's
+    // versions in the order of their dates).
+    use chrono::TimeZone;
+    let midnight = |day: chrono::NaiveDate| {
+        tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
             .earliest()
             .expect("midnight exists")
-            .timestamp();
-        (from, &TARGET_CHANGE)
-    });
+            .timestamp()
+    };
+    let versions = |t: &super::Ticket| {
+        d.config
+            .priorities
+            .iter()
+            .filter(|x| x.priority == i32::from(t.priority))
+            .collect::<Vec<_>>()
+    };
+    let in_force = |t: &super::Ticket| {
+        versions(t)
+            .into_iter()
+            .filter(|x| {
+                x.valid_from
+                    .as_ref()
+                    .and_then(|v| v.date)
+                    .is_none_or(|day| midnight(day) <= t.created)
+            })
+            .last()
+            .map(|x| (x.response_hours, x.resolution_hours))
+    };
+    // What one version (today's) for every quarter would give.
+    let today = |t: &super::Ticket| {
+        versions(t)
+            .last()
+            .map(|x| (x.response_hours, x.resolution_hours))
+    };
+    let changed = TARGET_CHANGE.authority == p.id;
     let mut q = FIRST_QUARTER;
     while q <= LAST_QUARTER {
-        let configured = |t: &super::Ticket| {
-            let pr = d
-                .config
-                .priorities
-                .iter()
-                .find(|x| x.priority == i32::from(t.priority));
-            pr.map(|x| (x.response_hours, x.resolution_hours))
-        };
-        let (resp, res) = d.sla_truth(q, &configured);
+        let (resp, res) = d.sla_truth(q, &in_force);
         out.push((q.to_string(), "sla_compliance.response_pct".into(), resp));
         out.push((q.to_string(), "sla_compliance.resolution_pct".into(), res));
-        if let Some((from, c)) = change {
-            let in_force = |t: &super::Ticket| {
-                configured(t).map(|(a, b)| {
-                    if t.priority != c.priority || t.created >= from {
-                        (a, b)
-                    } else if c.target == "response_hours" {
-                        (c.before, b)
-                    } else {
-                        (a, c.before)
-                    }
-                })
-            };
-            let (resp, res) = d.sla_truth(q, &in_force);
+        if changed {
+            let (resp, res) = d.sla_truth(q, &today);
             out.push((
                 q.to_string(),
-                "versioned:sla_compliance.response_pct".into(),
+                "unversioned:sla_compliance.response_pct".into(),
                 resp,
             ));
             out.push((
                 q.to_string(),
-                "versioned:sla_compliance.resolution_pct".into(),
+                "unversioned:sla_compliance.resolution_pct".into(),
                 res,
             ));
         }
