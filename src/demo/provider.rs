@@ -572,13 +572,12 @@ fn truth_of(d: &Demo, p: &Plan) -> Vec<(String, String, f64)> {
     let in_force = |t: &super::Ticket| {
         versions(t)
             .into_iter()
-            .filter(|x| {
+            .rfind(|x| {
                 x.valid_from
                     .as_ref()
                     .and_then(|v| v.date)
                     .is_none_or(|day| midnight(day) <= t.created)
             })
-            .last()
             .map(|x| (x.response_hours, x.resolution_hours))
     };
     // What one version (today's) for every quarter would give.
