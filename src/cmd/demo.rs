@@ -44,20 +44,7 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
     }
     // A fresh workspace each time: the demo is reproducible.
     let ws = fresh_workspace(&out, demo::DEMO_CONFIG)?;
-    let files: Vec<PathBuf> = [
-        "schools.csv",
-        "tickets.csv.gz",
-        "events.csv.gz",
-        "changes.csv",
-        "outages.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f))
-    .collect();
-    let (reports, _, _) = crate::import::import_canonical(&ws, &files)?;
-    for r in &reports {
-        eprintln!("{r}");
-    }
+    import_files(&ws, &data)?;
     // The printer vendor's own export, a second source (queries/links/ compare the two).
     let profile = crate::import::profile::builtin("vendor-export").context("built-in profile")?;
     let ((reports, _, _), _) =
@@ -155,20 +142,7 @@ fn provider(a: DemoArgs) -> Result<ExitCode> {
     }
     let config = std::fs::read_to_string(data.join(crate::config::CONFIG_FILE))?;
     let ws = fresh_workspace(&out, &config)?;
-    let files: Vec<PathBuf> = [
-        "schools.csv",
-        "tickets.csv.gz",
-        "events.csv.gz",
-        "changes.csv",
-        "outages.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f))
-    .collect();
-    let (reports, _, _) = crate::import::import_canonical(&ws, &files)?;
-    for r in &reports {
-        eprintln!("{r}");
-    }
+    import_files(&ws, &data)?;
     let q = demo::LAST_QUARTER;
     let from = q.prev().prev().prev();
     let formats: Vec<String> = crate::report::render::ALL
@@ -213,4 +187,23 @@ fn provider(a: DemoArgs) -> Result<ExitCode> {
     println!("{}", report.join("report.html").display());
     println!("{}", packs.root.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Import the demo's canonical files from `data` (the import reports on stderr).
+fn import_files(ws: &Workspace, data: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = [
+        "schools.csv",
+        "tickets.csv.gz",
+        "events.csv.gz",
+        "changes.csv",
+        "outages.csv",
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect();
+    let (reports, _, _) = crate::import::import_canonical(ws, &files)?;
+    for r in &reports {
+        eprintln!("{r}");
+    }
+    Ok(())
 }

@@ -103,6 +103,21 @@ pub struct Organisation {
     pub language: Option<String>,
 }
 
+/// A list entry that may be a version in time of its key: the key as messages name it
+/// (`priority 2`), and its `valid_from`.
+macro_rules! versioned {
+    ($t:ty, $fmt:literal, $field:ident) => {
+        impl Versioned for $t {
+            fn key(&self) -> String {
+                format!($fmt, self.$field)
+            }
+            fn valid_from(&self) -> Option<&ValidFrom> {
+                self.valid_from.as_ref()
+            }
+        }
+    };
+}
+
 /// A priority with its response and resolution targets in service hours. Several entries of
 /// one priority are its versions in time (`valid_from`; see `versions`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,14 +132,7 @@ pub struct Priority {
     pub valid_from: Option<ValidFrom>,
 }
 
-impl Versioned for Priority {
-    fn key(&self) -> String {
-        format!("priority {}", self.priority)
-    }
-    fn valid_from(&self) -> Option<&ValidFrom> {
-        self.valid_from.as_ref()
-    }
-}
+versioned!(Priority, "priority {}", priority);
 
 /// A group of the ticket system: its support level and, for external groups, the vendor.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -194,14 +202,7 @@ pub struct VendorTarget {
     pub valid_from: Option<ValidFrom>,
 }
 
-impl Versioned for VendorTarget {
-    fn key(&self) -> String {
-        format!("priority {}", self.priority)
-    }
-    fn valid_from(&self) -> Option<&ValidFrom> {
-        self.valid_from.as_ref()
-    }
-}
+versioned!(VendorTarget, "priority {}", priority);
 
 /// An operational level agreement (OLA) of an own support level: the most service hours a
 /// ticket may spend with that level (held by its groups, not waiting) before its resolution.
@@ -215,14 +216,7 @@ pub struct Ola {
     pub valid_from: Option<ValidFrom>,
 }
 
-impl Versioned for Ola {
-    fn key(&self) -> String {
-        format!("level {}", self.level)
-    }
-    fn valid_from(&self) -> Option<&ValidFrom> {
-        self.valid_from.as_ref()
-    }
-}
+versioned!(Ola, "level {}", level);
 
 /// The availability targets of one IT service, as the school authority's service sheet
 /// promises them. Availability is measured in the service time of the municipality's
@@ -247,14 +241,7 @@ pub struct Availability {
     pub valid_from: Option<ValidFrom>,
 }
 
-impl Versioned for Availability {
-    fn key(&self) -> String {
-        format!("service {:?}", self.service)
-    }
-    fn valid_from(&self) -> Option<&ValidFrom> {
-        self.valid_from.as_ref()
-    }
-}
+versioned!(Availability, "service {:?}", service);
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
