@@ -110,10 +110,20 @@ pub fn figures(
         .iter()
         .map(|h| {
             let full = h.full.strip_suffix(".value").unwrap_or(&h.full);
-            got.iter()
-                .find(|v| v.full_name() == full && v.key == "all")
-                .map(|v| (v.value, v.unit.clone()))
-                .unwrap_or((None, String::new()))
+            let (k, m) = full.split_once('.').unwrap_or((full, "value"));
+            let unit = run
+                .iter()
+                .find(|x| x.meta.name == k)
+                .and_then(|x| x.measure(m))
+                .map(|x| x.unit.clone())
+                .unwrap_or_default();
+            match got.iter().find(|v| v.full_name() == full && v.key == "all") {
+                Some(v) => (v.value, v.unit.clone()),
+                // A count without a row counted nothing (no open ticket at the quarter's end):
+                // 0, not unknown. Any other measure without a row has no value.
+                None if unit == "count" => (Some(0.0), unit),
+                None => (None, unit),
+            }
         })
         .collect();
     let (devices, pupils): (f64, f64) = narrowed.conn.query_row(

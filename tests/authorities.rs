@@ -488,6 +488,20 @@ fn each_authority_gets_its_own_pack_and_comparison() {
         named.contains("| Kreis Südland | 3 | 0,60 | 0,23 |"),
         "{named}"
     );
+    // Open at the quarter's end: T5 at stadt-nord, none at kreis-sued (a count without a row
+    // is 0, and 0 per 100 devices is the better position).
+    assert!(
+        named.contains(
+            "| Offene Tickets zum Quartalsende: gesamt | Kreis Südland | 0 | 0,00 | 0,00 | 1 | 2 |"
+        ),
+        "{named}"
+    );
+    assert!(
+        named.contains(
+            "| Offene Tickets zum Quartalsende: gesamt | Stadt Nordheim | 1 | 1,00 | 0,50 | 2 | 2 |"
+        ),
+        "{named}"
+    );
     // The cost shares add up to the whole: 100 % and the personnel cost of the provider's own
     // staffing estimate of the same four quarters.
     ws.ok(&[
