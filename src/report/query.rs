@@ -61,6 +61,26 @@ pub enum Value {
     Text(String),
 }
 
+impl Value {
+    /// The value as text (numbers with every digit), None for no value.
+    fn raw(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Num(v) => Some(crate::output::num(*v)),
+            Value::Text(t) => Some(t.clone()),
+        }
+    }
+}
+
+/// A key as shown: labelled by the first of `lists` that has it (`kpis`: a KPI by its title).
+fn label(e: &Eval, lists: Option<&spec::ValueLists>, raw: &str) -> String {
+    match lists {
+        Some(l) if l.names() == ["kpis"] => e.title_of(raw),
+        Some(l) => e.words.value_label_in(&l.names(), raw),
+        None => raw.to_string(),
+    }
+}
+
 /// Columns and rows of a query's result.
 pub type Rows = (Vec<String>, Vec<Vec<Value>>);
 
@@ -472,10 +492,10 @@ struct Picked<'s> {
 /// One cell: a text (labelled by the column's `values` lists) or a number in its unit (the
 /// row's own unit in a `unit_from` column).
 fn cell(e: &Eval, row: &[Value], p: &Picked) -> Result<Cell> {
-    let (raw, num) = match &row[p.at] {
-        Value::Null => (None, None),
-        Value::Num(v) => (Some(crate::output::num(*v)), Some(*v)),
-        Value::Text(t) => (Some(t.clone()), t.parse::<f64>().ok()),
+    let raw = row[p.at].raw();
+    let num = match &row[p.at] {
+        Value::Num(v) => Some(*v),
+        other => other.raw().and_then(|t| t.parse::<f64>().ok()),
     };
     let unit = match p.unit_at.map(|i| &row[i]) {
         Some(Value::Text(u)) if u == "text" => "text",
@@ -489,12 +509,9 @@ fn cell(e: &Eval, row: &[Value], p: &Picked) -> Result<Cell> {
         None => p.unit.as_str(),
     };
     if unit == "text" {
-        let text = match (&raw, &p.col.values) {
-            // KPIs by their full name (`response_time.median`), labelled by their titles.
-            (Some(v), Some(lists)) if lists.names() == ["kpis"] => e.title_of(v),
-            (Some(v), Some(lists)) => e.words.value_label_in(&lists.names(), v),
-            (Some(v), None) => v.clone(),
-            (None, _) => e.w("number.none").to_string(),
+        let text = match &raw {
+            Some(v) => label(e, p.col.values.as_ref(), v),
+            None => e.w("number.none").to_string(),
         };
         return Ok(Cell { text, value: None });
     }
@@ -507,20 +524,15 @@ fn cell(e: &Eval, row: &[Value], p: &Picked) -> Result<Cell> {
 /// The text of a row's key in column `at`: labelled by the lists of the shown column of that
 /// name, if any.
 fn key_text(e: &Eval, s: &spec::Section, name: &str, v: &Value) -> String {
-    let raw = match v {
-        Value::Null => return e.w("number.none").to_string(),
-        Value::Num(x) => crate::output::num(*x),
-        Value::Text(t) => t.clone(),
+    let Some(raw) = v.raw() else {
+        return e.w("number.none").to_string();
     };
     let lists = s
         .columns
         .iter()
         .find(|c| c.name.as_deref() == Some(name))
         .and_then(|c| c.values.as_ref());
-    match lists {
-        Some(l) => e.words.value_label_in(&l.names(), &raw),
-        None => raw,
-    }
+    label(e, lists, &raw)
 }
 
 /// Draw a query section's chart (`plot`) from the rows of its page.
@@ -537,11 +549,7 @@ fn plot(
         Value::Num(x) => Some(*x),
         _ => None,
     };
-    let raw_key = |v: &Value| match v {
-        Value::Text(t) => t.clone(),
-        Value::Num(x) => crate::output::num(*x),
-        Value::Null => String::new(),
-    };
+    let raw_key = |v: &Value| v.raw().unwrap_or_default();
     let rows: Vec<&&Vec<Value>> = rows
         .iter()
         .filter(|r| !p.skip.contains(&raw_key(&r[label])))
