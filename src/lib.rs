@@ -20,6 +20,7 @@ pub mod kpi;
 pub mod lake;
 pub mod links;
 pub mod output;
+pub mod packs;
 pub mod provenance;
 pub mod quarter;
 pub mod report;

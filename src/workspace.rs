@@ -144,3 +144,19 @@ impl Workspace {
         d.is_dir().then_some(d)
     }
 }
+
+impl Workspace {
+    /// The salt for agent pseudonyms, made once per workspace (`init` and the demo).
+    pub fn init_salt(&self) -> Result<()> {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::from_rng(&mut rand::rng());
+        let salt: String = (0..16)
+            .map(|_| format!("{:02x}", rng.random::<u8>()))
+            .collect();
+        self.conn.execute(
+            "INSERT INTO meta VALUES ('pseudonym_salt', ?) ON CONFLICT DO NOTHING",
+            [salt],
+        )?;
+        Ok(())
+    }
+}

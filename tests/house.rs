@@ -63,6 +63,24 @@ fn modules_import_downward_only() {
     assert!(bad.is_empty(), "modules import upward:\n{}", bad.join("\n"));
 }
 
+/// Commands never call each other: what two commands share lives in a library module
+/// (the packs of `report` and `demo --provider` in `packs`).
+#[test]
+fn commands_do_not_call_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cmd");
+    let mut bad = Vec::new();
+    for f in rust_files(&src) {
+        if f.file_name().is_some_and(|n| n != "mod.rs") {
+            bad.extend(uses(&f, "cmd"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "a command calls another:\n{}",
+        bad.join("\n")
+    );
+}
+
 /// The rule can fail: a line naming an upper module is found.
 #[test]
 fn the_import_rule_sees_a_violation() {

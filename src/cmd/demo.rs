@@ -97,7 +97,7 @@ fn fresh_workspace(out: &Path, config: &str) -> Result<Workspace> {
     }
     std::fs::write(out.join(crate::config::CONFIG_FILE), config)?;
     let ws = Workspace::open(out, true)?;
-    crate::cmd::init::init_meta(&ws)?;
+    ws.init_salt()?;
     Ok(ws)
 }
 
@@ -160,9 +160,9 @@ fn provider(a: DemoArgs) -> Result<ExitCode> {
         &formats,
     )?;
     let report = out.join(format!("report-{q}"));
-    crate::cmd::report::quarterly(&ws, q, &lang, &formats, &report, true)?;
+    crate::packs::quarterly(&ws, q, &lang, &formats, &report, true)?;
     eprintln!("the provider's report {q} written to {}", report.display());
-    let packs = crate::cmd::report::Packs {
+    let packs = crate::packs::Packs {
         ids: ws
             .config
             .authority_ids()
@@ -177,7 +177,7 @@ fn provider(a: DemoArgs) -> Result<ExitCode> {
         flat: false,
         annexes: true,
     };
-    crate::cmd::report::write_packs(&ws, &packs)?;
+    crate::packs::write_packs(&ws, &packs)?;
     eprintln!(
         "every authority's pack in {} ({}/<id>/report-{q}/, staffing-*/, comparison-{q}/); done in {:.1} s",
         packs.root.display(),

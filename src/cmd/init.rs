@@ -18,24 +18,10 @@ pub fn run(workspace: &Path, a: InitArgs) -> Result<ExitCode> {
         eprintln!("wrote {}", cfg.display());
     }
     let ws = Workspace::open(dir, true)?;
-    init_meta(&ws)?;
+    ws.init_salt()?;
     eprintln!(
         "workspace ready: {}",
         dir.join(crate::workspace::DB_FILE).display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The salt for agent pseudonyms, made once per workspace.
-pub fn init_meta(ws: &Workspace) -> Result<()> {
-    use rand::{RngExt, SeedableRng};
-    let mut rng = rand_chacha::ChaCha8Rng::from_rng(&mut rand::rng());
-    let salt: String = (0..16)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect();
-    ws.conn.execute(
-        "INSERT INTO meta VALUES ('pseudonym_salt', ?) ON CONFLICT DO NOTHING",
-        [salt],
-    )?;
-    Ok(())
 }
