@@ -839,13 +839,16 @@ impl<'a> Eval<'a> {
     /// The measures over the last `quarters` quarters (default 8), a line each.
     fn trend_chart(
         &self,
-        s: &spec::Section,
+        a: &ChartAsk,
         store: &mut Store,
-        subject: &Subject,
-        name: &str,
-        axis: &str,
-        names: &[&str],
     ) -> Result<Result<charts::Chart, String>> {
+        let ChartAsk {
+            s,
+            subject,
+            name,
+            axis,
+            names,
+        } = *a;
         let q = self.q;
         let n = s.quarters.unwrap_or(8).max(2);
         let mut qs = vec![q];
@@ -904,6 +907,13 @@ impl<'a> Eval<'a> {
         );
         let axis = self.label(&s.axis, title);
         let names: Vec<&str> = s.columns.iter().filter_map(|c| c.kpi.as_deref()).collect();
+        let ask = ChartAsk {
+            s,
+            subject,
+            name: &name,
+            axis: &axis,
+            names: &names,
+        };
         let chart = match s.chart.as_deref().unwrap_or_default() {
             "weekly" => {
                 let weekly = super::weekly_counts(self.ws, q, subject)?;
@@ -931,7 +941,7 @@ impl<'a> Eval<'a> {
                     self.w("report.tickets_axis"),
                 )
             }
-            "trend" => self.trend_chart(s, store, subject, &name, &axis, &names)?,
+            "trend" => self.trend_chart(&ask, store)?,
             "hbars" => {
                 let dim = dim_of(self.ws, s.dimension.as_deref());
                 store.ensure(q, dim, &names)?;
@@ -949,10 +959,8 @@ impl<'a> Eval<'a> {
             }
             // bars: categories are the breakdown's rows (or, with layout = "measures", the
             // listed measures, this quarter against the previous one).
-            _ if s.layout.as_deref() == Some("measures") => {
-                self.measure_bars(s, store, subject, &name, &axis, &names)?
-            }
-            _ => self.breakdown_bars(s, store, subject, &name, &axis, &names)?,
+            _ if s.layout.as_deref() == Some("measures") => self.measure_bars(&ask, store)?,
+            _ => self.breakdown_bars(&ask, store)?,
         };
         let c = chart.map_err(|e| anyhow::anyhow!("cannot draw the chart of {title:?}: {e}"))?;
         Ok(Some(self.save_chart(c, title)?))
@@ -984,13 +992,16 @@ impl<'a> Eval<'a> {
     /// Bars of the listed measures, this quarter against the previous one.
     fn measure_bars(
         &self,
-        s: &spec::Section,
+        a: &ChartAsk,
         store: &mut Store,
-        subject: &Subject,
-        name: &str,
-        axis: &str,
-        names: &[&str],
     ) -> Result<Result<charts::Chart, String>> {
+        let ChartAsk {
+            s,
+            subject,
+            name,
+            axis,
+            names,
+        } = *a;
         let q = self.q;
         let (d, key) = self.at(subject, Dimension::all());
         let key = key.unwrap_or_else(|| "all".into());
@@ -1023,13 +1034,16 @@ impl<'a> Eval<'a> {
     /// Bars per row of the breakdown, a series per column, with the rows' targets.
     fn breakdown_bars(
         &self,
-        s: &spec::Section,
+        a: &ChartAsk,
         store: &mut Store,
-        subject: &Subject,
-        name: &str,
-        axis: &str,
-        names: &[&str],
     ) -> Result<Result<charts::Chart, String>> {
+        let ChartAsk {
+            s,
+            subject,
+            name,
+            axis,
+            names,
+        } = *a;
         let q = self.q;
         let dim = dim_of(self.ws, s.dimension.as_deref());
         let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
@@ -1155,4 +1169,15 @@ mod tests {
         }
         assert_eq!(sanitize(&"x".repeat(300)).len(), 64);
     }
+}
+
+/// What a chart of a section is asked to draw: the section, for whom, the chart's file name,
+/// the axis label and the KPIs it shows (shared by the trend and bar charts).
+#[derive(Clone, Copy)]
+struct ChartAsk<'a> {
+    s: &'a spec::Section,
+    subject: &'a Subject,
+    name: &'a str,
+    axis: &'a str,
+    names: &'a [&'a str],
 }
