@@ -302,6 +302,50 @@ fn the_authorities_differ_and_the_target_change_is_data() {
 /// Stadt Ahrensberg's 2026-Q2 is worse on purpose (truth.toml): its median first response
 /// nearly doubled against 2026-Q1 (no other authority's moved by half), and its own report of
 /// the quarter calls the change worse with an interval that excludes zero.
+/// A provider's growth scenario that an authority cannot take (a school type it lacks) is
+/// left out of the authority's staffing report, and the data gaps say why in the report's
+/// language, not as the English key error of `kennzahl staffing`.
+#[test]
+fn a_scenario_an_authority_cannot_take_is_said_in_its_language() {
+    let d = demo();
+    let ws = copy_of(d);
+    let cfg = ws.path().join("kennzahl.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str(
+        "\n[[staffing.scenarios]]\nname = \"Tablets am Berufskolleg\"\n[[staffing.scenarios.devices]]\nfrom = 2027\nschool_type = \"berufskolleg\"\nadd = 40\n",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let out = ws.path().join("pack");
+    ws.ok(&[
+        "report",
+        "--authority",
+        "stadt-ahrensberg",
+        "--quarter",
+        QUARTER,
+        "--format",
+        "md",
+        "--no-annex",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let staffing = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("staffing-")
+        })
+        .expect("the authority's staffing report");
+    let md = std::fs::read_to_string(staffing.join("staffing.md")).unwrap();
+    assert!(
+        md.contains("Das Szenario „Tablets am Berufskolleg“ des Dienstleisters passt nicht zu diesem Schulträger und fehlt hier: Er hat keine Schule der Schulform berufskolleg."),
+        "{md}"
+    );
+    assert!(!md.contains("no school of this type"), "{md}");
+}
+
 #[test]
 fn the_degraded_quarter_is_marked_worse() {
     let d = demo();

@@ -101,12 +101,20 @@ fn foreign_scenarios(
         };
         match model::scenarios(est, facts, &one, year) {
             Ok(_) => cfg.scenarios.push(sc),
-            Err(e) => est.findings.push(model::Finding {
-                id: "staffing.finding.scenario_not_for_this_authority",
-                args: vec![
-                    ("name", sc.name.clone()),
-                    ("reason", format!("{:?}: {}", e.value, e.reason)),
-                ],
+            // Said in the report's language where the reason has a message; otherwise the
+            // key error itself (a scenario that is wrong for every authority).
+            Err(e) => est.findings.push(match e.says {
+                Some(id) => model::Finding {
+                    id,
+                    args: vec![("name", sc.name.clone()), ("value", e.value)],
+                },
+                None => model::Finding {
+                    id: "staffing.finding.scenario_not_for_this_authority",
+                    args: vec![
+                        ("name", sc.name.clone()),
+                        ("reason", format!("{:?}: {}", e.value, e.reason)),
+                    ],
+                },
             }),
         }
     }

@@ -178,6 +178,10 @@ pub struct KeyError {
     pub key: String,
     pub value: String,
     pub reason: String,
+    /// The message id that says the reason in a report (`{value}` its placeholder), where
+    /// the error can become a finding there: a provider's scenario that does not fit a school
+    /// authority is left out of the authority's pack and said in its own language.
+    pub says: Option<&'static str>,
 }
 
 fn key_err(key: String, value: &str, reason: String) -> KeyError {
@@ -185,6 +189,15 @@ fn key_err(key: String, value: &str, reason: String) -> KeyError {
         key,
         value: value.to_string(),
         reason,
+        says: None,
+    }
+}
+
+/// A scenario's key error that a school authority's pack reports as the finding `says`.
+fn unfit(key: String, value: &str, reason: String, says: &'static str) -> KeyError {
+    KeyError {
+        says: Some(says),
+        ..key_err(key, value, reason)
     }
 }
 
@@ -707,31 +720,39 @@ fn check_device_changes(e: &Estimate, f: &Facts, i: usize, s: &Scenario) -> Resu
         if let Some(id) = &d.school {
             if !e.devices_by_school.contains_key(id) {
                 let known = f.schools.iter().any(|x| &x.id == id);
-                return Err(key_err(
-                    format!("staffing.scenarios[{i}].devices[{j}].school"),
-                    id,
-                    if known {
-                        "the school has no device count in schools.csv to change".into()
-                    } else {
-                        "no such school in the register (schools.csv)".into()
-                    },
-                ));
+                return Err(if known {
+                    unfit(
+                        format!("staffing.scenarios[{i}].devices[{j}].school"),
+                        id,
+                        "the school has no device count in schools.csv to change".into(),
+                        "staffing.finding.unfit_school_without_devices",
+                    )
+                } else {
+                    unfit(
+                        format!("staffing.scenarios[{i}].devices[{j}].school"),
+                        id,
+                        "no such school in the register (schools.csv)".into(),
+                        "staffing.finding.unfit_school_not_in_register",
+                    )
+                });
             }
         }
         if let Some(t) = &d.school_type {
             if !f.schools.iter().any(|x| &x.school_type == t) {
-                return Err(key_err(
+                return Err(unfit(
                     format!("staffing.scenarios[{i}].devices[{j}].school_type"),
                     t,
                     "no school of this type in the register (schools.csv)".into(),
+                    "staffing.finding.unfit_school_type_not_in_register",
                 ));
             }
         }
         if e.devices <= 0.0 {
-            return Err(key_err(
+            return Err(unfit(
                 format!("staffing.scenarios[{i}].devices[{j}]"),
                 "",
                 "the register has no device counts, so tickets per device are unknown".into(),
+                "staffing.finding.unfit_no_device_counts",
             ));
         }
     }
@@ -747,13 +768,15 @@ fn check_new_schools(e: &Estimate, f: &Facts, i: usize, s: &Scenario) -> Result<
             .iter()
             .any(|x| x.school_type == n.school_type && e.devices_by_school.contains_key(&x.id));
         if n.devices.is_none() && !has_type {
-            return Err(key_err(
+            // The value is the school type: the report's sentence names it.
+            return Err(unfit(
                 format!("staffing.scenarios[{i}].schools[{j}].devices"),
-                "",
+                &n.school_type,
                 format!(
                     "no school of type {:?} with devices in the register to take the devices from: give devices",
                     n.school_type
                 ),
+                "staffing.finding.unfit_new_school_type_without_devices",
             ));
         }
     }
@@ -767,13 +790,15 @@ fn check_vendor_shifts(e: &Estimate, i: usize, s: &Scenario) -> Result<(), KeyEr
         let svc = e.services.iter().find(|x| x.service == v.service);
         let base_tickets = svc.map(|x| x.vendor_tickets).unwrap_or(0.0);
         if v.vendor_share > 0.0 && base_tickets <= 0.0 && v.cost_per_ticket.is_none() {
-            return Err(key_err(
+            // The value is the service: the report's sentence names it.
+            return Err(unfit(
                 format!("staffing.scenarios[{i}].vendors[{j}].cost_per_ticket"),
-                "",
+                &v.service,
                 format!(
                     "the data have no vendor tickets of {:?} to scale the vendor cost from: give cost_per_ticket",
                     v.service
                 ),
+                "staffing.finding.unfit_no_vendor_tickets_of_service",
             ));
         }
     }
