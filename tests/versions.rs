@@ -285,6 +285,48 @@ fn priority_table_target(ws: &Ws, q: &str, row: &str) -> Option<f64> {
         .and_then(|r| r[4]["value"].as_f64())
 }
 
+/// The text of the response target cell of the table by priority, row `row`, quarter `q`
+/// (read from the JSON `priority_table_target` wrote).
+fn priority_table_target_text(ws: &Ws, q: &str, row: &str) -> String {
+    priority_table_target(ws, q, row);
+    let text = std::fs::read_to_string(ws.path().join(format!("json-{q}/report.json"))).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    fn rows_of(v: &serde_json::Value) -> Option<&serde_json::Value> {
+        match v {
+            serde_json::Value::Object(m)
+                if m.get("id").and_then(|x| x.as_str()) == Some("by_priority") =>
+            {
+                Some(&v["tables"][0]["rows"])
+            }
+            serde_json::Value::Object(m) => m.values().find_map(rows_of),
+            serde_json::Value::Array(a) => a.iter().find_map(rows_of),
+            _ => None,
+        }
+    }
+    let rows = rows_of(&v).unwrap().as_array().unwrap();
+    let r = rows.iter().find(|r| r[0]["text"] == row).unwrap();
+    r[4]["text"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_target_that_changes_inside_the_quarter_is_said_in_the_target_column() {
+    // P2's response target goes from 2 h to 1 h on 2 April: the Q2 row keeps 2 (the version at
+    // the quarter's start) as its value and says the change with its date; Q3 has one version.
+    let ws = workspace(
+        &format!("{BASE}{}", FROM_APRIL.replace("2026-04-01", "2026-04-02")),
+        TICKETS,
+        &events(TIMES),
+    );
+    assert_eq!(priority_table_target(&ws, "2026-Q2", "2 hoch"), Some(2.0));
+    assert_eq!(
+        priority_table_target_text(&ws, "2026-Q2", "2 hoch"),
+        "2,0 h → 1,0 h ab 02.04.2026"
+    );
+    // From the quarter's first day the new version is simply the quarter's target.
+    let ws = workspace(&format!("{BASE}{FROM_APRIL}"), TICKETS, &events(TIMES));
+    assert_eq!(priority_table_target_text(&ws, "2026-Q2", "2 hoch"), "1,0 h");
+}
+
 #[test]
 fn the_boundary_of_a_version_is_local_midnight_of_its_date() {
     // From 2 April (after C's creation, before D's): D, E and F are measured against the new

@@ -560,21 +560,47 @@ impl<'a> Eval<'a> {
     fn field(&self, dim: Dimension, key: &str, field: &str) -> (String, Option<f64>, String) {
         match dim.def().rows.as_deref().unwrap_or("") {
             "priorities" => {
-                // The target in force at the quarter's start (see `Config::priorities_for`).
-                let p = self
-                    .ws
-                    .config
-                    .priorities_for(self.q.first_day(), self.q.last_day())
-                    .into_iter()
-                    .find(|p| p.priority.to_string() == key);
-                let v = p.map(|p| {
+                use kennzahl_parse::versions::Versioned;
+                // The value is the target in force at the quarter's start (see
+                // `Config::priorities_for`); a version that comes into force inside the
+                // quarter is said in the text ("4,0 h → 2,0 h ab 15.08.2026"), as each ticket is
+                // measured by the version in force at its creation.
+                let (first, last) = (self.q.first_day(), self.q.last_day());
+                let hours = |p: &kennzahl_parse::config::Priority| {
                     if field == "response_hours" {
                         p.response_hours
                     } else {
                         p.resolution_hours
                     }
-                });
-                (self.f(v, "service_hours"), v, "service_hours".into())
+                };
+                let start = self
+                    .ws
+                    .config
+                    .priorities_for(first, last)
+                    .into_iter()
+                    .find(|p| p.priority.to_string() == key);
+                let v = start.map(hours);
+                let mut text = self.f(v, "service_hours");
+                let datefmt = self.w("format.date");
+                for p in &self.ws.config.priorities {
+                    let Some(day) = p.valid_from_date() else {
+                        continue;
+                    };
+                    let later = first < day && day <= last;
+                    if later
+                        && p.priority.to_string() == key
+                        && !start.is_some_and(|s| std::ptr::eq(s, p))
+                    {
+                        text.push_str(&self.wf(
+                            "report.target_from",
+                            &[
+                                ("value", &self.f(Some(hours(p)), "service_hours")),
+                                ("date", &day.format(datefmt).to_string()),
+                            ],
+                        ));
+                    }
+                }
+                (text, v, "service_hours".into())
             }
             "schools" => {
                 let r = self.schools.iter().find(|r| r.0 == key);
