@@ -327,7 +327,7 @@ fn run_analysis(conn: &Connection) -> Result<()> {
 fn drop_work_tables(conn: &Connection) {
     let mut sql = String::from(
         "DROP VIEW IF EXISTS scope_tickets; DROP VIEW IF EXISTS scope_events;
-         DROP TABLE IF EXISTS temp._derive_scope;",
+         DROP TABLE IF EXISTS temp._derive_scope; DROP TABLE IF EXISTS temp._derive_old;",
     );
     for t in TABLES {
         sql.push_str(&format!("DROP TABLE IF EXISTS main.d_{t};"));
@@ -389,11 +389,26 @@ pub fn refresh_tickets(conn: &Connection, config: &Config, scope_table: &str) ->
          CREATE OR REPLACE TEMP VIEW scope_events AS
              SELECT e.* FROM main.events e SEMI JOIN _derive_scope k ON k.source = e.source AND k.ticket_id = e.ticket_id;",
     )?;
+    // The touched tickets that have derived rows to replace: those the workspace held
+    // before this import (every ticket has its row of ticket_facts). New tickets, most of a
+    // quarter's import, have none, and an import of only new tickets deletes nothing.
+    conn.execute_batch(
+        "CREATE OR REPLACE TEMP TABLE _derive_old AS
+             SELECT k.source, k.ticket_id FROM _derive_scope k
+             SEMI JOIN main.ticket_facts f ON f.source = k.source AND f.ticket_id = k.ticket_id;",
+    )?;
+    let old: i64 = conn.query_row("SELECT count(*) FROM _derive_old", [], |r| r.get(0))?;
     let r = run_analysis(conn).and_then(|()| {
         for t in TABLES {
+            if old > 0 {
+                let _t = crate::timing::stage(format!("derived tables: delete old rows of {t}"));
+                conn.execute_batch(&format!(
+                    "DELETE FROM main.{t} x USING _derive_old k WHERE x.source = k.source AND x.ticket_id = k.ticket_id;"
+                ))?;
+            }
+            let _t = crate::timing::stage(format!("derived tables: insert rows of {t}"));
             conn.execute_batch(&format!(
-                "DELETE FROM main.{t} x USING _derive_scope k WHERE x.source = k.source AND x.ticket_id = k.ticket_id;
-                 INSERT INTO main.{t} BY NAME SELECT * FROM main.d_{t};"
+                "INSERT INTO main.{t} BY NAME SELECT * FROM main.d_{t};"
             ))?;
         }
         Ok(())

@@ -27,7 +27,9 @@ fn state(ws: &Ws) -> String {
                 (SELECT count(*) FROM schools) AS schools, (SELECT count(*) FROM changes) AS changes,
                 (SELECT count(*) FROM imports) AS imports,
                 (SELECT count(*) FROM segments) AS segments, (SELECT count(*) FROM ticket_facts) AS facts,
-                (SELECT coalesce(sum(hash(source, ticket_id, seq, event_at, kind)), 0) FROM events) AS events_sum",
+                (SELECT coalesce(sum(hash(source, ticket_id, seq, event_at, kind)), 0) FROM events) AS events_sum,
+                (SELECT coalesce(sum(hash(ticket_id, status, updated_at, satisfaction, effort_minutes)), 0) FROM tickets) AS tickets_sum,
+                (SELECT coalesce(sum(hash(ticket_id, status, first_resolved_at, resolution_bsecs)), 0) FROM ticket_facts) AS facts_sum",
     )
 }
 
@@ -114,4 +116,85 @@ fn a_second_process_on_a_workspace_in_use_gets_a_clear_error() {
     drop(held);
     assert_eq!(state(&ws), before);
     ws.ok(&["kpi", "--quarter", "2026-Q1"]);
+}
+
+/// The next quarter's import (issue 18): a workspace holding the demo export as at
+/// 2026-07-01 (base), and the import of the quarter after it (next: new tickets, and open
+/// tickets of base again, complete) killed with SIGKILL at points spread over it. Each kill
+/// leaves exactly the state of base (or, after the commit, the complete one), and the next
+/// import succeeds and equals an import that was never killed.
+#[test]
+fn a_killed_next_quarter_import_leaves_the_previous_state() {
+    let split = tempfile::tempdir().unwrap();
+    crate::import::split_quarter(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/muster-kommune"),
+        split.path(),
+        "2026-07-01 00:00:00",
+    );
+    let files = |set: &str| crate::import::canonical_files(&split.path().join(set));
+    let import_args = |set: &str| {
+        let mut a = vec!["import".to_string()];
+        a.extend(files(set));
+        a
+    };
+    let base_args = import_args("base");
+    let next_args = import_args("next");
+    let as_strs = |v: &[String]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+
+    // The base state once; every fresh workspace is a copy of its database.
+    let pristine = Ws::new();
+    pristine.ok(&["init"]);
+    pristine.ok(&base_args.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let before = state(&pristine);
+    let fresh = || {
+        let ws = Ws::new();
+        ws.ok(&["init"]);
+        std::fs::copy(
+            pristine.path().join("kennzahl.duckdb"),
+            ws.path().join("kennzahl.duckdb"),
+        )
+        .unwrap();
+        assert_eq!(state(&ws), before);
+        ws
+    };
+    // The complete state: the next import, never killed.
+    let clean = fresh();
+    let next: Vec<&str> = next_args.iter().map(|s| s.as_str()).collect();
+    let t0 = std::time::Instant::now();
+    clean.ok(&next);
+    let full_ms = t0.elapsed().as_millis() as u64;
+    let after = state(&clean);
+    assert_ne!(before, after);
+
+    let mut ws = fresh();
+    let (mut inside, mut committed) = (0, 0);
+    for k in 0..12u64 {
+        let delay = 20 + k * full_ms / 10;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kennzahl"))
+            .arg("--workspace")
+            .arg(ws.path())
+            .args(as_strs(&next_args))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let now = state(&ws);
+        if now == before {
+            inside += 1;
+        } else if now == after {
+            committed += 1;
+            ws = fresh();
+        } else {
+            panic!("killed after {delay} ms: the workspace holds neither the base nor the complete state:\nbefore:\n{before}\nnow:\n{now}\nafter:\n{after}");
+        }
+    }
+    assert!(
+        inside >= 5,
+        "only {inside} of 12 kills landed inside the import ({committed} after it)"
+    );
+    ws.ok(&next);
+    assert_eq!(state(&ws), after);
 }

@@ -516,3 +516,214 @@ fn unchanged_reimport_is_skipped_until_something_differs() {
     );
     assert_eq!(counts(&ws), ws.sql("SELECT 8 t, 44 e, 2 s"));
 }
+
+/// Split the canonical files of `src` at `cutoff` (a UTC instant, `2026-07-01 00:00:00`)
+/// into `out/base/` (the export as at the cutoff) and `out/next/` (every ticket created or
+/// changed since, complete), by the rules of benches/split_quarter.sql, in DuckDB.
+pub fn split_quarter(src: &std::path::Path, out: &std::path::Path, cutoff: &str) {
+    for d in ["base", "next"] {
+        std::fs::create_dir_all(out.join(d)).unwrap();
+    }
+    let sql = include_str!("../benches/split_quarter.sql")
+        .replace("{SRC}", src.to_str().unwrap())
+        .replace("{OUT}", out.to_str().unwrap())
+        .replace("{CUTOFF}", cutoff);
+    duckdb::Connection::open_in_memory()
+        .unwrap()
+        .execute_batch(&sql)
+        .unwrap();
+}
+
+/// The canonical files of a split set (or of the demo's data folder), as import arguments.
+pub fn canonical_files(dir: &std::path::Path) -> Vec<String> {
+    [
+        "schools.csv",
+        "tickets.csv.gz",
+        "events.csv.gz",
+        "changes.csv",
+        "outages.csv",
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .collect()
+}
+
+fn import_files(ws: &std::path::Path, files: &[String]) -> String {
+    let mut cmd = assert_cmd::Command::cargo_bin("kennzahl").unwrap();
+    cmd.arg("--workspace").arg(ws).arg("import").args(files);
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn kennzahl_in(ws: &std::path::Path, args: &[&str]) -> String {
+    let mut cmd = assert_cmd::Command::cargo_bin("kennzahl").unwrap();
+    cmd.arg("--workspace").arg(ws).args(args);
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// Whether table `t` holds the same rows in the workspaces `a` and `b` (every column but
+/// `updated_at`, the instant of a snapshot; both ways, EXCEPT ALL keeps repeated rows);
+/// returns its row count.
+fn table_rows_equal(a: &std::path::Path, b: &std::path::Path, t: &str) -> i64 {
+    let db = duckdb::Connection::open_in_memory().unwrap();
+    for (alias, w) in [("a", a), ("b", b)] {
+        db.execute_batch(&format!(
+            "ATTACH '{}' AS {alias} (READ_ONLY)",
+            w.join("kennzahl.duckdb").display()
+        ))
+        .unwrap();
+    }
+    let mut st = db
+        .prepare("SELECT column_name FROM duckdb_columns() WHERE database_name = 'a' AND table_name = ? AND column_name <> 'updated_at' ORDER BY column_index")
+        .unwrap();
+    let cols: Vec<String> = st
+        .query_map([t], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|c| format!("\"{}\"", c.unwrap()))
+        .collect();
+    let sel = cols.join(", ");
+    let (only_a, only_b, n): (i64, i64, i64) = db
+        .query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM (SELECT {sel} FROM a.{t} EXCEPT ALL SELECT {sel} FROM b.{t})),
+                        (SELECT count(*) FROM (SELECT {sel} FROM b.{t} EXCEPT ALL SELECT {sel} FROM a.{t})),
+                        (SELECT count(*) FROM b.{t})"
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((only_a, only_b), (0, 0), "{t}: rows only in one workspace");
+    n
+}
+
+/// Issue 18, the next quarter's import: the demo export (20,000 tickets, 2024-Q4 to 2026-Q3,
+/// sample-data/muster-kommune) split at 2026-07-01 into the export
+/// as at that instant and the "changed since" export of the quarter after it. Importing the
+/// one and then the other gives the workspace the whole export gives: the same tickets (but
+/// for the snapshot instant), events, changes, outages, derived tables, and every KPI of
+/// every quarter.
+#[test]
+fn base_then_next_quarter_equals_the_whole_export() {
+    let dir = Ws::new();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/muster-kommune");
+    let split = dir.path().join("split");
+    split_quarter(&data, &split, "2026-07-01 00:00:00");
+
+    // What the split holds, counted from the whole export by a second, plain method: a
+    // ticket comes with next when it was created or has an event at or after the cutoff.
+    let db = duckdb::Connection::open_in_memory().unwrap();
+    let count = |q: &str| -> i64 { db.query_row(q, [], |r| r.get(0)).unwrap() };
+    // A file read as text, its instants cast where compared.
+    let csv = |p: std::path::PathBuf| format!("read_csv('{}', all_varchar = true)", p.display());
+    let (tickets, events) = (
+        csv(data.join("tickets.csv.gz")),
+        csv(data.join("events.csv.gz")),
+    );
+    let all = count(&format!("SELECT count(*) FROM {tickets}"));
+    let all_events = count(&format!("SELECT count(*) FROM {events}"));
+    let new = count(&format!(
+        "SELECT count(*) FROM {tickets} WHERE created_at::TIMESTAMP >= TIMESTAMP '2026-07-01'"
+    ));
+    let updated = count(&format!(
+        "SELECT count(DISTINCT e.ticket_id) FROM {events} e JOIN {tickets} t USING (ticket_id)
+         WHERE e.event_at::TIMESTAMP >= TIMESTAMP '2026-07-01' AND t.created_at::TIMESTAMP < TIMESTAMP '2026-07-01'"
+    ));
+    assert!(new > 0 && updated > 0, "new {new}, updated {updated}");
+    let part = |f: &str| csv(split.join(f));
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM {}",
+            part("base/tickets.csv.gz")
+        )),
+        all - new
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM {}",
+            part("next/tickets.csv.gz")
+        )),
+        new + updated
+    );
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM {} WHERE event_at::TIMESTAMP >= TIMESTAMP '2026-07-01'",
+            part("base/events.csv.gz")
+        )),
+        0
+    );
+    drop(db);
+
+    let whole = dir.path().join("whole");
+    let incr = dir.path().join("incr");
+    for w in [&whole, &incr] {
+        kennzahl_in(w, &["init"]);
+    }
+    import_files(&whole, &canonical_files(&data));
+    import_files(&incr, &canonical_files(&split.join("base")));
+    let out = import_files(&incr, &canonical_files(&split.join("next")));
+    // Every ticket row of next is a newer snapshot (or a new ticket): all imported.
+    let n = new + updated;
+    assert!(
+        out.contains(&format!(
+            "{n} rows read, {n} imported, 0 merged, 0 rejected (tickets)"
+        )),
+        "{out}"
+    );
+
+    let rows = |t: &str| table_rows_equal(&whole, &incr, t);
+    assert_eq!(rows("tickets"), all);
+    assert_eq!(rows("events"), all_events);
+    assert_eq!(rows("ticket_facts"), all);
+    for t in [
+        "changes",
+        "outages",
+        "segments",
+        "handoffs",
+        "effort_entries",
+    ] {
+        assert!(rows(t) > 0, "{t} is empty");
+    }
+    for q in [
+        "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3",
+    ] {
+        let args = ["kpi", "--quarter", q, "--format", "csv"];
+        let a = kennzahl_in(&whole, &args);
+        assert!(a.lines().count() > 10, "{a}");
+        assert_eq!(a, kennzahl_in(&incr, &args), "{q}");
+    }
+}
+
+/// A file changed between two imports, same name and the same size (one digit of one row
+/// changed in place), is seen as changed by its digest and imported, never skipped as
+/// unchanged: the one changed ticket row is imported, the six others merged.
+#[test]
+fn a_file_changed_in_place_is_imported_not_skipped() {
+    let ws = Ws::mini();
+    let t = ws.path().join("tickets.csv");
+    let s = ws.path().join("schools.csv");
+    std::fs::copy(fixture("mini/tickets.csv"), &t).unwrap();
+    std::fs::copy(fixture("mini/schools.csv"), &s).unwrap();
+    let (t, s) = (t.display().to_string(), s.display().to_string());
+    let first = ws.ok(&["import", &s, &t]);
+    assert!(
+        first.contains("7 rows read, 7 imported, 0 merged"),
+        "{first}"
+    );
+    let text = std::fs::read_to_string(&t).unwrap();
+    // T1's satisfaction 4 becomes 5: the same bytes but one.
+    let changed = text.replacen(",closed,Closed,4,,", ",closed,Closed,5,,", 1);
+    assert_eq!(changed.len(), text.len());
+    assert_ne!(changed, text);
+    std::fs::write(&t, changed).unwrap();
+    let (out, err) = ws.ok_both(&["import", &s, &t]);
+    assert!(!err.contains("unchanged"), "{err}");
+    assert!(
+        out.contains("tickets.csv: 7 rows read, 1 imported, 6 merged, 0 rejected"),
+        "{out}"
+    );
+    assert_eq!(
+        ws.sql("SELECT ticket_id, satisfaction FROM tickets WHERE ticket_id = 'T1'"),
+        ws.sql("SELECT 'T1' AS ticket_id, 5.0::DOUBLE AS satisfaction")
+    );
+}

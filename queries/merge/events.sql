@@ -12,7 +12,9 @@
 -- events_presorted.sql (the file's own numbering), and finishes with one of two scripts:
 -- events_new.sql when the workspace holds none of the staged tickets (a first import: every
 -- history is inserted straight from the numbering, nothing is compared or deleted), else
--- events_replace.sql.
+-- events_replace.sql (which fingerprints only the staged tickets that have a history in the
+-- workspace: a quarter's import of new tickets and updated open ones costs in proportion to
+-- what it brings).
 
 -- Staged tickets that exist (in this import's tickets, already merged, or the workspace).
 CREATE OR REPLACE TEMP TABLE _ek AS

@@ -1,21 +1,31 @@
 -- Events, when the workspace holds some of the staged tickets (see events.sql).
-CREATE OR REPLACE TEMP TABLE _eo AS SELECT * FROM _ev;
-DROP VIEW _ev;
+-- src/import/merge.rs has made `_eo`, the numbered events: the view _ev itself when it is
+-- cheap to read again (the file's own numbering), else a table (the ordering window is
+-- computed once).
+--
+-- Time in proportion to what is staged, not to the workspace (issue 18, the next quarter's
+-- import): the workspace's events are scanned once, for the old histories of the staged
+-- tickets; only those are fingerprinted and compared. A staged ticket without a history in
+-- the workspace (a new ticket of the quarter) is inserted without being fingerprinted.
 
--- Histories compared by a per-ticket fingerprint (XOR of 64-bit row hashes; seq is part of
--- each row, so equal rows cannot cancel out) and their length.
-CREATE OR REPLACE TEMP TABLE _fp_new AS
-SELECT source, ticket_id, count(*) AS n,
-       bit_xor(hash(seq, event_at, kind, status_class, status_raw, group_name, actor_group, agent, value, ref)) AS fp
-FROM _eo GROUP BY ALL;
+-- Old histories compared by a per-ticket fingerprint (XOR of 64-bit row hashes; seq is part
+-- of each row, so equal rows cannot cancel out) and their length.
 CREATE OR REPLACE TEMP TABLE _fp_old AS
 SELECT x.source, x.ticket_id, count(*) AS n,
        bit_xor(hash(x.seq, x.event_at, x.kind, x.status_class, x.status_raw, x.group_name, x.actor_group, x.agent, x.value, x.ref)) AS fp
 FROM events x SEMI JOIN _ek k ON k.source = x.source AND k.ticket_id = x.ticket_id
 GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _fp_new AS
+SELECT e.source, e.ticket_id, count(*) AS n,
+       bit_xor(hash(e.seq, e.event_at, e.kind, e.status_class, e.status_raw, e.group_name, e.actor_group, e.agent, e.value, e.ref)) AS fp
+FROM _eo e SEMI JOIN _fp_old o ON o.source = e.source AND o.ticket_id = e.ticket_id
+GROUP BY ALL;
+-- Every staged ticket has at least one numbered event (of exact duplicates the first stays),
+-- so a ticket with an old history has a new fingerprint.
 CREATE OR REPLACE TEMP TABLE _changed AS
-SELECT f.source, f.ticket_id, o.ticket_id IS NOT NULL AS _had FROM _fp_new f
-LEFT JOIN _fp_old o ON o.source = f.source AND o.ticket_id = f.ticket_id
+SELECT k.source, k.ticket_id, o.ticket_id IS NOT NULL AS _had FROM _ek k
+LEFT JOIN _fp_old o ON o.source = k.source AND o.ticket_id = k.ticket_id
+LEFT JOIN _fp_new f ON f.source = k.source AND f.ticket_id = k.ticket_id
 WHERE o.ticket_id IS NULL OR o.n <> f.n OR o.fp <> f.fp;
 
 -- Accounting per file: every staged row of a known ticket is merged, except the distinct
@@ -34,9 +44,7 @@ INSERT INTO events
 SELECT e.source, e.ticket_id, e.seq, e.event_at, e.kind, e.status_class, e.status_raw, e.group_name,
        e.actor_group, e.agent, e.value, e.ref
 FROM _eo e SEMI JOIN _changed c ON c.source = e.source AND c.ticket_id = e.ticket_id;
-DROP TABLE _ek;
-DROP TABLE _drop;
-DROP TABLE _eo;
 DROP TABLE _fp_new;
 DROP TABLE _fp_old;
 DROP TABLE _changed;
+-- merge.rs drops _eo, _ev and what _ev reads (_ek, _drop).

@@ -81,8 +81,11 @@ pub fn merge(
     run(conn, script(table))?;
     if table == "events" {
         let presorted_sql = include_str!("../../queries/merge/events_presorted.sql");
-        if presorted == Some(true) {
+        // Whether the numbered view `_ev` takes the file's own numbering (cheap to read
+        // again) or computes it with a window (read once into a table).
+        let numbered_by_file = if presorted == Some(true) {
             run(conn, presorted_sql)?;
+            true
         } else {
             run(conn, include_str!("../../queries/merge/events_dups.sql"))?;
             // Exact duplicates would change the numbering: then the order is computed.
@@ -90,24 +93,41 @@ pub fn merge(
                 conn.query_row("SELECT count(*) = 0 FROM _drop", [], |r| r.get(0))?;
             if presorted.is_some() && no_duplicates {
                 run(conn, presorted_sql)?;
+                true
             } else {
                 run(conn, include_str!("../../queries/merge/events_order.sql"))?;
+                false
             }
-        }
+        };
         // The fast path of a first import: no staged ticket has events in the workspace.
         let replace: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM events x SEMI JOIN _ek k ON k.source = x.source AND k.ticket_id = x.ticket_id)",
             [],
             |r| r.get(0),
         )?;
-        run(
-            conn,
-            if replace {
-                include_str!("../../queries/merge/events_replace.sql")
-            } else {
-                include_str!("../../queries/merge/events_new.sql")
-            },
-        )?;
+        if replace {
+            // events_replace.sql reads the numbered events three times (fingerprints,
+            // accounting, insert).
+            run(
+                conn,
+                if numbered_by_file {
+                    "CREATE OR REPLACE TEMP VIEW _eo AS SELECT * FROM _ev;\n"
+                } else {
+                    "CREATE OR REPLACE TEMP TABLE _eo AS SELECT * FROM _ev;\n"
+                },
+            )?;
+            run(conn, include_str!("../../queries/merge/events_replace.sql"))?;
+            run(
+                conn,
+                if numbered_by_file {
+                    "DROP VIEW _eo;\nDROP VIEW _ev;\nDROP TABLE _ek;\nDROP TABLE _drop;\n"
+                } else {
+                    "DROP TABLE _eo;\nDROP VIEW _ev;\nDROP TABLE _ek;\nDROP TABLE _drop;\n"
+                },
+            )?;
+        } else {
+            run(conn, include_str!("../../queries/merge/events_new.sql"))?;
+        }
     }
     let mut st = conn.prepare(
         "SELECT i.file, sum(o.imported)::BIGINT, sum(o.merged)::BIGINT FROM _outcome o JOIN _inputs i ON i.input = o._input GROUP BY i.file",
