@@ -19,7 +19,8 @@
 //!   derived tables are computed afresh with the scope's configuration).
 //!
 //! The copy goes through Parquet files in a temporary folder beside the workspace database
-//! (DuckDB writes and reads them at its own speed; the folder is removed afterwards).
+//! (DuckDB writes and reads them at its own speed; the folder is removed afterwards). The copy
+//! keeps `[engine]`'s memory limit and threads and spills beside the workspace database.
 
 use crate::config::Config;
 use crate::workspace::Workspace;
@@ -153,6 +154,16 @@ pub fn narrow(ws: &Workspace, scope: &Scope, config: Config) -> Result<Workspace
     ws.conn
         .execute_batch("DROP TABLE scope_tickets; DROP TABLE scope_schools;")?;
     let mut out = Workspace::in_memory(config)?;
+    // What the copy cannot hold within `[engine] memory_limit` spills beside the workspace
+    // database (DuckDB's default for a database in memory is `.tmp` in the current folder);
+    // DuckDB makes the folder when it first spills and removes it when the copy is closed.
+    let spill = ws.dir.join(format!(
+        ".kennzahl-scope-{}-{safe}.spill",
+        std::process::id()
+    ));
+    out.conn
+        .execute_batch(&format!("SET temp_directory = '{}'", sql_path(&spill)))
+        .with_context(|| format!("cannot set the spill folder of {}", scope.name))?;
     out.dir = ws.dir.clone();
     out.dims = ws.dims;
     out.scope = Some(scope.name.clone());

@@ -117,9 +117,13 @@ impl Workspace {
         })
     }
 
-    /// An in-memory workspace (tests, benchmarks).
+    /// An in-memory workspace (tests, benchmarks, an authority's narrowed copy in
+    /// `scope`). `[engine]`'s memory limit and threads hold here as in a workspace on disk:
+    /// a narrowed copy of a large provider is large too, and DuckDB spills what exceeds the
+    /// limit (to its `temp_directory`, which the caller may point somewhere sensible).
     pub fn in_memory(config: Config) -> Result<Workspace> {
         let conn = open_conn(None)?;
+        apply_engine(&conn, &config)?;
         conn.execute_batch(&schema_sql())?;
         crate::sqlfn::register(&conn, &config.calendars)?;
         Ok(Workspace {

@@ -21,12 +21,12 @@ pub fn run(a: DemoArgs) -> Result<ExitCode> {
         None => PathBuf::from("sample-data").join("muster-kommune"),
     });
     let n = a.tickets.unwrap_or(demo::DEFAULT_TICKETS);
-    let d = demo::generate(n)?;
-    d.write(&data)?;
-    let events: usize = d.tickets.iter().map(|t| d.visible(t).count()).sum();
+    // Streamed: the tickets and events go to their files a chunk at a time (ten million
+    // tickets would not fit in memory with their events).
+    let (d, events) = demo::generate_into(n, &data)?;
     eprintln!(
         "generated {} tickets, {events} events, {} changes, {} outages, {} schools into {} ({:.1} s)",
-        d.tickets.len(),
+        d.summary.briefs.len(),
         d.changes.len(),
         d.outages.len(),
         d.schools.len(),

@@ -316,6 +316,9 @@ pub struct Demo {
     pub vendor_tickets: Vec<VendorTicket>,
     /// The snapshot instant: the end of the last quarter. Nothing after it is exported.
     pub as_of: i64,
+    /// What the truth needs of every ticket (the ground, staffing and vendor truth read it,
+    /// not `tickets`: the streaming generator keeps no tickets, only this).
+    pub summary: Summary,
 }
 
 fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -782,7 +785,7 @@ fn finish(
     _cancel_at: i64,
 ) -> Ticket {
     Ticket {
-        id: format!("T{:07}", idx + 1),
+        id: ticket_id(idx),
         ttype,
         priority,
         service,
@@ -840,6 +843,17 @@ pub fn generate(tickets: usize) -> Result<Demo> {
     let arrivals = p.arrivals();
     let index: Vec<usize> = (0..arrivals.len()).collect();
     Ok(p.simulate(&arrivals, &index))
+}
+
+/// The model municipality with `tickets` tickets generated straight into `dir` (`kennzahl
+/// demo`): the same files as `generate(tickets)?.write(dir)`, in memory that grows with the
+/// truth only ([`Params::stream`]). Returns the demo without its tickets and the number of
+/// events written.
+pub fn generate_into(tickets: usize, dir: &Path) -> Result<(Demo, usize)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let p = Params::municipality(tickets)?;
+    let arrivals = p.arrivals();
+    p.stream(&arrivals, dir)
 }
 
 impl Params {
@@ -906,40 +920,56 @@ impl Params {
     /// seeded by `index[i]` (the municipality: 0, 1, 2…; a provider: the ticket's place in
     /// the provider's one ticket system), and the changes, outages and vendor export.
     pub fn simulate(self, arrivals: &[(i64, usize)], index: &[usize]) -> Demo {
-        let cal = self.config.calendars.default.clone();
-        let tz = cal.tz();
-        let (start, _) = FIRST_QUARTER.bounds(tz);
-        let (_, end) = LAST_QUARTER.bounds(tz);
-        let as_of = end.timestamp();
+        let (start, as_of) = self.span();
+        let tickets = self.tickets_of(arrivals, index);
+        let mut summary = Summary::new(&self.config, &self.desk, as_of);
+        let mut vendor = VendorGen::new(as_of);
+        for (t, i) in tickets.iter().zip(index) {
+            summary.add(*i, t);
+            if self.vendor_export {
+                vendor.ticket(t, &summary);
+            }
+        }
+        let mut d = self.finish(start, as_of, tickets.len(), summary, vendor);
+        d.tickets = tickets;
+        d
+    }
+
+    /// The first instant of the first quarter and the snapshot (the end of the last).
+    fn span(&self) -> (i64, i64) {
+        let tz = self.config.calendars.default.tz();
+        (
+            FIRST_QUARTER.bounds(tz).0.timestamp(),
+            LAST_QUARTER.bounds(tz).1.timestamp(),
+        )
+    }
+
+    /// The tickets of `arrivals`, simulated in parallel (each from its own random streams,
+    /// seeded by `index`), in the order of `arrivals`.
+    fn tickets_of(&self, arrivals: &[(i64, usize)], index: &[usize]) -> Vec<Ticket> {
+        let cal = &self.config.calendars.default;
         let seed = self.seed;
         let visit_share = &self.config.staffing.visit_share;
         let desk = &self.desk;
-        let tickets: Vec<Ticket> = arrivals
+        arrivals
             .par_iter()
             .zip(index)
             .map(|((t, s), i)| {
-                let mut t = simulate(&cal, seed, *i, *t, *s, desk);
+                let mut t = simulate(cal, seed, *i, *t, *s, desk);
                 let share = visit_share.get(t.service).copied().unwrap_or(0.0);
                 t.visit = rng_for(seed, 700_000_000 + *i as u64).random_bool(share);
                 t
             })
-            .collect();
-        let changes = gen_changes(
-            &cal,
-            &self.schools,
-            start.timestamp(),
-            as_of,
-            (tickets.len() / 35).max(8),
-            seed,
-        );
+            .collect()
+    }
+
+    /// The demo without its tickets, once all `n` went through `summary` and `vendor`: the
+    /// changes (their number follows the tickets'), the outages, the vendor's own tickets.
+    fn finish(self, start: i64, as_of: i64, n: usize, summary: Summary, vendor: VendorGen) -> Demo {
+        let cal = &self.config.calendars.default;
+        let changes = gen_changes(cal, &self.schools, start, as_of, (n / 35).max(8), self.seed);
         let vendor_tickets = if self.vendor_export {
-            gen_vendor_tickets(
-                &self.config,
-                &self.schools,
-                &tickets,
-                start.timestamp(),
-                as_of,
-            )
+            vendor.finish(&self.config, &self.schools, start)
         } else {
             Vec::new()
         };
@@ -947,12 +977,49 @@ impl Params {
             config: self.config,
             desk: self.desk,
             schools: self.schools,
-            tickets,
+            tickets: Vec::new(),
             changes,
             outages: self.outages,
             vendor_tickets,
             as_of,
+            summary,
         }
+    }
+
+    /// Simulate the tickets of `arrivals` (numbered and seeded 0, 1, 2… as the municipality's)
+    /// and write the canonical files and the truth into `dir` as `simulate` and `Demo::write`
+    /// would, byte for byte, but a chunk of tickets at a time: each chunk's rows go to
+    /// tickets.csv.gz and events.csv.gz and only its [`Brief`]s stay, so memory grows with
+    /// what the truth needs (a brief per ticket), not with the tickets and their events.
+    /// The returned demo has no `tickets`; the number of events written comes along.
+    pub fn stream(self, arrivals: &[(i64, usize)], dir: &Path) -> Result<(Demo, usize)> {
+        const CHUNK: usize = 65_536;
+        let (start, as_of) = self.span();
+        write_schools(dir, &self.schools)?;
+        let mut tw = gz_csv(&dir.join("tickets.csv.gz"))?;
+        tw.write_record(one_authority_columns("tickets"))?;
+        let mut ew = gz_csv(&dir.join("events.csv.gz"))?;
+        ew.write_record(crate::import::contract::columns("events"))?;
+        let mut summary = Summary::new(&self.config, &self.desk, as_of);
+        let mut vendor = VendorGen::new(as_of);
+        let mut events = 0;
+        for (c, chunk) in arrivals.chunks(CHUNK).enumerate() {
+            let index: Vec<usize> = (c * CHUNK..c * CHUNK + chunk.len()).collect();
+            let tickets = self.tickets_of(chunk, &index);
+            for (t, i) in tickets.iter().zip(&index) {
+                ticket_row(&mut tw, t, &self.schools, as_of)?;
+                events += event_rows_of(&mut ew, t, as_of)?;
+                summary.add(*i, t);
+                if self.vendor_export {
+                    vendor.ticket(t, &summary);
+                }
+            }
+        }
+        gz_finish(tw)?;
+        gz_finish(ew)?;
+        let d = self.finish(start, as_of, arrivals.len(), summary, vendor);
+        d.write_rest(dir)?;
+        Ok((d, events))
     }
 }
 
@@ -993,22 +1060,29 @@ pub const VENDOR_CLOCK_OFFSET: i64 = -180;
 /// opened after a short transmission delay, our number in its reference column for all but
 /// about 8 % of our tickets, resolved when the ticket comes back to us or, for about 4 %,
 /// later), and the tickets schools sent to it directly (about 18 % on top). Its own stream
-/// of draws: the rest of the demo stays as it was.
-fn gen_vendor_tickets(
-    config: &Config,
-    schools: &[School],
-    tickets: &[Ticket],
-    start: i64,
+/// of draws: the rest of the demo stays as it was. Fed our tickets one at a time in their
+/// order (`ticket`), so the streaming generator needs no more than the in-memory one.
+struct VendorGen {
+    rng: ChaCha8Rng,
+    out: Vec<VendorTicket>,
     as_of: i64,
-) -> Vec<VendorTicket> {
-    let vcal = config
-        .calendars
-        .for_site(Some(&format!("vendor:{V_PRINT}")));
-    let mut rng = rng_for(SEED, 6);
-    let mut out = Vec::new();
-    let off = VENDOR_CLOCK_OFFSET;
-    let seen = |t: i64| Some(t).filter(|t| *t < as_of);
-    for (ti, t) in tickets.iter().enumerate() {
+}
+
+impl VendorGen {
+    fn new(as_of: i64) -> VendorGen {
+        VendorGen {
+            rng: rng_for(SEED, 6),
+            out: Vec::new(),
+            as_of,
+        }
+    }
+
+    /// The vendor's tickets of our ticket `t`, the last one `summary` took in.
+    fn ticket(&mut self, t: &Ticket, summary: &Summary) {
+        let ti = summary.briefs.len() - 1;
+        let (rng, as_of) = (&mut self.rng, self.as_of);
+        let off = VENDOR_CLOCK_OFFSET;
+        let seen = |t: i64| Some(t).filter(|t| *t < as_of);
         // Per ticket: whether we recorded our number with the vendor (all rounds alike).
         let referenced = rng.random_bool(0.92);
         for (hi, h) in t.handoffs.iter().enumerate() {
@@ -1016,14 +1090,14 @@ fn gen_vendor_tickets(
                 continue;
             }
             // The vendor opens its ticket before it first responds.
-            let delay = exp_secs(&mut rng, 20.0 * 60.0, 30).min(h.ack_at - h.handed);
+            let delay = exp_secs(rng, 20.0 * 60.0, 30).min(h.ack_at - h.handed);
             let late = rng.random_bool(0.04);
             let extra = 86_400 * rng.random_range(1..3) + rng.random_range(0..4 * 3600);
             let created = h.handed + delay + off;
             if created >= as_of {
                 continue;
             }
-            out.push(VendorTicket {
+            self.out.push(VendorTicket {
                 id: String::new(),
                 created,
                 first_response: seen(h.ack_at + off),
@@ -1036,36 +1110,50 @@ fn gen_vendor_tickets(
             });
         }
     }
-    let linked = out.len();
-    let weights: Vec<(usize, f64)> = schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, s.devices as f64))
-        .collect();
-    for _ in 0..(linked * 18 / 100) {
-        let at = start + rng.random_range(0..(as_of - start));
-        let Some(created) = vcal.next_open(at).filter(|c| *c + off < as_of) else {
-            continue;
-        };
-        let resp = vcal.due_secs(created, exp_secs(&mut rng, 2.0 * 3600.0, 300));
-        let res = resp.and_then(|r| vcal.due_secs(r, exp_secs(&mut rng, 8.0 * 3600.0, 1800)));
-        out.push(VendorTicket {
-            id: String::new(),
-            created: created + off,
-            first_response: resp.and_then(|r| seen(r + off)),
-            resolved: res.and_then(|r| seen(r + off)),
-            priority: pick(&mut rng, &[(2u8, 20.0), (3, 60.0), (4, 20.0)]),
-            school: pick(&mut rng, &weights),
-            reference: None,
-            ours: None,
-            resolved_late: false,
-        });
+
+    /// The tickets schools sent directly, all sorted and numbered.
+    fn finish(self, config: &Config, schools: &[School], start: i64) -> Vec<VendorTicket> {
+        let vcal = config
+            .calendars
+            .for_site(Some(&format!("vendor:{V_PRINT}")));
+        let VendorGen {
+            mut rng,
+            mut out,
+            as_of,
+        } = self;
+        let off = VENDOR_CLOCK_OFFSET;
+        let seen = |t: i64| Some(t).filter(|t| *t < as_of);
+        let linked = out.len();
+        let weights: Vec<(usize, f64)> = schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.devices as f64))
+            .collect();
+        for _ in 0..(linked * 18 / 100) {
+            let at = start + rng.random_range(0..(as_of - start));
+            let Some(created) = vcal.next_open(at).filter(|c| *c + off < as_of) else {
+                continue;
+            };
+            let resp = vcal.due_secs(created, exp_secs(&mut rng, 2.0 * 3600.0, 300));
+            let res = resp.and_then(|r| vcal.due_secs(r, exp_secs(&mut rng, 8.0 * 3600.0, 1800)));
+            out.push(VendorTicket {
+                id: String::new(),
+                created: created + off,
+                first_response: resp.and_then(|r| seen(r + off)),
+                resolved: res.and_then(|r| seen(r + off)),
+                priority: pick(&mut rng, &[(2u8, 20.0), (3, 60.0), (4, 20.0)]),
+                school: pick(&mut rng, &weights),
+                reference: None,
+                ours: None,
+                resolved_late: false,
+            });
+        }
+        out.sort_by_key(|v| (v.created, v.ours));
+        for (i, v) in out.iter_mut().enumerate() {
+            v.id = format!("DR-{:06}", i + 1);
+        }
+        out
     }
-    out.sort_by_key(|v| (v.created, v.ours));
-    for (i, v) in out.iter_mut().enumerate() {
-        v.id = format!("DR-{:06}", i + 1);
-    }
-    out
 }
 
 /// The outages of the demo: a fixed handful (whatever the number of tickets), local times,
@@ -1341,64 +1429,267 @@ fn status_at(events: &[Ev], t: i64) -> Option<&'static str> {
     s
 }
 
+/// A ticket's number as exported, from the number it was seeded with.
+fn ticket_id(idx: usize) -> String {
+    format!("T{:07}", idx + 1)
+}
+
+/// schools.csv in `dir`.
+fn write_schools(dir: &Path, schools: &[School]) -> Result<()> {
+    let mut w = csv::Writer::from_path(dir.join("schools.csv"))
+        .with_context(|| format!("cannot write {}", dir.join("schools.csv").display()))?;
+    w.write_record(one_authority_columns("schools"))?;
+    for s in schools {
+        w.write_record(s.fields())?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A ticket as a row of tickets.csv at the snapshot `as_of` (the contract's columns without
+/// `authority_id`).
+fn ticket_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    t: &Ticket,
+    schools: &[School],
+    as_of: i64,
+) -> Result<()> {
+    let status = status_at(&t.events, as_of).unwrap_or("new");
+    let effort: f64 = visible(t, as_of)
+        .filter(|e| e.kind == "effort")
+        .filter_map(|e| e.value)
+        .sum();
+    let resolved = first_resolved(t, as_of).is_some();
+    w.write_record(rec([
+        "demo",
+        &t.id,
+        t.ttype,
+        &t.priority.to_string(),
+        ["P1 kritisch", "P2 hoch", "P3 mittel", "P4 niedrig"][t.priority as usize - 1],
+        t.service,
+        t.category,
+        &schools[t.school].id,
+        t.channel,
+        t.role,
+        &ts(t.created),
+        status,
+        status,
+        &t.satisfaction
+            .filter(|_| resolved)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        &if effort > 0.0 {
+            format!("{effort}")
+        } else {
+            String::new()
+        },
+        &ts(as_of - 1),
+    ]))?;
+    Ok(())
+}
+
+/// A ticket's events as exported at the snapshot `as_of`, rows of events.csv; how many.
+fn event_rows_of<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    t: &Ticket,
+    as_of: i64,
+) -> Result<usize> {
+    let mut n = 0;
+    for (i, e) in visible(t, as_of).enumerate() {
+        w.write_record(rec([
+            "demo",
+            &t.id,
+            &(i + 1).to_string(),
+            &ts(e.at),
+            e.kind,
+            e.status_class.unwrap_or(""),
+            e.status_class.unwrap_or(""),
+            e.group.unwrap_or(""),
+            e.actor.unwrap_or(""),
+            e.agent.as_deref().unwrap_or(""),
+            &e.value.map(|v| v.to_string()).unwrap_or_default(),
+            "",
+        ]))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// A ticket's events as exported at the snapshot instant (nothing at or after `as_of`).
+fn visible(t: &Ticket, as_of: i64) -> impl Iterator<Item = &Ev> {
+    t.events.iter().filter(move |e| e.at < as_of)
+}
+
+/// The first resolution (or closing) the snapshot shows.
+fn first_resolved(t: &Ticket, as_of: i64) -> Option<i64> {
+    visible(t, as_of)
+        .find(|e| matches!(e.kind, "resolved" | "closed"))
+        .map(|e| e.at)
+}
+
+/// The first response the snapshot shows: a public reply, a status other than new, or a
+/// resolution.
+fn first_response(t: &Ticket, as_of: i64) -> Option<i64> {
+    visible(t, as_of)
+        .find(|e| {
+            e.kind == "reply_public"
+                || (e.kind == "status" && e.status_class != Some("new"))
+                || matches!(e.kind, "resolved" | "closed")
+        })
+        .map(|e| e.at)
+}
+
+/// What the truth needs of one ticket: its events reduced to the instants and flags that the
+/// ground truth, the staffing truth and the vendor truth read (a hundred bytes instead of a
+/// ticket with its events, so that the truth of ten million tickets fits in memory). Every
+/// field is what the snapshot shows (events before `as_of`).
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// The number the ticket was seeded with (its id: [`ticket_id`]).
+    pub idx: u32,
+    pub school: u32,
+    pub created: i64,
+    pub first_response: Option<i64>,
+    pub first_resolved: Option<i64>,
+    /// The generator's durations (`Ticket`'s).
+    pub response_bsecs: i64,
+    pub resolution_bsecs: i64,
+    pub own_bsecs: i64,
+    /// Minutes of effort of the own team (levels 1 and 2), summed in event order.
+    pub own_effort: f64,
+    pub satisfaction: Option<u8>,
+    pub visit: bool,
+    /// Assigned to a group other than the first level.
+    pub escalated: bool,
+    /// Assigned to a vendor or the manufacturer.
+    pub to_vendor: bool,
+    pub reopened: bool,
+    /// Bit `i`: created before the end of the `i`th quarter from `FIRST_QUARTER` and neither
+    /// resolved, closed nor cancelled at that end (the backlog).
+    pub open_at: u16,
+    /// Its handoffs: `Summary::handoffs[h0..h0 + hn]`.
+    pub h0: u32,
+    pub hn: u8,
+}
+
+/// The briefs of every ticket in order, their handoffs, and the effort booked per quarter:
+/// what `Demo`'s truth reads, built one ticket at a time ([`Summary::add`]).
+pub struct Summary {
+    pub briefs: Vec<Brief>,
+    /// Every ticket's handoffs, in ticket order.
+    pub handoffs: Vec<Handoff>,
+    /// Per quarter from `FIRST_QUARTER` to `LAST_QUARTER`: the minutes of every effort
+    /// event in it the snapshot shows, summed in ticket and event order (from -0.0, as
+    /// `Iterator::sum` of floats does).
+    pub effort: Vec<f64>,
+    /// The quarters' bounds (UTC seconds).
+    bounds: Vec<(i64, i64)>,
+    l1: &'static str,
+    l2: &'static str,
+    externals: Vec<&'static str>,
+    as_of: i64,
+}
+
+impl Summary {
+    fn new(config: &Config, desk: &Desk, as_of: i64) -> Summary {
+        let tz = config.calendars.default.tz();
+        let mut bounds = Vec::new();
+        let mut q = FIRST_QUARTER;
+        while q <= LAST_QUARTER {
+            let (a, b) = q.bounds(tz);
+            bounds.push((a.timestamp(), b.timestamp()));
+            q = q.next();
+        }
+        Summary {
+            briefs: Vec::new(),
+            handoffs: Vec::new(),
+            effort: vec![-0.0; bounds.len()],
+            bounds,
+            l1: desk.l1,
+            l2: desk.l2,
+            externals: desk.externals(),
+            as_of,
+        }
+    }
+
+    /// Take in the next ticket, `t`, seeded with `idx`.
+    fn add(&mut self, idx: usize, t: &Ticket) {
+        let as_of = self.as_of;
+        let own = |g: &str| g == self.l1 || g == self.l2;
+        let mut open_at = 0u16;
+        for (i, (_, b)) in self.bounds.iter().enumerate() {
+            if t.created < *b
+                && !matches!(
+                    status_at(&t.events, *b),
+                    Some("resolved" | "closed" | "cancelled")
+                )
+            {
+                open_at |= 1 << i;
+            }
+        }
+        for e in visible(t, as_of).filter(|e| e.kind == "effort") {
+            if let (Some(i), Some(v)) = (
+                self.bounds
+                    .iter()
+                    .position(|(a, b)| e.at >= *a && e.at < *b),
+                e.value,
+            ) {
+                self.effort[i] += v;
+            }
+        }
+        let brief = Brief {
+            idx: idx as u32,
+            school: t.school as u32,
+            created: t.created,
+            first_response: first_response(t, as_of),
+            first_resolved: first_resolved(t, as_of),
+            response_bsecs: t.response_bsecs,
+            resolution_bsecs: t.resolution_bsecs,
+            own_bsecs: t.own_bsecs,
+            own_effort: visible(t, as_of)
+                .filter(|e| e.kind == "effort" && e.actor.is_some_and(own))
+                .filter_map(|e| e.value)
+                .sum::<f64>(),
+            satisfaction: t.satisfaction,
+            visit: t.visit,
+            escalated: visible(t, as_of)
+                .any(|e| e.kind == "assign_group" && e.group != Some(self.l1)),
+            to_vendor: visible(t, as_of).any(|e| {
+                e.kind == "assign_group" && e.group.is_some_and(|g| self.externals.contains(&g))
+            }),
+            reopened: visible(t, as_of).any(|e| e.kind == "reopened"),
+            open_at,
+            h0: self.handoffs.len() as u32,
+            hn: t.handoffs.len() as u8,
+        };
+        self.briefs.push(brief);
+        self.handoffs.extend(t.handoffs.iter().cloned());
+    }
+
+    /// A brief's handoffs.
+    pub fn handoffs_of(&self, b: &Brief) -> &[Handoff] {
+        &self.handoffs[b.h0 as usize..b.h0 as usize + b.hn as usize]
+    }
+}
+
 impl Demo {
     /// Events as exported at the snapshot instant (nothing at or after `as_of`).
     pub fn visible<'a>(&self, t: &'a Ticket) -> impl Iterator<Item = &'a Ev> {
-        let as_of = self.as_of;
-        t.events.iter().filter(move |e| e.at < as_of)
+        visible(t, self.as_of)
     }
 
     pub fn first_resolved(&self, t: &Ticket) -> Option<i64> {
-        self.visible(t)
-            .find(|e| matches!(e.kind, "resolved" | "closed"))
-            .map(|e| e.at)
+        first_resolved(t, self.as_of)
     }
 
     fn first_response(&self, t: &Ticket) -> Option<i64> {
-        self.visible(t)
-            .find(|e| {
-                e.kind == "reply_public"
-                    || (e.kind == "status" && e.status_class != Some("new"))
-                    || matches!(e.kind, "resolved" | "closed")
-            })
-            .map(|e| e.at)
+        first_response(t, self.as_of)
     }
 
     /// The tickets as rows of tickets.csv (the contract's columns without `authority_id`).
     pub fn ticket_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
-            let status = status_at(&t.events, self.as_of).unwrap_or("new");
-            let effort: f64 = self
-                .visible(t)
-                .filter(|e| e.kind == "effort")
-                .filter_map(|e| e.value)
-                .sum();
-            let resolved = self.first_resolved(t).is_some();
-            w.write_record(rec([
-                "demo",
-                &t.id,
-                t.ttype,
-                &t.priority.to_string(),
-                ["P1 kritisch", "P2 hoch", "P3 mittel", "P4 niedrig"][t.priority as usize - 1],
-                t.service,
-                t.category,
-                &self.schools[t.school].id,
-                t.channel,
-                t.role,
-                &ts(t.created),
-                status,
-                status,
-                &t.satisfaction
-                    .filter(|_| resolved)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                &if effort > 0.0 {
-                    format!("{effort}")
-                } else {
-                    String::new()
-                },
-                &ts(self.as_of - 1),
-            ]))?;
+            ticket_row(w, t, &self.schools, self.as_of)?;
         }
         Ok(())
     }
@@ -1406,22 +1697,7 @@ impl Demo {
     /// The events as exported (nothing at or after the snapshot), rows of events.csv.
     pub fn event_rows<W: std::io::Write>(&self, w: &mut csv::Writer<W>) -> Result<()> {
         for t in &self.tickets {
-            for (i, e) in self.visible(t).enumerate() {
-                w.write_record(rec([
-                    "demo",
-                    &t.id,
-                    &(i + 1).to_string(),
-                    &ts(e.at),
-                    e.kind,
-                    e.status_class.unwrap_or(""),
-                    e.status_class.unwrap_or(""),
-                    e.group.unwrap_or(""),
-                    e.actor.unwrap_or(""),
-                    e.agent.as_deref().unwrap_or(""),
-                    &e.value.map(|v| v.to_string()).unwrap_or_default(),
-                    "",
-                ]))?;
-            }
+            event_rows_of(w, t, self.as_of)?;
         }
         Ok(())
     }
@@ -1430,12 +1706,7 @@ impl Demo {
     pub fn write(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let gz = |name: &str| gz_csv(&dir.join(name));
-        let mut w = csv::Writer::from_path(dir.join("schools.csv"))?;
-        w.write_record(one_authority_columns("schools"))?;
-        for s in &self.schools {
-            w.write_record(s.fields())?;
-        }
-        w.flush()?;
+        write_schools(dir, &self.schools)?;
         let mut w = gz("tickets.csv.gz")?;
         w.write_record(one_authority_columns("tickets"))?;
         self.ticket_rows(&mut w)?;
@@ -1444,6 +1715,12 @@ impl Demo {
         w.write_record(crate::import::contract::columns("events"))?;
         self.event_rows(&mut w)?;
         gz_finish(w)?;
+        self.write_rest(dir)
+    }
+
+    /// The files after the tickets and events: changes, outages, the vendor's export and
+    /// its truth, kennzahl.toml, ground_truth.csv (from `summary`, not `tickets`).
+    fn write_rest(&self, dir: &Path) -> Result<()> {
         let mut w = csv::Writer::from_path(dir.join("changes.csv"))?;
         w.write_record(crate::import::contract::columns("changes"))?;
         for c in &self.changes {
@@ -1549,13 +1826,14 @@ impl Demo {
                 ]))?;
                 continue;
             };
-            let (t, h) = (&self.tickets[ti], &self.tickets[ti].handoffs[hi]);
+            let t = &self.summary.briefs[ti];
+            let h = &self.summary.handoffs_of(t)[hi];
             let seen = |x: i64| Some(x).filter(|x| *x < self.as_of);
             // Our view of the vendor's work, and the vendor's, in the contract calendar.
             let between = |a: i64, b: Option<i64>| b.map(|b| vcal.between_secs(a, b));
             w.write_record(rec([
                 &v.id,
-                &t.id,
+                &ticket_id(t.idx as usize),
                 if v.reference.is_some() {
                     "true"
                 } else {
@@ -1576,19 +1854,21 @@ impl Demo {
         let first = self.vendor_tickets.iter().map(|v| v.created).min();
         let mut w = csv::Writer::from_path(dir.join("vendor_truth_unlinked.csv"))?;
         w.write_record(["ticket_id"])?;
-        for (ti, t) in self.tickets.iter().enumerate() {
-            let handed: Vec<i64> = t
-                .handoffs
+        // Which of our tickets have a ticket in the export (a flag each, not a search each).
+        let mut has_ticket = vec![false; self.summary.briefs.len()];
+        for (ti, _) in self.vendor_tickets.iter().filter_map(|v| v.ours) {
+            has_ticket[ti] = true;
+        }
+        for (ti, t) in self.summary.briefs.iter().enumerate() {
+            let handed: Vec<i64> = self
+                .summary
+                .handoffs_of(t)
                 .iter()
                 .filter(|h| h.vendor == V_PRINT && h.handed < self.as_of)
                 .map(|h| h.handed)
                 .collect();
-            let has_ticket = self
-                .vendor_tickets
-                .iter()
-                .any(|v| v.ours.is_some_and(|(i, _)| i == ti));
-            if !has_ticket && handed.iter().any(|h| first.is_some_and(|f| *h >= f)) {
-                w.write_record([&t.id])?;
+            if !has_ticket[ti] && handed.iter().any(|h| first.is_some_and(|f| *h >= f)) {
+                w.write_record([&ticket_id(t.idx as usize)])?;
             }
         }
         w.flush()?;
@@ -1610,21 +1890,17 @@ impl Demo {
         }
         let years = n as f64 / 4.0;
         let cfg = &self.config.staffing;
-        let own = |g: &str| g == self.desk.l1 || g == self.desk.l2;
         let mut effort = 0.0;
         let mut travel = 0.0;
         for t in self
-            .tickets
+            .summary
+            .briefs
             .iter()
             .filter(|t| t.created >= a && t.created < b)
         {
-            effort += self
-                .visible(t)
-                .filter(|e| e.kind == "effort" && e.actor.is_some_and(own))
-                .filter_map(|e| e.value)
-                .sum::<f64>();
+            effort += t.own_effort;
             if t.visit {
-                travel += self.schools[t.school].travel_minutes as f64;
+                travel += self.schools[t.school as usize].travel_minutes as f64;
             }
         }
         let effort_hours = effort / 60.0 / years;
@@ -1643,26 +1919,16 @@ impl Demo {
     pub fn ground_truth(&self) -> Vec<(String, String, f64)> {
         let tz = self.config.calendars.default.tz();
         let mut out = Vec::new();
+        let briefs = &self.summary.briefs;
         let mut q = FIRST_QUARTER;
+        let mut qi = 0;
         while q <= LAST_QUARTER {
             let (a, b) = q.bounds(tz);
             let (a, b) = (a.timestamp(), b.timestamp());
             let inq = |t: Option<i64>| t.is_some_and(|t| t >= a && t < b);
-            let created: Vec<&Ticket> = self
-                .tickets
-                .iter()
-                .filter(|t| inq(Some(t.created)))
-                .collect();
-            let resolved: Vec<&Ticket> = self
-                .tickets
-                .iter()
-                .filter(|t| inq(self.first_resolved(t)))
-                .collect();
-            let responded: Vec<&Ticket> = self
-                .tickets
-                .iter()
-                .filter(|t| inq(self.first_response(t)))
-                .collect();
+            let created: Vec<&Brief> = briefs.iter().filter(|t| inq(Some(t.created))).collect();
+            let resolved: Vec<&Brief> = briefs.iter().filter(|t| inq(t.first_resolved)).collect();
+            let responded: Vec<&Brief> = briefs.iter().filter(|t| inq(t.first_response)).collect();
             let mut push = |m: &str, v: f64| out.push((q.to_string(), m.to_string(), v));
             push("tickets_created", created.len() as f64);
             push("tickets_resolved", resolved.len() as f64);
@@ -1676,17 +1942,10 @@ impl Demo {
             push("resolution_time.p90", quantile(&res, 0.9) / 3600.0);
             push("resolution_time.mean", mean(&res) / 3600.0);
             push("resolution_time.own_median", quantile(&own, 0.5) / 3600.0);
-            let escalated = |t: &Ticket| {
-                self.visible(t)
-                    .any(|e| e.kind == "assign_group" && e.group != Some(self.desk.l1))
-            };
+            let escalated = |t: &Brief| t.escalated;
             let externals = self.desk.externals();
-            let vendor = |t: &Ticket| {
-                self.visible(t).any(|e| {
-                    e.kind == "assign_group" && e.group.is_some_and(|g| externals.contains(&g))
-                })
-            };
-            let reopened = |t: &Ticket| self.visible(t).any(|e| e.kind == "reopened");
+            let vendor = |t: &Brief| t.to_vendor;
+            let reopened = |t: &Brief| t.reopened;
             let pct = |n: usize, d: usize| 100.0 * n as f64 / d as f64;
             push(
                 "reopen_rate",
@@ -1713,17 +1972,7 @@ impl Demo {
                 "escalation.to_vendor_pct",
                 pct(created.iter().filter(|t| vendor(t)).count(), created.len()),
             );
-            let backlog = self
-                .tickets
-                .iter()
-                .filter(|t| {
-                    t.created < b
-                        && !matches!(
-                            status_at(&t.events, b),
-                            Some("resolved" | "closed" | "cancelled")
-                        )
-                })
-                .count();
+            let backlog = briefs.iter().filter(|t| t.open_at >> qi & 1 == 1).count();
             push("backlog.total", backlog as f64);
             let scores: Vec<i64> = resolved
                 .iter()
@@ -1734,14 +1983,7 @@ impl Demo {
                 "satisfaction.response_rate_pct",
                 pct(scores.len(), resolved.len()),
             );
-            let effort: f64 = self
-                .tickets
-                .iter()
-                .flat_map(|t| self.visible(t))
-                .filter(|e| e.kind == "effort" && e.at >= a && e.at < b)
-                .filter_map(|e| e.value)
-                .sum();
-            push("effort.total_hours", effort / 60.0);
+            push("effort.total_hours", self.summary.effort[qi] / 60.0);
             let done = |c: &Change| c.actual_end.or(c.closed);
             push(
                 "changes.opened",
@@ -1768,9 +2010,9 @@ impl Demo {
             // Vendor handoffs that started in the quarter, as far as the snapshot shows them.
             for &vendor in &externals {
                 let hs: Vec<&Handoff> = self
-                    .tickets
+                    .summary
+                    .handoffs
                     .iter()
-                    .flat_map(|t| t.handoffs.iter())
                     .filter(|h| {
                         h.vendor == vendor && h.handed >= a && h.handed < b && h.handed < self.as_of
                     })
@@ -1800,6 +2042,7 @@ impl Demo {
             }
             self.availability_truth(q, &mut push);
             q = q.next();
+            qi += 1;
         }
         out
     }
