@@ -1,7 +1,8 @@
 //! Importing exports into the workspace, as a pipeline of stages:
 //!
 //! 1. **detect** (`kennzahl_parse::import::detect`): which profile and table each file is —
-//!    canonical file names, or a profile's file kind matched by the header row alone.
+//!    canonical file names (the canonical profile's kinds name their files), or a
+//!    profile's file kind matched by the header row alone.
 //! 2. **read** (`kennzahl_parse::import::read`): the one reader for every format, streaming
 //!    rows in batches with their line numbers (spreadsheets and JSON are parsed whole, then
 //!    batched the same way).
@@ -15,6 +16,10 @@
 //!    tables, inside one transaction.
 //! 6. **commit** (`commit.rs`): accounting (read = imported + merged + rejected), rejects
 //!    file, reject threshold, imports log; COMMIT, or ROLLBACK leaving the workspace as it was.
+//!
+//! Steps 2–4 run as one pipeline for every import (`pipeline.rs`): the canonical format is
+//! the built-in profile `canonical`, generated from the contract, and reader, mapper and
+//! stager work on their own threads.
 //!
 //! An import whose inputs equal an earlier one's with nothing imported since is skipped
 //! before any of this (`unchanged.rs`). Memory is bounded by the batch size
