@@ -21,6 +21,7 @@ mod import;
 mod kpi_fixture;
 mod lake;
 mod links;
+mod pipeline;
 mod privacy;
 mod profiles;
 mod provider;

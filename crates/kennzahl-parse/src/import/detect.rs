@@ -88,6 +88,76 @@ pub fn mapping<'p>(
     })
 }
 
+/// The file kind of a file: by its name when the profile's kinds name files (the
+/// canonical profile), else by its header (`mapping`).
+pub fn mapping_of<'p>(
+    p: &'p Profile,
+    path: &Path,
+    headers: &[String],
+) -> Result<&'p FileMapping, ReadError> {
+    let file = path.display().to_string();
+    if !p.by_name() {
+        return mapping(p, &file, headers);
+    }
+    p.mapping_by_name(path).ok_or_else(|| ReadError::File {
+        file,
+        message: format!(
+            "profile {} reads {}; {:?} is none of them",
+            p.name,
+            p.files
+                .iter()
+                .flat_map(|f| f.names.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", "),
+            path.file_name()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ),
+    })
+}
+
+/// The strict header check of a profile (`strict_headers`, the canonical format): every
+/// required column of `table` is in the header and every header is a column of `table`.
+/// Returns the header position of each contract column (in contract order), so rows are
+/// staged from their own cells without copying them.
+pub fn strict_positions(
+    table: &str,
+    file: &str,
+    headers: &[String],
+) -> Result<Vec<Option<usize>>, ReadError> {
+    let t = contract::table(table).expect("profiles name contract tables");
+    let mut pos = Vec::with_capacity(t.columns.len());
+    for col in &t.columns {
+        let p = headers.iter().position(|h| *h == col.name);
+        if p.is_none() && col.required {
+            return Err(ReadError::Line {
+                file: file.to_string(),
+                line: 1,
+                message: format!(
+                    "required column {:?} is missing from the header (found: {})",
+                    col.name,
+                    headers.join(", ")
+                ),
+            });
+        }
+        pos.push(p);
+    }
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !h.is_empty() && t.column(h).is_none())
+    {
+        return Err(ReadError::Line {
+            file: file.to_string(),
+            line: 1,
+            message: format!(
+                "unknown column {unknown:?} for {table}.csv (known: {})",
+                contract::columns(table).join(", ")
+            ),
+        });
+    }
+    Ok(pos)
+}
+
 /// The profile `--profile` names: a built-in, a file path, or a workspace profile by its
 /// name (`<workspace>/profiles/<name>.toml`), in that order, as detection knows them.
 pub fn load_profile(name: &str, workspace: Option<&Path>) -> Result<Profile, String> {

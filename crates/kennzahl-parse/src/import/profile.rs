@@ -80,6 +80,11 @@ pub struct FileMapping {
     pub table: String,
     /// Headers that identify this kind of file (all must be present; `"A|B"` accepts either).
     pub detect: Vec<String>,
+    /// File names that are this kind of file whatever their header (`tickets.csv`,
+    /// `tickets.csv.gz`; compared in lower case, without folders). A profile whose kinds
+    /// name files matches files by name only (the canonical profile).
+    #[serde(default)]
+    pub names: Vec<String>,
     /// Canonical column → header(s) it is read from.
     #[serde(default)]
     pub columns: BTreeMap<String, Headers>,
@@ -145,6 +150,11 @@ pub struct Profile {
     pub definitions: String,
     #[serde(default)]
     pub read: ReadConfig,
+    /// The header must hold every required column of the table and nothing the table does
+    /// not know (the canonical exchange format); a file kind that maps every column to the
+    /// header of the same name is then read as it is, without mapping its values.
+    #[serde(default)]
+    pub strict_headers: bool,
     #[serde(rename = "file")]
     pub files: Vec<FileMapping>,
 }
@@ -175,7 +185,57 @@ pub const BUILTIN: &[(&str, &str)] = builtin_profiles!(
     "vendor-export",
 );
 
+/// The name of the built-in profile of the canonical exchange format.
+pub const CANONICAL: &str = "canonical";
+
+/// The canonical profile as TOML, generated from the table contract
+/// (`queries/model/contract.toml`): one file kind per importable table, matched by the
+/// file name, every contract column read from the header of the same name, the header
+/// checked strictly. Generated, so a column added to the contract is read at once.
+pub fn canonical_toml() -> String {
+    use std::fmt::Write;
+    let q = |s: &str| format!("{s:?}");
+    let mut t = String::new();
+    t.push_str("# The canonical CSV exchange format (docs/model.md), generated from the table\n");
+    t.push_str("# contract: files named after their table, UTF-8, comma-separated, every column\n");
+    t.push_str(
+        "# under its own name. Rows keep their own `source`; an empty one is \"canonical\".\n",
+    );
+    t.push_str("name = \"canonical\"\n");
+    t.push_str("title = \"the canonical CSV exchange format (docs/model.md)\"\n");
+    t.push_str("system = \"kennzahl\"\n");
+    t.push_str("strict_headers = true\n\n[read]\nencoding = \"utf-8\"\ndelimiter = \",\"\n");
+    for table in super::contract::importable() {
+        let name = table.name.as_str();
+        let required: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| q(&c.name))
+            .collect();
+        let _ = write!(
+            t,
+            "\n[[file]]\ntable = {}\nnames = [{}, {}]\ndetect = [{}]\n[file.columns]\n",
+            q(name),
+            q(&format!("{name}.csv")),
+            q(&format!("{name}.csv.gz")),
+            required.join(", ")
+        );
+        for c in &table.columns {
+            let _ = writeln!(t, "{} = {}", c.name, q(&c.name));
+        }
+    }
+    t
+}
+
+/// A built-in profile by name: `canonical` or one of `BUILTIN`.
 pub fn builtin(name: &str) -> Option<Profile> {
+    if name == CANONICAL {
+        return Some(
+            parse(&canonical_toml(), "built-in profile canonical")
+                .expect("the canonical profile is valid"),
+        );
+    }
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(n, t)| {
         parse(t, &format!("built-in profile {n}")).expect("built-in profiles are valid")
     })
@@ -183,21 +243,17 @@ pub fn builtin(name: &str) -> Option<Profile> {
 
 pub fn parse(text: &str, origin: &str) -> Result<Profile, String> {
     let p: Profile = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    // Every table a canonical file may fill (the canonical profile reads them all).
+    let tables: Vec<&str> = super::contract::importable()
+        .map(|t| t.name.as_str())
+        .collect();
     for (i, f) in p.files.iter().enumerate() {
-        if ![
-            "tickets",
-            "events",
-            "changes",
-            "schools",
-            "contacts",
-            "vendor_tickets",
-            "ticket_links",
-        ]
-        .contains(&f.table.as_str())
-        {
+        if !tables.contains(&f.table.as_str()) {
+            let (last, rest) = tables.split_last().expect("importable tables");
             return Err(format!(
-                "{origin}: file[{i}].table = {:?}: expected tickets, events, changes, schools, contacts, vendor_tickets or ticket_links",
-                f.table
+                "{origin}: file[{i}].table = {:?}: expected {} or {last}",
+                f.table,
+                rest.join(", ")
             ));
         }
         if f.detect.is_empty() {
@@ -233,6 +289,23 @@ pub fn norm(h: &str) -> String {
 }
 
 impl FileMapping {
+    /// Every column is read from the header of its own name and nothing else is mapped:
+    /// rows of such a file need no mapping.
+    pub fn is_identity(&self) -> bool {
+        self.columns
+            .iter()
+            .all(|(c, h)| matches!(h, Headers::One(n) if n == c))
+            && self.defaults.is_empty()
+            && self.values.is_empty()
+            && self.scale.is_empty()
+            && self.events.is_empty()
+            && self.activity.is_none()
+            && self.tickets_from_events.is_none()
+            && !self.assign_on_group_change
+            && self.snapshots.is_none()
+            && self.time_in_status.is_none()
+    }
+
     pub fn matches(&self, headers: &[String]) -> bool {
         let hs: Vec<String> = headers.iter().map(|h| norm(h)).collect();
         // An entry may name variants separated by | (e.g. "State|Status").
@@ -277,6 +350,34 @@ impl Profile {
     /// whose issue headers are a subset of its transition file's), the most specific one
     /// wins: the one with the most identifying headers, whatever the order of the
     /// `[[file]]` stanzas (the first of equally specific ones).
+    /// Whether rows of this file kind go to the stager as they are: a strict profile (the
+    /// header checked against the contract) whose kind is an identity mapping and whose
+    /// reading maps no values either. Timestamps are then read as the exchange format
+    /// writes them (ISO 8601), as the contract says.
+    pub fn passes_through(&self, m: &FileMapping) -> bool {
+        self.strict_headers
+            && m.is_identity()
+            && self.read.missing.is_empty()
+            && self.read.timestamp_formats.is_empty()
+            && !self.read.decimal_comma
+    }
+
+    /// The kind of a file that names it (`names`), if the profile's kinds name files.
+    pub fn mapping_by_name(&self, path: &Path) -> Option<&FileMapping> {
+        let name = path
+            .file_name()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        self.files
+            .iter()
+            .find(|f| f.names.iter().any(|n| n.to_lowercase() == name))
+    }
+
+    /// The profile matches files by name, not by header.
+    pub fn by_name(&self) -> bool {
+        self.files.iter().any(|f| !f.names.is_empty())
+    }
+
     pub fn mapping_for(&self, headers: &[String]) -> Option<&FileMapping> {
         let mut best: Option<&FileMapping> = None;
         for f in self.files.iter().filter(|f| f.matches(headers)) {
@@ -285,5 +386,36 @@ impl Profile {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+
+    #[test]
+    fn the_canonical_profile_is_the_contract_read_as_it_is() {
+        let p = builtin(CANONICAL).unwrap();
+        assert_eq!((p.name.as_str(), p.source()), ("canonical", "canonical"));
+        assert!(p.strict_headers);
+        // One kind per importable table of the contract, in its order, each an identity
+        // mapping of every column, matched by file name and passed through unmapped.
+        let tables: Vec<&str> = super::super::contract::importable()
+            .map(|t| t.name.as_str())
+            .collect();
+        let kinds: Vec<&str> = p.files.iter().map(|f| f.table.as_str()).collect();
+        assert_eq!(kinds, tables);
+        for f in &p.files {
+            let cols = super::super::contract::columns(&f.table);
+            assert_eq!(f.columns.len(), cols.len(), "{}", f.table);
+            assert!(f.is_identity() && p.passes_through(f), "{}", f.table);
+            let gz = Path::new("/x").join(format!("{}.CSV.gz", f.table));
+            assert_eq!(p.mapping_by_name(&gz).map(|m| &m.table), Some(&f.table));
+        }
+        assert!(p.mapping_by_name(Path::new("tickets_2026.csv")).is_none());
+        // A mapped profile is never passed through, even when strict.
+        let mut hpsm = builtin("hpsm").unwrap();
+        hpsm.strict_headers = true;
+        assert!(!hpsm.by_name() && hpsm.files.iter().all(|f| !hpsm.passes_through(f)));
     }
 }

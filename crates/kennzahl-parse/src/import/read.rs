@@ -534,6 +534,29 @@ pub struct TableReader {
     file: String,
     src: Rows,
     limits: Limits,
+    /// Bytes of the file (compressed, as stored) read so far: progress, for the display.
+    pub consumed: Arc<AtomicU64>,
+}
+
+/// A source that counts the bytes read from it (a zip archive's seeks are not undone:
+/// the count is for a progress display, never for accounting).
+struct Counted {
+    inner: Box<dyn Source>,
+    n: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl Seek for Counted {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 impl TableReader {
@@ -561,6 +584,22 @@ impl TableReader {
     }
 
     fn open_source(
+        path: &Path,
+        f: Box<dyn Source>,
+        len: u64,
+        opts: &ReadOptions,
+    ) -> Result<TableReader, ReadError> {
+        let consumed = Arc::new(AtomicU64::new(0));
+        let f = Box::new(Counted {
+            inner: f,
+            n: consumed.clone(),
+        });
+        let mut r = Self::open_counted(path, f, len, opts)?;
+        r.consumed = consumed;
+        Ok(r)
+    }
+
+    fn open_counted(
         path: &Path,
         f: Box<dyn Source>,
         len: u64,
@@ -664,6 +703,7 @@ impl TableReader {
                 guard,
             },
             limits,
+            consumed: Default::default(),
         };
         // The first row that is not blank is the header.
         while let Some(row) = r.next_row()? {
@@ -687,6 +727,7 @@ impl TableReader {
             file,
             src: Rows::Whole(Vec::new().into_iter()),
             limits,
+            consumed: Default::default(),
         };
         // The header as a row of line 1: the same column limit as every row; a header
         // name longer than the field limit is no header anyone maps.
@@ -740,12 +781,19 @@ impl TableReader {
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(0);
                         if let csv::ErrorKind::Io(io) = e.kind() {
-                            if let Some(m) = limit_of(io) {
-                                return Err(ReadError::File {
-                                    file: self.file.clone(),
-                                    message: m,
-                                });
-                            }
+                            // The bytes stopped, not the CSV: a limit, or a file cut short
+                            // or damaged (a truncated .gz). It has no line of its own: say
+                            // where reading stopped.
+                            let message = limit_of(io).unwrap_or_else(|| {
+                                format!(
+                                    "cannot read past line {}: {io} (is the file cut short or damaged?)",
+                                    guard.row_line.load(Ordering::Relaxed).max(1)
+                                )
+                            });
+                            return Err(ReadError::File {
+                                file: self.file.clone(),
+                                message,
+                            });
                         }
                         return Err(ReadError::Line {
                             file: self.file.clone(),
