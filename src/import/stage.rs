@@ -94,31 +94,6 @@ impl<'a> Staging<'a> {
         }
         Ok(())
     }
-
-    /// A stager for one input into `table` (created if needed).
-    pub fn stager(
-        &mut self,
-        table: &'static str,
-        label: String,
-        tz: Tz,
-        salt: &str,
-        source: &str,
-    ) -> Result<Stager<'a>, ImportError> {
-        self.ensure(table)?;
-        let input = self.input(&label);
-        Ok(Stager {
-            conn: self.conn,
-            batcher: Batcher::new(
-                table,
-                label,
-                input,
-                tz,
-                salt,
-                source,
-                self.authorities.clone(),
-            ),
-        })
-    }
 }
 
 impl Drop for Staging<'_> {
@@ -729,38 +704,4 @@ pub fn append(
     app.append_record_batch(batch)?;
     app.flush()?;
     Ok(())
-}
-
-/// A batcher that appends each full batch at once, on the calling thread (profile imports,
-/// rows derived from a file).
-pub struct Stager<'c> {
-    conn: &'c duckdb::Connection,
-    pub batcher: Batcher,
-}
-
-impl Stager<'_> {
-    pub fn row(
-        &mut self,
-        line: u64,
-        raw: &[Option<&str>],
-        rejects: &mut Vec<Reject>,
-    ) -> Result<(), ImportError> {
-        self.batcher.row(line, raw, rejects);
-        if self.batcher.full() {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), ImportError> {
-        if let Some(b) = self.batcher.take()? {
-            append(self.conn, &self.batcher.table.name, b)?;
-        }
-        Ok(())
-    }
-
-    pub fn finish(mut self) -> Result<FileReport, ImportError> {
-        self.flush()?;
-        Ok(std::mem::take(&mut self.batcher.report))
-    }
 }
