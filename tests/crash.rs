@@ -33,6 +33,50 @@ fn state(ws: &Ws) -> String {
     )
 }
 
+/// Kill `kennzahl ARGS` on `ws` twelve times, at delays spread over a whole run (`full_ms`):
+/// reading and staging, merging, deriving, committing. After every kill the workspace holds
+/// the state `before` or, killed after the commit, `after` (then `fresh` gives a workspace in
+/// the previous state again); at least five kills must land inside the import. The
+/// workspace to go on with is returned.
+fn kill_at_spread_points(
+    mut ws: Ws,
+    args: &[&str],
+    full_ms: u64,
+    (before, after): (&str, &str),
+    fresh: impl Fn() -> Ws,
+) -> Ws {
+    let (mut inside, mut committed) = (0, 0);
+    for k in 0..12u64 {
+        let delay = 20 + k * full_ms / 10;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kennzahl"))
+            .arg("--workspace")
+            .arg(ws.path())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let now = state(&ws);
+        if now == before {
+            inside += 1;
+        } else if now == after {
+            // Killed after its commit: the import is complete; go on from the previous state.
+            committed += 1;
+            ws = fresh();
+        } else {
+            panic!("killed after {delay} ms: the workspace holds neither the previous nor the complete state:\nbefore:\n{before}\nnow:\n{now}\nafter:\n{after}");
+        }
+    }
+    assert!(
+        inside >= 5,
+        "only {inside} of 12 kills landed inside the import ({committed} after it)"
+    );
+    ws
+}
+
 #[test]
 fn a_killed_import_leaves_the_previous_state() {
     // The state after a clean import of the demo files into a workspace holding the mini
@@ -56,37 +100,9 @@ fn a_killed_import_leaves_the_previous_state() {
         ws.import_mini();
         ws
     };
-    let mut ws = fresh();
+    let ws = fresh();
     assert_eq!(state(&ws), before);
-    let (mut inside, mut committed) = (0, 0);
-    for k in 0..12u64 {
-        let delay = 20 + k * full_ms / 10;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kennzahl"))
-            .arg("--workspace")
-            .arg(ws.path())
-            .args(&args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL on Unix
-        let _ = child.wait();
-        let now = state(&ws);
-        if now == before {
-            inside += 1;
-        } else if now == after {
-            // Killed after its commit: the import is complete; go on from the previous state.
-            committed += 1;
-            ws = fresh();
-        } else {
-            panic!("killed after {delay} ms: the workspace holds neither the previous nor the complete state:\nbefore:\n{before}\nnow:\n{now}\nafter:\n{after}");
-        }
-    }
-    assert!(
-        inside >= 5,
-        "only {inside} of 12 kills landed inside the import ({committed} after it)"
-    );
+    let ws = kill_at_spread_points(ws, &args, full_ms, (&before, &after), fresh);
     // The next import succeeds and gives the complete state.
     ws.ok(&args);
     assert_eq!(state(&ws), after);
@@ -139,7 +155,6 @@ fn a_killed_next_quarter_import_leaves_the_previous_state() {
     };
     let base_args = import_args("base");
     let next_args = import_args("next");
-    let as_strs = |v: &[String]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
 
     // The base state once; every fresh workspace is a copy of its database.
     let pristine = Ws::new();
@@ -166,35 +181,7 @@ fn a_killed_next_quarter_import_leaves_the_previous_state() {
     let after = state(&clean);
     assert_ne!(before, after);
 
-    let mut ws = fresh();
-    let (mut inside, mut committed) = (0, 0);
-    for k in 0..12u64 {
-        let delay = 20 + k * full_ms / 10;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kennzahl"))
-            .arg("--workspace")
-            .arg(ws.path())
-            .args(as_strs(&next_args))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL on Unix
-        let _ = child.wait();
-        let now = state(&ws);
-        if now == before {
-            inside += 1;
-        } else if now == after {
-            committed += 1;
-            ws = fresh();
-        } else {
-            panic!("killed after {delay} ms: the workspace holds neither the base nor the complete state:\nbefore:\n{before}\nnow:\n{now}\nafter:\n{after}");
-        }
-    }
-    assert!(
-        inside >= 5,
-        "only {inside} of 12 kills landed inside the import ({committed} after it)"
-    );
+    let ws = kill_at_spread_points(fresh(), &next, full_ms, (&before, &after), fresh);
     ws.ok(&next);
     assert_eq!(state(&ws), after);
 }
