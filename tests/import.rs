@@ -536,16 +536,10 @@ pub fn split_quarter(src: &std::path::Path, out: &std::path::Path, cutoff: &str)
 
 /// The canonical files of a split set (or of the demo's data folder), as import arguments.
 pub fn canonical_files(dir: &std::path::Path) -> Vec<String> {
-    [
-        "schools.csv",
-        "tickets.csv.gz",
-        "events.csv.gz",
-        "changes.csv",
-        "outages.csv",
-    ]
-    .iter()
-    .map(|f| dir.join(f).display().to_string())
-    .collect()
+    kennzahl::demo::CANONICAL_FILES
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect()
 }
 
 fn import_files(ws: &std::path::Path, files: &[String]) -> String {

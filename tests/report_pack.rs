@@ -1036,16 +1036,10 @@ fn the_same_report_twice_is_the_same_bytes_and_states_its_provenance() {
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["meta"]["provenance"]["config"], after["config"]);
     // Importing the same files again, every row read (--force): neither digest moves.
-    let files: Vec<String> = [
-        "schools.csv",
-        "tickets.csv.gz",
-        "events.csv.gz",
-        "changes.csv",
-        "outages.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f).display().to_string())
-    .collect();
+    let files: Vec<String> = kennzahl::demo::CANONICAL_FILES
+        .iter()
+        .map(|f| data.join(f).display().to_string())
+        .collect();
     let mut args = vec!["import", "--force"];
     args.extend(files.iter().map(String::as_str));
     run(&args);

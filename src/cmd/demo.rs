@@ -191,16 +191,7 @@ fn provider(a: DemoArgs) -> Result<ExitCode> {
 
 /// Import the demo's canonical files from `data` (the import reports on stderr).
 fn import_files(ws: &Workspace, data: &Path) -> Result<()> {
-    let files: Vec<PathBuf> = [
-        "schools.csv",
-        "tickets.csv.gz",
-        "events.csv.gz",
-        "changes.csv",
-        "outages.csv",
-    ]
-    .iter()
-    .map(|f| data.join(f))
-    .collect();
+    let files: Vec<PathBuf> = demo::CANONICAL_FILES.iter().map(|f| data.join(f)).collect();
     let (reports, _, _) = crate::import::import_canonical(ws, &files)?;
     for r in &reports {
         eprintln!("{r}");

@@ -32,6 +32,14 @@ pub const DEMO_CONFIG: &str = include_str!("../templates/kennzahl.toml");
 pub const FIRST_QUARTER: Quarter = Quarter { year: 2024, q: 4 };
 pub const LAST_QUARTER: Quarter = Quarter { year: 2026, q: 3 };
 pub const DEFAULT_TICKETS: usize = 20_000;
+/// The canonical files the demo writes, in the order an import reads them.
+pub const CANONICAL_FILES: [&str; 5] = [
+    "schools.csv",
+    "tickets.csv.gz",
+    "events.csv.gz",
+    "changes.csv",
+    "outages.csv",
+];
 const SEED: u64 = 0x6b656e6e7a61686c; // "kennzahl"
 /// 2026-07-01 00:00 Europe/Berlin: from here the demo's response times are 30 % shorter.
 pub const TRIAGE_ROTA_FROM: i64 = 1_782_856_800;
