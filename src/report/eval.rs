@@ -868,13 +868,7 @@ impl<'a> Eval<'a> {
         a: &ChartAsk,
         store: &mut Store,
     ) -> Result<Result<charts::Chart, String>> {
-        let ChartAsk {
-            s,
-            subject,
-            name,
-            axis,
-            names,
-        } = *a;
+        let (s, subject, name, axis, names) = (a.s, a.subject, a.name, a.axis, a.names);
         let q = self.q;
         let n = s.quarters.unwrap_or(8).max(2);
         let mut qs = vec![q];
@@ -1021,13 +1015,7 @@ impl<'a> Eval<'a> {
         a: &ChartAsk,
         store: &mut Store,
     ) -> Result<Result<charts::Chart, String>> {
-        let ChartAsk {
-            s,
-            subject,
-            name,
-            axis,
-            names,
-        } = *a;
+        let (s, subject, name, axis, names) = (a.s, a.subject, a.name, a.axis, a.names);
         let q = self.q;
         let (d, key) = self.at(subject, Dimension::all());
         let key = key.unwrap_or_else(|| "all".into());
@@ -1063,13 +1051,7 @@ impl<'a> Eval<'a> {
         a: &ChartAsk,
         store: &mut Store,
     ) -> Result<Result<charts::Chart, String>> {
-        let ChartAsk {
-            s,
-            subject,
-            name,
-            axis,
-            names,
-        } = *a;
+        let (s, subject, name, axis, names) = (a.s, a.subject, a.name, a.axis, a.names);
         let q = self.q;
         let dim = dim_of(self.ws, s.dimension.as_deref());
         let dim = if let (Subject::School(_), true) = (subject, dim.is_all()) {
