@@ -324,7 +324,10 @@ fn a_target_that_changes_inside_the_quarter_is_said_in_the_target_column() {
     );
     // From the quarter's first day the new version is simply the quarter's target.
     let ws = workspace(&format!("{BASE}{FROM_APRIL}"), TICKETS, &events(TIMES));
-    assert_eq!(priority_table_target_text(&ws, "2026-Q2", "2 hoch"), "1,0 h");
+    assert_eq!(
+        priority_table_target_text(&ws, "2026-Q2", "2 hoch"),
+        "1,0 h"
+    );
 }
 
 #[test]
