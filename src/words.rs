@@ -80,6 +80,10 @@ pub struct Unit {
     pub pattern_fixed: Option<PerLang>,
     #[serde(default)]
     pub group: bool,
+    /// Digits are grouped from numbers of this many integer digits on (DIN 5008 writes
+    /// 1234 but 12.345; default 1: every number of the unit).
+    #[serde(default = "one_digit")]
+    pub group_from: usize,
     #[serde(default = "general")]
     pub xlsx: String,
     /// The factor the value is stored with in XLSX (percent: 0.01, for Excel's %).
@@ -92,6 +96,10 @@ pub struct Unit {
 
 fn one() -> f64 {
     1.0
+}
+
+fn one_digit() -> usize {
+    1
 }
 
 fn general() -> String {
@@ -378,7 +386,7 @@ impl Words {
         if v < 0.0 && digits.chars().any(|c| c.is_ascii_digit() && c != '0') {
             n.push('-');
         }
-        if u.is_some_and(|u| u.group) {
+        if u.is_some_and(|u| u.group && int.len() >= u.group_from) {
             for (i, c) in int.chars().enumerate() {
                 if i > 0 && (int.len() - i).is_multiple_of(3) {
                     n.push_str(self.get("number.group"));
@@ -466,6 +474,11 @@ mod tests {
         assert_eq!(de.num(Some(12.345), "service_hours"), "12,3 h");
         assert_eq!(en.num(Some(12.345), "percent"), "12.3 %");
         assert_eq!(de.num(Some(3.0), "count"), "3");
+        // Counts are grouped from five digits on (DIN 5008): 1234, but 12.345 and 1.243.333.
+        assert_eq!(de.num(Some(1234.0), "count"), "1234");
+        assert_eq!(de.num(Some(12345.0), "count"), "12.345");
+        assert_eq!(de.num(Some(1243333.0), "count"), "1.243.333");
+        assert_eq!(en.num(Some(-35562.0), "count"), "-35,562");
         assert_eq!(de.num(Some(1.0), "flag"), "ja");
         assert_eq!(en.num(Some(0.0), "flag"), "no");
         assert_eq!(de.num(None, "count"), "–");
