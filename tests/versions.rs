@@ -249,8 +249,9 @@ fn a_ticket_is_measured_against_the_targets_in_force_at_its_creation() {
     }
 }
 
-/// The response target the report's table by priority shows for the row `row` in quarter `q`.
-fn priority_table_target(ws: &Ws, q: &str, row: &str) -> Option<f64> {
+/// The response target cell (value and text) of the report's table by priority, row `row`,
+/// quarter `q`: the report is written as JSON and the table found by its section id.
+fn priority_table_cell(ws: &Ws, q: &str, row: &str) -> serde_json::Value {
     let out = ws.path().join(format!("json-{q}"));
     ws.ok(&[
         "report",
@@ -282,30 +283,21 @@ fn priority_table_target(ws: &Ws, q: &str, row: &str) -> Option<f64> {
         .unwrap()
         .iter()
         .find(|r| r[0]["text"] == row)
-        .and_then(|r| r[4]["value"].as_f64())
+        .map(|r| r[4].clone())
+        .unwrap_or(serde_json::Value::Null)
 }
 
-/// The text of the response target cell of the table by priority, row `row`, quarter `q`
-/// (read from the JSON `priority_table_target` wrote).
+/// The response target the report's table by priority shows for the row `row` in quarter `q`.
+fn priority_table_target(ws: &Ws, q: &str, row: &str) -> Option<f64> {
+    priority_table_cell(ws, q, row)["value"].as_f64()
+}
+
+/// The text of that cell.
 fn priority_table_target_text(ws: &Ws, q: &str, row: &str) -> String {
-    priority_table_target(ws, q, row);
-    let text = std::fs::read_to_string(ws.path().join(format!("json-{q}/report.json"))).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    fn rows_of(v: &serde_json::Value) -> Option<&serde_json::Value> {
-        match v {
-            serde_json::Value::Object(m)
-                if m.get("id").and_then(|x| x.as_str()) == Some("by_priority") =>
-            {
-                Some(&v["tables"][0]["rows"])
-            }
-            serde_json::Value::Object(m) => m.values().find_map(rows_of),
-            serde_json::Value::Array(a) => a.iter().find_map(rows_of),
-            _ => None,
-        }
-    }
-    let rows = rows_of(&v).unwrap().as_array().unwrap();
-    let r = rows.iter().find(|r| r[0]["text"] == row).unwrap();
-    r[4]["text"].as_str().unwrap().to_string()
+    priority_table_cell(ws, q, row)["text"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
